@@ -80,7 +80,7 @@ class Quantity(_Strict):
     source: SourceRef | None = None
     judgement: str | None = Field(default=None, description="the reason, when no source speaks")
     range: tuple[float, float] | None = Field(
-        default=None, description="uncertainty range [low, high] for Monte Carlo draws"
+        default=None, strict=False, description="uncertainty range [low, high] for Monte Carlo draws"
     )
 
     lo_bound: ClassVar[float] = -math.inf
