@@ -482,9 +482,11 @@ def read_ktab_xml(path: str | os.PathLike[str]) -> KTABScenario:
                 raise InputError(f"<adjust> must be within 0-1, got {v:g}", file=file, line=e.line)
             acc[idx[0], idx[1]] = v
         rows = acc.sum(axis=1)
-        for i in np.flatnonzero(rows > 1.0 + 1e-10):
+        over = np.flatnonzero(rows > 1.0 + 1e-10)
+        if over.size:
+            bad = int(over[0])
             raise InputError(
-                f"ideal adjustments of actor {names[i]!r} sum to {rows[i]:g}, more than 1",
+                f"ideal adjustments of actor {names[bad]!r} sum to {rows[bad]:g}, more than 1",
                 file=file,
                 line=ia.line,
             )
