@@ -15,18 +15,18 @@ import csv
 import sys
 from pathlib import Path
 
-from ceasefire._bdm import bdm
+from ceasefire._bdm import Accept, Prob, bdm
 
 DEFAULT_CSV = (
     Path(__file__).resolve().parents[1].parent / "shared/data/bdm1994/emission_standards.csv"
 )
 SCHOLZ_MEDIAN = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]
 SCHOLZ_MEAN = [7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6]
-VARIANTS = [
-    ("net/strongest (default)", {}),
-    ("net/nearest", {"accept": "nearest"}),
-    ("share/nearest", {"prob": "share", "accept": "nearest"}),
-    ("share/strongest", {"prob": "share", "accept": "strongest"}),
+VARIANTS: list[tuple[str, Prob, Accept]] = [
+    ("net/strongest (default)", "net", "strongest"),
+    ("net/nearest", "net", "nearest"),
+    ("share/nearest", "share", "nearest"),
+    ("share/strongest", "share", "strongest"),
 ]
 
 
@@ -53,8 +53,8 @@ def main(argv: list[str]) -> int:
     print()
     print("| variant (prob/accept) | largest gap to Scholz mean, rounds 1-8 | forecast |")
     print("|---|---:|---:|")
-    for name, kw in VARIANTS:
-        r = bdm(pos, cap, sal, rounds=8, **kw)
+    for name, prob, accept in VARIANTS:
+        r = bdm(pos, cap, sal, rounds=8, prob=prob, accept=accept)
         gap = max(abs(a - b) for a, b in zip(r.mean[:8], SCHOLZ_MEAN, strict=True))
         print(f"| {name} | {gap:.2f} | {r.forecast:.2f} |")
     return 0

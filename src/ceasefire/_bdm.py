@@ -118,6 +118,12 @@ Each row: what we do, the alternative, why.
     reimplementation found that only the net form (``"net"``, default)
     reproduced their numbers, and on the emission case it also keeps the
     mean trajectory closest to their Table 2, so it is the default.
+14. **Reading Scholz et al.'s Table 2.**  Their round 1 is the input state
+    (its mean 7.4 is the input's 7.39), so their round ``t + 1`` is our
+    ``rounds[t]``.  Their round-1 median 8.4 is not the weighted median of
+    the input positions (7.0); their median rule is unpublished, so we keep
+    BDM's plain weighted median and compare medians only loosely (tests and
+    ``docs/bdm.md`` state what matches).
 """
 
 from __future__ import annotations
