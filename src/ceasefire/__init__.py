@@ -3,22 +3,56 @@
 >>> import ceasefire as cf
 >>> sc = cf.load("russia-ukraine-2024")
 >>> res = cf.analyze(sc)
+>>> res.to_frame()  # plan acceptance, one row per (plan, actor)
+
+The public names are listed in ``__all__``; every other module is private.
 """
 
 from __future__ import annotations
 
+from ._analysis import AnalysisResult, analyze, layer_a_forecasts
+from ._bargaining import (
+    NashSolution,
+    compromise,
+    nash_bargaining,
+    spatial_utility,
+    weighted_median,
+)
+from ._bdm import BDMResult, bdm, bdm_issues
 from ._errors import CeasefireError, InputError, ScenarioError
-from ._scenario import Scenario, builtin_ids, load, loads
+from ._forecast import MODELS, forecast_file
+from ._plans import PlanEvaluation, evaluate_plans
+from ._scenario import Scenario, builtin_ids, load, loads, scenario_json_schema
+from ._smp import SMPParams, SMPResult, smp
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MODELS",
+    "AnalysisResult",
+    "BDMResult",
     "CeasefireError",
     "InputError",
+    "NashSolution",
+    "PlanEvaluation",
+    "SMPParams",
+    "SMPResult",
     "Scenario",
     "ScenarioError",
     "__version__",
+    "analyze",
+    "bdm",
+    "bdm_issues",
     "builtin_ids",
+    "compromise",
+    "evaluate_plans",
+    "forecast_file",
+    "layer_a_forecasts",
     "load",
     "loads",
+    "nash_bargaining",
+    "scenario_json_schema",
+    "smp",
+    "spatial_utility",
+    "weighted_median",
 ]

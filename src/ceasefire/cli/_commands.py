@@ -1,3 +1,10 @@
 """Imports every command module so that each registers its commands on the app."""
 
 from __future__ import annotations
+
+from ._app import app
+from ._bench import bench_app
+
+app.add_typer(bench_app, name="bench")
+
+from . import _core  # noqa: F401,E402  (run, validate, scenarios, schema, forecast)

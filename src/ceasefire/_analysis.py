@@ -1,0 +1,120 @@
+"""``analyze``: the default analysis of a scenario, as one Result object.
+
+Spec -> model -> run -> result: :func:`analyze` takes a validated
+:class:`~ceasefire.Scenario`, runs the bargaining models (Layer A) and, when the
+scenario has an ``engine`` section, the war/economy/regime engine (Layer B) and
+the settlement-window analysis, and returns an :class:`AnalysisResult` with
+``to_json()`` and ``to_frame()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+
+
+from ._forecast import forecast_table, table_from_scenario
+from ._plans import PlanEvaluation, evaluate_plans, static_reservation
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._scenario import Scenario
+    from .engine import WindowAnalysis
+
+__all__ = ["AnalysisResult", "analyze", "layer_a_forecasts"]
+
+FORECAST_MODELS = ("compromise", "median", "nbs", "bdm", "smp")
+
+
+def layer_a_forecasts(sc: Scenario) -> dict[str, dict[str, float]]:
+    """Every bargaining model's forecast per issue, on the scenario's [0, 1] scale."""
+    table = table_from_scenario(sc)
+    out: dict[str, dict[str, float]] = {}
+    d = static_reservation(sc)
+    for model in FORECAST_MODELS:
+        f, _ = forecast_table(table, model, disagreement=d if model == "nbs" else None)
+        out[model] = {k: float(v) for k, v in zip(sc.issue_ids, f, strict=True)}
+    return out
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """The result of :func:`analyze`."""
+
+    scenario: Scenario
+    seed: int
+    plans: PlanEvaluation
+    forecasts: dict[str, dict[str, float]]
+    window: WindowAnalysis | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``run`` JSON contract (see README)."""
+        from . import __version__
+
+        sc = self.scenario
+        out: dict[str, Any] = {
+            "scenario": sc.id,
+            "title": sc.title,
+            "as_of": sc.as_of.isoformat(),
+            "version": __version__,
+            "seed": self.seed,
+            "issues": sc.issue_ids,
+            "actors": sc.actor_ids,
+            "veto_players": [a for a, v in zip(sc.actor_ids, sc.veto, strict=True) if v],
+            "plans": self.plans.to_records(),
+            "forecasts": self.forecasts,
+        }
+        if self.window is not None:
+            self.window.extend_json(out)
+        out.update(self.meta)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Plan acceptance as a long DataFrame (plan, actor, utility, reservation, ...)."""
+        return self.plans.to_frame()
+
+    def forecasts_frame(self) -> pd.DataFrame:
+        """Model forecasts as a DataFrame: one row per issue, one column per model."""
+        import pandas as pd
+
+        return pd.DataFrame(self.forecasts).loc[self.scenario.issue_ids]
+
+
+def analyze(
+    scenario: Scenario,
+    *,
+    seed: int = 0,
+    paths: int | None = None,
+    horizon: int | None = None,
+    levers: dict[str, Any] | None = None,
+    progress: bool = False,
+) -> AnalysisResult:
+    """Run the default analysis of ``scenario``.
+
+    Without an ``engine`` section, plan acceptance uses the static no-deal
+    references. With one, the engine simulates ``paths`` Monte Carlo paths over
+    ``horizon`` months (defaults from the scenario) under the scenario's
+    baseline levers overridden by ``levers`` and acceptance uses each veto
+    player's value of fighting on at month 0.
+    """
+    forecasts = layer_a_forecasts(scenario)
+    if scenario.engine is None:
+        return AnalysisResult(
+            scenario=scenario, seed=seed, plans=evaluate_plans(scenario), forecasts=forecasts
+        )
+    from .engine import analyze_window
+
+    window = analyze_window(
+        scenario, seed=seed, paths=paths, horizon=horizon, levers=levers, progress=progress
+    )
+    plans = evaluate_plans(scenario, reservation=window.plan_reservation())
+    plans = window.adjust_plans(plans)
+    return AnalysisResult(
+        scenario=scenario, seed=seed, plans=plans, forecasts=forecasts, window=window
+    )
+
+
+

@@ -1,0 +1,190 @@
+"""Core commands: run, validate, scenarios, schema, forecast."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from .. import _scenario
+from .._errors import InputError
+from .._forecast import MODELS, forecast_file
+from .._yaml import atomic_write_text
+from ._app import app, guarded
+from ._output import console, dumps, err_console, write_json
+
+DEFAULT_SCENARIO = "russia-ukraine-2024"
+
+
+def parse_levers(items: list[str] | None) -> dict[str, float]:
+    """``["sanctions=0.8", ...]`` -> ``{"sanctions": 0.8}``; one-line errors for bad items."""
+    out: dict[str, float] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise InputError(f"--lever {item!r}: expected NAME=VALUE, e.g. sanctions=0.8")
+        name, _, raw = item.partition("=")
+        name = name.strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            raise InputError(f"--lever {item!r}: {raw.strip()!r} is not a number") from None
+        if not 0.0 <= value <= 1.0:
+            raise InputError(f"--lever {item!r}: value must lie in [0, 1]")
+        out[name] = value
+    return out
+
+
+@app.command()
+@guarded
+def run(
+    scenario: Annotated[
+        str, typer.Argument(help="A built-in scenario id or a scenario YAML file.")
+    ] = DEFAULT_SCENARIO,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the result as JSON to FILE ('-' = stdout).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for every random draw.")] = 0,
+    paths: Annotated[
+        int | None, typer.Option(help="Monte Carlo paths (default: the scenario's, 1000).", min=1)
+    ] = None,
+    horizon: Annotated[
+        int | None, typer.Option(help="Months simulated (default: the scenario's, 36).", min=1)
+    ] = None,
+    lever: Annotated[
+        list[str] | None,
+        typer.Option(help="Hold a lever constant from month 0, e.g. --lever sanctions=0.8."),
+    ] = None,
+    levers_file: Annotated[
+        Path | None, typer.Option("--levers", help="Read lever paths from a YAML/JSON/CSV file.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on screen.")] = False,
+) -> None:
+    """Run the default analysis: plan acceptance, model forecasts, the settlement window."""
+    from .._analysis import analyze
+
+    sc = _scenario.load(scenario)
+    levers: dict[str, Any] = {}
+    if levers_file is not None:
+        from ..engine import read_lever_file
+
+        levers.update(read_lever_file(levers_file))
+    levers.update(parse_levers(lever))
+    if levers and sc.engine is None:
+        raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
+    show = not quiet and json_out != "-"
+    res = analyze(
+        sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=show
+    )
+    if json_out is not None:
+        write_json(res.to_json(), json_out)
+    if show:
+        from ._summary import print_summary
+
+        print_summary(res)
+        if json_out is not None:
+            console.print(f"[dim]JSON written to {json_out}[/dim]")
+
+
+@app.command()
+@guarded
+def validate(
+    file: Annotated[str, typer.Argument(help="A scenario YAML file (or a built-in id).")],
+) -> None:
+    """Check a scenario file; print what it holds, or the first error with its line."""
+    sc = _scenario.load(file)
+    qs = sc.quantities()
+    bare = [path for path, q in qs if not q.has_provenance]
+    console.print(
+        f"[green]ok[/green] {file}: scenario {sc.id!r}, {len(sc.actors)} actors, "
+        f"{len(sc.issues)} issues, {len(sc.proposals)} proposals, {len(qs)} numbers"
+        + (", engine section" if sc.engine is not None else "")
+    )
+    if bare:
+        shown = ", ".join(bare[:5]) + (" ..." if len(bare) > 5 else "")
+        err_console.print(
+            f"[yellow]warning[/yellow]: {len(bare)} number(s) carry no source or judgement: {shown}"
+        )
+
+
+@app.command()
+@guarded
+def scenarios(
+    export: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--export", help="Write built-in scenario ID to FILE as editable YAML.",
+                     metavar="ID FILE"),
+    ] = None,
+) -> None:
+    """List the built-in scenarios, or export one as an editable YAML file."""
+    if export is not None:
+        sid, target = export
+        text = _scenario.builtin_text(sid)
+        atomic_write_text(target, text)
+        console.print(f"wrote {sid} to {target}; edit it, then: ceasefire run {target}")
+        return
+    table = Table(title="Built-in scenarios")
+    table.add_column("id")
+    table.add_column("title")
+    table.add_column("as of")
+    table.add_column("actors", justify="right")
+    table.add_column("issues", justify="right")
+    table.add_column("plans", justify="right")
+    for sid in _scenario.builtin_ids():
+        sc = _scenario.load(sid)
+        table.add_row(sid, sc.title, sc.as_of.isoformat(), str(len(sc.actors)),
+                      str(len(sc.issues)), str(len(sc.proposals)))
+    console.print(table)
+
+
+@app.command()
+@guarded
+def schema(
+    out: Annotated[
+        str | None, typer.Option("--out", "-o", help="Write to FILE instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the scenario format."""
+    data = _scenario.scenario_json_schema()
+    if out is None:
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        atomic_write_text(out, dumps(data))
+
+
+@app.command()
+@guarded
+def forecast(
+    file: Annotated[
+        str,
+        typer.Argument(help="A scenario YAML, a one-issue CSV (actor,capability,position,"
+                       "salience) or a KTAB CSV/XML."),
+    ],
+    model: Annotated[
+        str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODELS)}.")
+    ] = "compromise",
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the forecast as JSON to FILE ('-' = stdout).")
+    ] = None,
+) -> None:
+    """Forecast the outcome of each issue with one bargaining model."""
+    if model not in MODELS:
+        raise InputError(f"--model {model!r}: choose one of {', '.join(MODELS)}")
+    result = forecast_file(file, model)
+    if json_out is not None:
+        write_json(result, json_out)
+        if json_out == "-":
+            return
+    table = Table(title=f"{model} forecast: {file}")
+    table.add_column("issue")
+    table.add_column("forecast", justify="right")
+    if result.get("rounds"):
+        table.add_column("rounds", justify="right")
+    for issue, value in result["forecast"].items():
+        row = [issue, f"{value:.3f}"]
+        if result.get("rounds"):
+            row.append(str(len(result["rounds"]) - 1))
+        table.add_row(*row)
+    console.print(table)

@@ -1,0 +1,53 @@
+"""The readable summary that ``ceasefire run`` prints."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+from ._output import console
+
+if TYPE_CHECKING:
+    from .._analysis import AnalysisResult
+
+
+def _mark(ok: bool) -> str:
+    return "[green]yes[/green]" if ok else "[red]no[/red]"
+
+
+def print_summary(res: AnalysisResult) -> None:
+    sc = res.scenario
+    console.rule(f"[bold]{sc.title}[/bold]  ({sc.id}, as of {sc.as_of.isoformat()})")
+    plans = res.plans
+    veto_idx = [i for i, v in enumerate(plans.veto) if v]
+    title = "Peace plans: margin over each veto player's " + (
+        "value of fighting on (month 0)" if res.window is not None else "no-deal utility"
+    )
+    t = Table(title=title, title_justify="left")
+    t.add_column("plan")
+    for i in veto_idx:
+        t.add_column(plans.actor_ids[i], justify="right")
+    t.add_column("all veto players accept", justify="center")
+    for p, pid in enumerate(plans.plan_ids):
+        cells = []
+        for i in veto_idx:
+            m = plans.margin[p, i]
+            style = "green" if m >= 0 else "red"
+            cells.append(f"[{style}]{m:+.3f}[/{style}]")
+        t.add_row(pid, *cells, _mark(bool(plans.veto_players_accept[p])))
+    console.print(t)
+
+    f = Table(title="Bargaining-model forecasts (0 = Ukraine's end, 1 = Russia's)"
+              if sc.id.startswith("russia-ukraine") else "Bargaining-model forecasts (issue scale)",
+              title_justify="left")
+    f.add_column("issue")
+    f.add_column("status quo", justify="right")
+    for m in res.forecasts:
+        f.add_column(m, justify="right")
+    for k, iid in enumerate(sc.issue_ids):
+        f.add_row(iid, f"{sc.status_quo[k]:.2f}", *[f"{res.forecasts[m][iid]:.2f}"
+                                                    for m in res.forecasts])
+    console.print(f)
+    if res.window is not None:
+        res.window.print_summary(console)
