@@ -1,0 +1,97 @@
+"""``ceasefire bench``: accuracy benchmarks of the bargaining models against real outcomes."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .._errors import InputError
+from ._app import guarded
+
+bench_app = typer.Typer(
+    help="Accuracy benchmarks: the bargaining models against recorded outcomes.",
+    no_args_is_help=True,
+)
+
+
+def _fmt(x: float | None, nd: int = 2) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+
+
+@bench_app.command("deu")
+@guarded
+def deu(
+    data: Annotated[
+        Path, typer.Option("--data", help="DEU-format TSV (e.g. ../shared/data/deu/deu_dev.tsv).")
+    ],
+    capability: Annotated[
+        str, typer.Option("--capability", help="Actor capability: equal or council.")
+    ] = "equal",
+    json_out: Annotated[
+        str | None,
+        typer.Option("--json", help="Write the result as JSON to FILE ('-' for stdout)."),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the bootstrap and the CV folds.")
+    ] = 0,
+    reps: Annotated[int, typer.Option("--reps", help="Bootstrap replicates.")] = 2000,
+    folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 10,
+) -> None:
+    """Score every model on the DEU issues (MAE, median AE, RMSE, within 5/10/20, by procedure)."""
+    from .._deu import CAPABILITIES, run_benchmark
+
+    if capability not in CAPABILITIES:
+        raise InputError(
+            f"--capability must be one of {', '.join(CAPABILITIES)}, got {capability!r}"
+        )
+    if reps < 1 or folds < 2:
+        raise InputError("--reps must be >= 1 and --folds >= 2")
+    res = run_benchmark(data, capability=capability, seed=seed, reps=reps, folds=folds)
+    if json_out == "-":
+        sys.stdout.write(res.to_json() + "\n")
+        return
+    if json_out is not None:
+        from .._yaml import atomic_write_text
+
+        atomic_write_text(json_out, res.to_json() + "\n")
+        typer.echo(f"wrote {json_out}", err=True)
+        return
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    procs = sorted({p for m in res.models.values() for p in m.by_proc})
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=f"DEU benchmark: {res.n_issues} issues, capability {res.capability}",
+        caption="delta: mean |err| - |err compromise| on shared issues, "
+        f"95% cluster-bootstrap CI by proposal ({res.reps} reps, seed {res.seed})",
+    )
+    for col in ("model", "n", "MAE", "MedAE", "RMSE", "≤5", "≤10", "≤20"):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    for p in procs:
+        table.add_column(f"MAE {p}", justify="right")
+    table.add_column("delta [95% CI]", justify="right")
+    for name, m in res.models.items():
+        lo, hi = m.delta_ci95
+        table.add_row(
+            name,
+            str(m.n),
+            _fmt(m.mae),
+            _fmt(m.median_ae),
+            _fmt(m.rmse),
+            *(f"{100 * m.within[w]:.0f}%" for w in ("5", "10", "20")),
+            *(_fmt(m.by_proc.get(p, {}).get("mae")) for p in procs),
+            f"{m.delta_mean:+.2f} [{lo:+.2f}, {hi:+.2f}]",
+        )
+    console = Console()
+    if not console.is_terminal:  # a pipe or a file: do not squeeze the table into 80 columns
+        console = Console(width=max(console.width, 130))
+    console.print(table)
+    for name, why in res.skipped.items():
+        console.print(f"skipped {name}: {why}")
