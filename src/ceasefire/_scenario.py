@@ -106,12 +106,17 @@ class Quantity(_Strict):
             raise ValueError(f"{v:g} is out of range: {_bounds_text(lo, hi, lo_open)}")
         return v
 
+    @field_validator("range")
+    @classmethod
+    def _range_ordered(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and v[0] > v[1]:
+            raise ValueError(f"range [{v[0]:g}, {v[1]:g}] has low above high")
+        return v
+
     @model_validator(mode="after")
     def _check_range(self) -> Quantity:
         if self.range is not None:
             lo, hi = self.range
-            if lo > hi:
-                raise ValueError(f"range [{lo:g}, {hi:g}] has low above high")
             if not (lo <= self.value <= hi):
                 raise ValueError(f"value {self.value:g} lies outside its range [{lo:g}, {hi:g}]")
             blo, bhi = type(self).lo_bound, type(self).hi_bound
@@ -455,12 +460,15 @@ def _field_path(tree: Any, loc: Sequence[str | int]) -> str:
                 node = None
             out += f"[{label}]"
         else:
+            if key == "value" and isinstance(node, int | float) and not isinstance(node, bool):
+                break  # a bare number in the file: it has no `value` key to name
             out += f".{key}" if out else str(key)
             node = node.get(key) if isinstance(node, Mapping) else None
     return out
 
 
 _NOISE = ("function-after[", "function-before[", "function-wrap[")
+_QUANTITY_CLASSES = {"Quantity", "Unit", "Positive", "NonNegative", "Utility"}
 
 
 def _clean_loc(loc: Sequence[str | int]) -> tuple[str | int, ...]:
@@ -477,6 +485,11 @@ def _message(err: Mapping[str, Any]) -> str:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     inp = err.get("input")
+    if kind == "model_type" and err.get("ctx", {}).get("class_name") in _QUANTITY_CLASSES:
+        return (
+            "expected a number or a mapping {value, source or judgement}"
+            f" (got {inp!r})"
+        )
     if kind in {"float_type", "int_type", "string_type", "bool_type", "dict_type", "list_type",
                 "model_type", "date_type", "date_from_datetime_parsing", "literal_error",
                 "tuple_type", "date_parsing"} and not isinstance(inp, Mapping | list):
