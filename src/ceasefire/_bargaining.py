@@ -190,7 +190,7 @@ def nash_bargaining(
     s = np.asarray(salience, dtype=float)
     w = np.asarray(weights, dtype=float)
     d = np.asarray(disagreement, dtype=float)
-    n, k = x.shape
+    _, k = x.shape
     lo = np.zeros(k) if lower is None else np.asarray(lower, dtype=float)
     hi = np.ones(k) if upper is None else np.asarray(upper, dtype=float)
     w = w / w.sum()
@@ -217,8 +217,12 @@ def nash_bargaining(
         def neg_min(z: FloatArray) -> float:
             return -float(np.min(util(z) - d))
 
-        res = minimize(neg_min, pts[best], method="Nelder-Mead",
-                       options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 4000})
+        res = minimize(
+            neg_min,
+            pts[best],
+            method="Nelder-Mead",
+            options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 4000},
+        )
         z = np.clip(res.x, lo, hi)
         if -neg_min(z) < worst[best]:
             z = pts[best]
@@ -237,8 +241,12 @@ def nash_bargaining(
     best_z, best_val = starts[0], neg_obj(starts[0])
     for z0 in starts:
         res = minimize(neg_obj, z0, method="L-BFGS-B", bounds=list(zip(lo, hi, strict=True)))
-        res2 = minimize(neg_obj, res.x, method="Nelder-Mead",
-                        options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 2000})
+        res2 = minimize(
+            neg_obj,
+            res.x,
+            method="Nelder-Mead",
+            options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 2000},
+        )
         for cand in (res.x, np.clip(res2.x, lo, hi)):
             val = neg_obj(cand)
             if val < best_val:

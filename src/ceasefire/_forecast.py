@@ -38,7 +38,7 @@ def table_from_scenario(sc: Any) -> ActorTable:
 
 def _nbs(table: ActorTable, disagreement: NDArray[np.float64] | None) -> NDArray[np.float64]:
     x = table.unit_positions()
-    n, k = x.shape
+    _, k = x.shape
     tot = table.salience.sum(axis=1, keepdims=True)
     s = table.salience / np.where(tot > 0, tot, 1.0)
     if k == 1:
@@ -89,8 +89,8 @@ def forecast_table(
         sal = np.where(tot > 100.0, sal * 100.0 / tot, sal)
         sal = np.where(sal.sum(axis=1, keepdims=True) <= 0, 1e-3, sal)
         cap = np.maximum(table.capability, 1e-9)
-        res = smp(cap, unit, sal, actors=table.actors, dims=table.issues)
-        states = [_smp_readout(st.positions, st.probabilities) for st in res.history]
+        sres = smp(cap, unit, sal, actors=table.actors, dims=table.issues)
+        states = [_smp_readout(st.positions, st.probabilities) for st in sres.history]
         rounds = [table.from_unit(s / 100.0) for s in states]
         return rounds[-1], rounds
     raise InputError(f"unknown model {model!r} (choose from {', '.join(MODELS)})")
@@ -143,9 +143,15 @@ def forecast_file(path: str | Path, model: str) -> dict[str, Any]:
 
             out = forecast_smp_path(p)
             out["rounds"] = [
-                dict(zip(out["dims"], _smp_readout(np.array(h["positions"]),
-                                                   np.array(h["probabilities"])).tolist(),
-                         strict=True))
+                dict(
+                    zip(
+                        out["dims"],
+                        _smp_readout(
+                            np.array(h["positions"]), np.array(h["probabilities"])
+                        ).tolist(),
+                        strict=True,
+                    )
+                )
                 for h in out["history"]
             ]
             return out
@@ -153,9 +159,13 @@ def forecast_file(path: str | Path, model: str) -> dict[str, Any]:
 
         kt = read_ktab(p)
         table = ActorTable(
-            actors=kt.actors, issues=kt.dims, capability=kt.capability,
-            positions=kt.positions, salience=kt.salience,
-            lower=np.zeros(len(kt.dims)), upper=np.full(len(kt.dims), 100.0),
+            actors=kt.actors,
+            issues=kt.dims,
+            capability=kt.capability,
+            positions=kt.positions,
+            salience=kt.salience,
+            lower=np.zeros(len(kt.dims)),
+            upper=np.full(len(kt.dims), 100.0),
         )
         f, rounds = forecast_table(table, model)
         return _as_json(model, table.issues, f, rounds)

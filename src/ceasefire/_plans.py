@@ -99,9 +99,7 @@ class PlanEvaluation:
         return pd.DataFrame(rows)
 
 
-def evaluate_plans(
-    sc: Scenario, reservation: NDArray[np.float64] | None = None
-) -> PlanEvaluation:
+def evaluate_plans(sc: Scenario, reservation: NDArray[np.float64] | None = None) -> PlanEvaluation:
     """Evaluate every proposal of ``sc`` against a reservation utility per actor.
 
     ``reservation`` is (actors,) or (plans, actors); default: the static no-deal

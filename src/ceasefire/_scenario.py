@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,6 +35,9 @@ from pydantic import (
 
 from ._errors import ScenarioError
 from ._yaml import load_yaml, locate
+
+if TYPE_CHECKING:
+    from .engine._spec import EngineSpec
 
 __all__ = [
     "Actor",
@@ -80,7 +83,9 @@ class Quantity(_Strict):
     source: SourceRef | None = None
     judgement: str | None = Field(default=None, description="the reason, when no source speaks")
     range: tuple[float, float] | None = Field(
-        default=None, strict=False, description="uncertainty range [low, high] for Monte Carlo draws"
+        default=None,
+        strict=False,
+        description="uncertainty range [low, high] for Monte Carlo draws",
     )
 
     lo_bound: ClassVar[float] = -math.inf
@@ -206,7 +211,9 @@ class Actor(_Strict):
     risk: Positive | None = Field(default=None, description="risk exponent q in |z - x|^q")
     no_deal: Utility | None = Field(
         default=None,
-        description="utility if talks fail (static reservation); default: utility of the status quo",
+        description=(
+            "utility if talks fail (static reservation); default: utility of the status quo"
+        ),
     )
     positions: dict[str, Position]
 
@@ -225,7 +232,9 @@ class Proposal(_Strict):
 class Scenario(_Strict):
     """A validated, immutable scenario. Load one with :func:`ceasefire.load`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, ignored_types=(cached_property,))
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, ignored_types=(cached_property,)
+    )
 
     id: str
     title: str
@@ -357,8 +366,23 @@ class Scenario(_Strict):
                     key = getattr(v, "id", i)
                     walk(v, f"{path}[{key}]")
 
-        walk(self, "")
+        for name in type(self).model_fields:
+            if name != "engine":
+                walk(getattr(self, name), name)
+        if self.engine is not None:
+            from .engine._spec import engine_quantities
+
+            found.extend(engine_quantities(self.engine_spec))
         return found
+
+    @cached_property
+    def engine_spec(self) -> EngineSpec:
+        """The validated ``engine`` section (raises if the scenario has none)."""
+        from .engine._spec import EngineSpec
+
+        if self.engine is None:
+            raise ScenarioError(f"scenario {self.id!r} has no engine section")
+        return EngineSpec.model_validate(self.engine)
 
     def with_changes(self, **changes: Any) -> Scenario:
         """A copy with top-level fields replaced, validated again."""
@@ -424,7 +448,9 @@ def _cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
         if missing:
             problems.append(((*loc, "positions"), f"no position on issue(s) {', '.join(missing)}"))
         elif sum(actor.positions[i].salience.value for i in sc.issue_ids) <= 0:
-            problems.append(((*loc, "positions"), "saliences sum to zero: at least one must be > 0"))
+            problems.append(
+                ((*loc, "positions"), "saliences sum to zero: at least one must be > 0")
+            )
     for p, prop in enumerate(sc.proposals):
         loc = ("proposals", p)
         for s, sponsor in enumerate(prop.sponsors):
@@ -486,13 +512,21 @@ def _message(err: Mapping[str, Any]) -> str:
         msg = msg[len("Value error, ") :]
     inp = err.get("input")
     if kind == "model_type" and err.get("ctx", {}).get("class_name") in _QUANTITY_CLASSES:
-        return (
-            "expected a number or a mapping {value, source or judgement}"
-            f" (got {inp!r})"
-        )
-    if kind in {"float_type", "int_type", "string_type", "bool_type", "dict_type", "list_type",
-                "model_type", "date_type", "date_from_datetime_parsing", "literal_error",
-                "tuple_type", "date_parsing"} and not isinstance(inp, Mapping | list):
+        return f"expected a number or a mapping {{value, source or judgement}} (got {inp!r})"
+    if kind in {
+        "float_type",
+        "int_type",
+        "string_type",
+        "bool_type",
+        "dict_type",
+        "list_type",
+        "model_type",
+        "date_type",
+        "date_from_datetime_parsing",
+        "literal_error",
+        "tuple_type",
+        "date_parsing",
+    } and not isinstance(inp, Mapping | list):
         msg += f" (got {inp!r})"
     return msg
 
@@ -507,7 +541,9 @@ def scenario_from_dict(data: Any, *, file: str = "<scenario>", tree: Any = None)
     if not isinstance(data, Mapping):
         raise ScenarioError(
             f"a scenario must be a mapping of fields, got {type(data).__name__}",
-            file=file, line=1, col=1,
+            file=file,
+            line=1,
+            col=1,
         )
     try:
         sc = Scenario.model_validate(data)
@@ -581,7 +617,9 @@ def load(source: str | Path) -> Scenario:
     if not path.exists():
         if isinstance(source, str) and not source.endswith((".yaml", ".yml")) and "/" not in source:
             known = ", ".join(builtin_ids())
-            raise ScenarioError(f"no built-in scenario or file named {source!r} (built-ins: {known})")
+            raise ScenarioError(
+                f"no built-in scenario or file named {source!r} (built-ins: {known})"
+            )
         raise ScenarioError("file not found", file=str(source))
     if path.is_dir():
         raise ScenarioError("is a directory, not a scenario file", file=str(source))
@@ -598,4 +636,3 @@ def scenario_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ceasefire scenario"
     return schema
-

@@ -55,8 +55,8 @@ def read_issue_csv(path: str | Path) -> ActorTable:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("not a UTF-8 text file", file=file) from None
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [(i + 1, r) for i, r in enumerate(rows) if any(c.strip() for c in r)]
+    raw_rows = list(csv.reader(io.StringIO(text)))
+    rows = [(i + 1, r) for i, r in enumerate(raw_rows) if any(c.strip() for c in r)]
     if not rows:
         raise InputError("the file is empty", file=file)
     header_line, header = rows[0]
@@ -66,7 +66,8 @@ def read_issue_csv(path: str | Path) -> ActorTable:
         found = ", ".join(h.strip() for h in header if h.strip()) or "nothing"
         raise InputError(
             f"missing column {', '.join(repr(m) for m in missing)} (found: {found})",
-            file=file, line=header_line,
+            file=file,
+            line=header_line,
         )
     dup = sorted({n for n in names if n in REQUIRED and names.count(n) > 1})
     if dup:

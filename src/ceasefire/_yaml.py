@@ -34,7 +34,9 @@ def load_yaml(text: str, *, file: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if "duplicate key" in str(exc):
-            problem = "duplicate key " + str(exc).split('found duplicate key "', 1)[-1].split('"')[0]
+            problem = (
+                "duplicate key " + str(exc).split('found duplicate key "', 1)[-1].split('"')[0]
+            )
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
         raise ScenarioError(f"invalid YAML: {problem}", file=file, line=line, col=col) from None
@@ -91,7 +93,9 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
-        raise InputError(f"cannot write: directory {str(directory)!r} does not exist", file=str(path))
+        raise InputError(
+            f"cannot write: directory {str(directory)!r} does not exist", file=str(path)
+        )
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
