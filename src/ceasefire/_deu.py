@@ -807,6 +807,11 @@ def run_benchmark(
             skipped[name] = f"not available ({exc.__class__.__name__}: {exc})"
         except AttributeError as exc:
             skipped[name] = f"not available ({exc})"
+    n_groups = len(np.unique(data.prnr))
+    for name in ("ensemble_cv", "tuned_cv"):
+        if name in names and n_groups < 2:
+            names.remove(name)
+            skipped[name] = f"cross-validation needs at least 2 proposals, found {n_groups}"
     if "ensemble_cv" in names:
         pre = {k: v for k, v in forecasts.items() if k in ENSEMBLE_COMPONENTS}
         ens = ensemble_cv(data, cap_all, folds=folds, seed=seed, components=pre)
