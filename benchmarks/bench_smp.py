@@ -7,7 +7,7 @@ on [0.75, 0.99], split over issues in proportion to uniform [0.1, 1] draws;
 positions uniform on [0, 100]), reads it back, runs the deterministic KTAB
 defaults and reports CPU seconds per run and per turn (best of ``--repeat``).
 
-    .venv/bin/python benchmarks/bench_smp.py [--sizes 10 20 40 80 160] [--repeat 3]
+    .venv/bin/python benchmarks/bench_smp.py [--sizes 10 20 40 80 160] [--repeat 3] [FILE ...]
 """
 
 from __future__ import annotations
@@ -50,17 +50,23 @@ def main() -> None:
     ap.add_argument("--dims", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=20170530)
+    ap.add_argument("files", nargs="*", help="KTAB CSV/XML files to time as well")
     args = ap.parse_args()
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs,"
         f" numpy {np.__version__}"
     )
-    print("| actors | issues | turns | CPU s / run | CPU ms / turn | wall s / run |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| input | actors | issues | turns | CPU s / run | CPU ms / turn | wall s / run |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
+        jobs: list[tuple[str, str]] = []
+        for f in args.files:
+            jobs.append((os.path.basename(f), f))
         for n in args.sizes:
             path = os.path.join(tmp, f"bench-{n}.csv")
             write_dummy_csv(path, n, args.dims, args.seed + n)
+            jobs.append(("random (KTAB recipe)", path))
+        for label, path in jobs:
             sc = read_ktab(path)
             best_cpu = best_wall = float("inf")
             turns = 0
@@ -71,7 +77,7 @@ def main() -> None:
                 best_cpu, best_wall = min(best_cpu, cpu), min(best_wall, wall)
                 turns = res.turns
             print(
-                f"| {n} | {args.dims} | {turns} | {best_cpu:.3f} | "
+                f"| {label} | {len(sc.actors)} | {len(sc.dims)} | {turns} | {best_cpu:.3f} | "
                 f"{1000 * best_cpu / turns:.1f} | {best_wall:.3f} |",
                 flush=True,
             )

@@ -267,11 +267,21 @@ def _coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     Like KTAB, each pair is voted once as (i, j) with i > j, which matters only
     for the asymmetric ASymProsp rule.
     """
-    du = u[..., :, :, None] - u[..., :, None, :]  # (..., a, i, j)
-    v = _vote(rule, w[:, None, None], du)
-    pos = np.maximum(v, 0.0).sum(axis=-3)  # for i over j, from the (i, j) vote
-    neg = np.maximum(-v, 0.0).sum(axis=-3)  # for j over i, from the (i, j) vote
     m = u.shape[-1]
+    if u.ndim == 2 and u.shape[0] * m * m > 65536:
+        # one (a, i, j) expression per block of options i, to stay in cache
+        pos = np.empty((m, m))
+        neg = np.empty((m, m))
+        block = max(1, 32768 // (u.shape[0] * m))
+        for i0 in range(0, m, block):
+            v = _vote(rule, w[:, None, None], u[:, i0 : i0 + block, None] - u[:, None, :])
+            pos[i0 : i0 + block] = np.maximum(v, 0.0).sum(axis=0)
+            neg[i0 : i0 + block] = -np.minimum(v, 0.0).sum(axis=0)
+    else:
+        du = u[..., :, :, None] - u[..., :, None, :]  # (..., a, i, j)
+        v = _vote(rule, w[:, None, None], du)
+        pos = np.maximum(v, 0.0).sum(axis=-3)  # for i over j, from the (i, j) vote
+        neg = -np.minimum(v, 0.0).sum(axis=-3)  # for j over i, from the (i, j) vote
     lower = np.tri(m, m, -1, dtype=bool)  # i > j
     c = np.where(lower, pos, np.swapaxes(neg, -1, -2))
     c = c + _MIN_COALITION
@@ -423,42 +433,43 @@ def _challenge_prob(
     wj: np.ndarray,
     wn: np.ndarray,
     third: np.ndarray,
+    axis: int,
 ) -> np.ndarray:
     """h's estimate of P[i beats j] with coalitions (SMPState::probEduChlg).
 
     The principal arrays have the batch shape S; ``uni, unj, unn, wn`` and the
-    third-party mask ``third`` have shape S + (n,) over third parties n.
+    third-party mask ``third`` have S with the third-party axis ``axis``
+    inserted, over which the third parties' votes are summed.
     """
     vr = p.voting_rule
     ci = _vote(vr, wi, uii - uij)
     cj = _vote(vr, wj, uji - ujj)
-    chij0 = _MIN_CONTRIB + np.maximum(ci, 0.0) + np.maximum(cj, 0.0)
-    chji0 = _MIN_CONTRIB + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0)
+    chij0 = np.expand_dims(_MIN_CONTRIB + np.maximum(ci, 0.0) + np.maximum(cj, 0.0), axis)
+    chji0 = np.expand_dims(_MIN_CONTRIB + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0), axis)
     cn = _vote(vr, wn, uni - unj)
-    cni = chij0[..., None] + np.maximum(cn, 0.0)
-    cnj = chji0[..., None] + np.maximum(-cn, 0.0)
+    cni = chij0 + np.maximum(cn, 0.0)
+    cnj = chji0 - np.minimum(cn, 0.0)
     pin = cni / (cni + cnj)
     pjn = 1.0 - pin
     tpc = p.third_party_commit
-    if tpc == "FullCommit":
-        a = uni + uni + uni
-        b = unj + unj + unj
-        c = a
-        e = b
-    elif tpc == "SemiCommit":
+    if tpc == "SemiCommit":
         a = uni + uni + unn
         b = unj + unj + unj
         c = uni + uni + uni
         e = unj + unj + unn
-    else:
-        a = uni + uni + unn
-        b = unj + unj + unn
-        c = a
-        e = b
-    x = (pin * a + pjn * b) - (pin * c + pjn * e)
-    vn = np.where(third, _vote(vr, wn, x), 0.0)
-    chij = chij0 + np.maximum(vn, 0.0).sum(axis=-1)
-    chji = chji0 + np.maximum(-vn, 0.0).sum(axis=-1)
+        x = (pin * a + pjn * b) - (pin * c + pjn * e)
+    else:  # NoCommit, FullCommit: both sides add up alike, the vote is nil
+        if tpc == "FullCommit":
+            a = uni + uni + uni
+            b = unj + unj + unj
+        else:
+            a = uni + uni + unn
+            b = unj + unj + unn
+        x = (pin * a + pjn * b) - (pin * a + pjn * b)
+    vn = _vote(vr, wn, x)
+    vn[~np.broadcast_to(third, vn.shape)] = 0.0
+    chij = np.squeeze(chij0, axis) + np.maximum(vn, 0.0).sum(axis=axis)
+    chji = np.squeeze(chji0, axis) - np.minimum(vn, 0.0).sum(axis=axis)
     return chij / (chij + chji)
 
 
@@ -476,26 +487,38 @@ def _all_challenges(
 ) -> tuple[np.ndarray, np.ndarray]:
     """P[i beats j] and i's expected gain, both in i's own view: (n, n) each.
 
-    One (i, j, n) array expression over challenger, target and third party.
+    An (i, n, j) array expression over challenger, third party and target,
+    evaluated in blocks of challengers small enough to stay in cache.
     """
     u = an.util
     n = u.shape[0]
     ar = np.arange(n)
     g = u[ar, :, ar]  # g[h, a] = U[h, a, h]
     hd = np.diagonal(u, axis1=1, axis2=2)  # hd[h, a] = U[h, a, a]
-    uii = hd[ar, ar][:, None]  # U[i, i, i]
-    uij = u[ar, ar, :]  # U[i, i, j]
-    uji = g  # U[i, j, i]
-    ujj = hd  # U[i, j, j]
-    uni = g[:, None, :]  # U[i, n, i]
-    unj = np.swapaxes(u, 1, 2)  # [i, j, n] = U[i, n, j]
-    unn = hd[:, None, :]  # U[i, n, n]
     w = sal_tot * cap
-    third = (ar[None, None, :] != ar[:, None, None]) & (ar[None, None, :] != ar[None, :, None])
-    phij = _challenge_prob(
-        p, uii, uij, uji, ujj, uni, unj, unn, w[:, None], w[None, :], w[None, None, :], third
-    )
-    gain = _expected_gain(phij, uii, uij, sal_tot[None, :])
+    phij = np.empty((n, n))
+    block = max(1, 32768 // (n * n))
+    for i0 in range(0, n, block):  # blocks of challengers, each an (i, n, j) expression
+        i1 = min(n, i0 + block)
+        ii = ar[i0:i1]
+        third = (ar[None, :, None] != ii[:, None, None]) & (ar[None, :, None] != ar[None, None, :])
+        phij[i0:i1] = _challenge_prob(
+            p,
+            hd[ii, ii][:, None],  # U[i, i, i]
+            u[ii, ii, :],  # U[i, i, j]
+            g[i0:i1],  # U[i, j, i]
+            hd[i0:i1],  # U[i, j, j]
+            g[i0:i1, :, None],  # U[i, n, i]
+            u[i0:i1],  # U[i, n, j]
+            hd[i0:i1, :, None],  # U[i, n, n]
+            w[ii, None],
+            w[None, :],
+            w[None, :, None],
+            third,
+            axis=1,
+        )
+    uii = hd[ar, ar][:, None]
+    gain = _expected_gain(phij, uii, u[ar, ar, :], sal_tot[None, :])
     return phij, gain
 
 
@@ -529,6 +552,7 @@ def _some_challenges(
         w[j],
         w[None, :],
         third,
+        axis=-1,
     )
     return phij, _expected_gain(phij, u[h, k, i], u[h, k, j], sal_tot[j])
 
