@@ -447,3 +447,27 @@ def test_xml_wrong_actor_count(tmp_path: Path) -> None:
     with pytest.raises(InputError) as ei:
         read_ktab(p)
     assert ei.value.line == 5 and "got 2" in str(ei.value)
+
+
+def test_blocked_paths_match_batched() -> None:
+    """The cache-blocked (i, n, j) and (a, i, j) evaluations equal the gathered /
+    batched ones (different code paths, same numbers)."""
+    from ceasefire._smp import _some_challenges
+
+    rng = np.random.default_rng(9)
+    n = 45
+    par = SMPParams()
+    cap = rng.uniform(10, 200, n)
+    x = rng.uniform(0, 1, (n, 1))
+    sal = rng.uniform(0.75, 0.99, (n, 1))
+    an = _analyse(x, x, cap, sal, par)
+    s_tot = sal.sum(axis=1)
+    phij, gain = _all_challenges(an, cap, s_tot, par)
+    ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+    ph2, g2 = _some_challenges(an, cap, s_tot, par, ii, ii, ii, jj)
+    np.testing.assert_allclose(phij[ii, jj], ph2, rtol=1e-12)
+    np.testing.assert_allclose(gain[ii, jj], g2, rtol=1e-9, atol=1e-13)
+    u = an.own
+    np.testing.assert_allclose(
+        _coalitions("PropCbc", cap, u), _coalitions("PropCbc", cap, u[None])[0], rtol=1e-12
+    )
