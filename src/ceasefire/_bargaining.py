@@ -116,8 +116,10 @@ def weighted_median(
     Positions are sorted on each issue and weights cumulated; the forecast is
     the first position whose cumulative weight reaches half of the total. When
     the cumulative weight equals one half exactly (an even split), the
-    forecast is the midpoint between that position and the next one, so the
-    result does not depend on the order of the actors.
+    forecast is the midpoint between that position and the next one held by
+    an actor with positive weight (the middle of the interval of weighted
+    medians), so the result depends neither on the order of the actors nor on
+    actors without weight.
     """
     x = np.asarray(positions, dtype=float)
     one = x.ndim == 1
@@ -134,9 +136,11 @@ def weighted_median(
     cols = np.arange(x.shape[1])
     med = xs[idx, cols]
     exact = np.abs(cum[idx, cols] - half) <= tol
-    nxt = np.minimum(idx + 1, x.shape[0] - 1)
-    # at an exact split, average with the next distinct position
-    med = np.where(exact & (idx + 1 < x.shape[0]), (med + xs[nxt, cols]) / 2.0, med)
+    # at an exact split, average with the next position that carries weight: an actor
+    # with zero weight does not count, wherever it stands
+    after = (np.arange(x.shape[0])[:, None] > idx) & (ws > 0)
+    nxt = np.argmax(after, axis=0)
+    med = np.where(exact & after.any(axis=0), (med + xs[nxt, cols]) / 2.0, med)
     zero = cum[-1] <= 0
     med = np.where(zero, np.median(x, axis=0), med)
     return float(med[0]) if one else med
