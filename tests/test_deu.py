@@ -52,7 +52,9 @@ def test_json_contract(equal: BenchResult) -> None:
     assert d["n_issues"] == 248 and d["capability"] == "equal"
     for name in ("compromise", "median", "nbs", "commission", "reference_point", "midpoint"):
         assert name in d["models"], name
-    assert "ensemble_cv" in d["models"] and "cv_mae" in d["models"]["ensemble_cv"]
+    for name in ("ensemble_cv", "ensemble_rule_cv", "tuned_cv"):
+        assert "cv_mae" in d["models"][name]
+        assert len(d["cv_choices"][name]) >= 10  # one pick per fold (per stratum)
     for name, m in d["models"].items():
         assert {"mae", "median_ae", "rmse", "within", "by_proc", "delta_vs_compromise"} <= set(m)
         assert set(m["within"]) == {"5", "10", "20"}
@@ -82,7 +84,7 @@ def test_json_contract(equal: BenchResult) -> None:
 def test_cv_forecasts_do_not_read_the_held_out_outcomes(equal: BenchResult) -> None:
     from dataclasses import replace
 
-    from ceasefire._deu import ENSEMBLE_COMPONENTS, ensemble_cv, tuned_cv
+    from ceasefire._deu import ENSEMBLE_COMPONENTS, ensemble_cv, ensemble_rule_cv, tuned_cv
 
     data = equal.data  # the scored issues
     cap = capability_vector(data.actors, "equal")
@@ -99,6 +101,9 @@ def test_cv_forecasts_do_not_read_the_held_out_outcomes(equal: BenchResult) -> N
     np.testing.assert_array_equal(base.forecast[fold0], moved.forecast[fold0])
     moved = tuned_cv(other, cap, folds=5, seed=3)
     np.testing.assert_array_equal(tuned.forecast[fold0], moved.forecast[fold0])
+    rule = ensemble_rule_cv(data, cap, folds=5, seed=3, components=comps)
+    moved = ensemble_rule_cv(other, cap, folds=5, seed=3, components=comps)
+    np.testing.assert_array_equal(rule.forecast[fold0], moved.forecast[fold0])
     assert base.cv_mae == pytest.approx(np.abs(base.forecast - data.out).mean())
 
 

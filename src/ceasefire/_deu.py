@@ -42,9 +42,13 @@ __all__ = [
     "DeuData",
     "ModelScore",
     "capability_vector",
+    "cluster_bootstrap_ci",
     "ensemble_cv",
+    "ensemble_rule_cv",
+    "group_kfold",
     "load_deu",
     "run_benchmark",
+    "tuned_cv",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -76,12 +80,14 @@ MODELS = (
     "bdm",
     "smp",
     "ensemble_cv",
+    "ensemble_rule_cv",
     "tuned_cv",
     "commission",
     "reference_point",
     "midpoint",
 )
 _REQUIRED = ("prnr", "proc", "out")
+_CV_MODELS = ("ensemble_cv", "ensemble_rule_cv", "tuned_cv")
 _MISSING_TOKENS = {"", "na", "nan", ".", "-"}
 _MIN_ACTORS = 3
 
@@ -491,23 +497,39 @@ class EnsembleCV:
 
     forecast: FloatArray
     fold: NDArray[np.int64]
-    chosen: list[dict[str, float]]
+    chosen: list[dict[str, Any]]
     cv_mae: float
     folds: int
 
 
 def _grid_cv(
-    data: DeuData, cand: FloatArray, params: list[dict[str, float]], folds: int, seed: int
+    data: DeuData,
+    cand: FloatArray,
+    params: list[dict[str, float]],
+    folds: int,
+    seed: int,
+    strata: NDArray[Any] | None = None,
 ) -> EnsembleCV:
+    """Out-of-fold forecasts: per fold (and per stratum, if given) the candidate row with the
+    smallest MAE on the other folds' issues (of that stratum) forecasts the held-out issues."""
     fold = group_kfold(data.prnr, folds, seed)
     err = np.abs(cand - data.out[None, :])
     oof = np.full(len(data), np.nan)
-    chosen: list[dict[str, float]] = []
+    chosen: list[dict[str, Any]] = []
+    key = np.zeros(len(data), dtype=int) if strata is None else np.asarray(strata)
     for f in np.unique(fold):
         test = fold == f
-        best = int(np.argmin(err[:, ~test].mean(axis=1)))
-        oof[test] = cand[best, test]
-        chosen.append(params[best])
+        for g in np.unique(key[test]):
+            train = (~test) & (key == g)
+            if not train.any():  # a stratum unseen in training: fall back to all training issues
+                train = ~test
+            best = int(np.argmin(err[:, train].mean(axis=1)))
+            here = test & (key == g)
+            oof[here] = cand[best, here]
+            pick: dict[str, Any] = dict(params[best])
+            if strata is not None:
+                pick["stratum"] = str(g)
+            chosen.append(pick)
     return EnsembleCV(
         forecast=oof,
         fold=fold,
@@ -546,6 +568,31 @@ def ensemble_cv(
     the blend with the smallest MAE on the other folds forecasts the held-out fold.
     ``components`` may pass precomputed forecasts (N,) by name to save the Nash solves.
     """
+    cand, params = _blend_candidates(data, cap, components)
+    return _grid_cv(data, cand, params, folds, seed)
+
+
+def ensemble_rule_cv(
+    data: DeuData,
+    cap: FloatArray,
+    *,
+    folds: int = 10,
+    seed: int = 0,
+    components: dict[str, FloatArray] | None = None,
+) -> EnsembleCV:
+    """:func:`ensemble_cv` with separate blend weights for unanimity and QMV issues.
+
+    Procedure-aware: the Council voting rule (``counvte``: ``Unan`` vs the rest) is known
+    before the outcome, so choosing the blend per rule reads no outcome of the held-out fold.
+    """
+    cand, params = _blend_candidates(data, cap, components)
+    rule = np.where(np.char.lower(data.counvte.astype(str)) == "unan", "unanimity", "qmv")
+    return _grid_cv(data, cand, params, folds, seed, strata=rule)
+
+
+def _blend_candidates(
+    data: DeuData, cap: FloatArray, components: dict[str, FloatArray] | None
+) -> tuple[FloatArray, list[dict[str, float]]]:
     comps = dict(components or {})
     for name in ENSEMBLE_COMPONENTS:
         if name not in comps:
@@ -561,7 +608,7 @@ def ensemble_cv(
     ]
     w = np.asarray(grid, dtype=float) / 10.0
     params = [dict(zip(ENSEMBLE_COMPONENTS, map(float, row), strict=True)) for row in w]
-    return _grid_cv(data, w @ c, params, folds, seed)
+    return w @ c, params
 
 
 # ---------------------------------------------------------------------------------------------
@@ -704,7 +751,7 @@ class BenchResult:
     seed: int = 0
     reps: int = 2000
     folds: int = 10
-    ensemble_weights: list[dict[str, float]] = field(default_factory=list)
+    cv_choices: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract as a dict."""
@@ -717,6 +764,7 @@ class BenchResult:
             "seed": self.seed,
             "bootstrap_reps": self.reps,
             "cv_folds": self.folds,
+            "cv_choices": self.cv_choices,
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -797,9 +845,9 @@ def run_benchmark(
     skipped: dict[str, str] = {}
     notes: dict[str, str] = {}
     cv: dict[str, float] = {}
-    weights: list[dict[str, float]] = []
+    choices: dict[str, list[dict[str, Any]]] = {}
     for name in names:
-        if name in ("ensemble_cv", "tuned_cv"):
+        if name in _CV_MODELS:
             continue
         try:
             forecasts[name] = _MODEL_FUNCS[name](data, cap_all)
@@ -808,7 +856,7 @@ def run_benchmark(
         except AttributeError as exc:
             skipped[name] = f"not available ({exc})"
     n_groups = len(np.unique(data.prnr))
-    for name in ("ensemble_cv", "tuned_cv"):
+    for name in _CV_MODELS:
         if name in names and n_groups < 2:
             names.remove(name)
             skipped[name] = f"cross-validation needs at least 2 proposals, found {n_groups}"
@@ -817,15 +865,26 @@ def run_benchmark(
         ens = ensemble_cv(data, cap_all, folds=folds, seed=seed, components=pre)
         forecasts["ensemble_cv"] = ens.forecast
         cv["ensemble_cv"] = ens.cv_mae
-        weights = ens.chosen
+        choices["ensemble_cv"] = ens.chosen
         notes["ensemble_cv"] = (
             f"out-of-fold forecasts, {ens.folds}-fold CV grouped by prnr; convex blend of "
             + ", ".join(ENSEMBLE_COMPONENTS)
+        )
+    if "ensemble_rule_cv" in names:
+        pre = {k: v for k, v in forecasts.items() if k in ENSEMBLE_COMPONENTS}
+        rule = ensemble_rule_cv(data, cap_all, folds=folds, seed=seed, components=pre)
+        forecasts["ensemble_rule_cv"] = rule.forecast
+        cv["ensemble_rule_cv"] = rule.cv_mae
+        choices["ensemble_rule_cv"] = rule.chosen
+        notes["ensemble_rule_cv"] = (
+            f"out-of-fold forecasts, {rule.folds}-fold CV grouped by prnr; as ensemble_cv, "
+            "blend chosen separately for unanimity and QMV issues"
         )
     if "tuned_cv" in names:
         tun = tuned_cv(data, cap_all, folds=folds, seed=seed)
         forecasts["tuned_cv"] = tun.forecast
         cv["tuned_cv"] = tun.cv_mae
+        choices["tuned_cv"] = tun.chosen
         notes["tuned_cv"] = (
             f"out-of-fold forecasts, {tun.folds}-fold CV grouped by prnr; grid over "
             + ", ".join(ENSEMBLE_GRID)
@@ -860,5 +919,5 @@ def run_benchmark(
         seed=seed,
         reps=reps,
         folds=folds,
-        ensemble_weights=weights,
+        cv_choices=choices,
     )
