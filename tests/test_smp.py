@@ -102,7 +102,7 @@ def test_forecast_smp_path_json_shape() -> None:
     sc = read_ktab(path)
     assert d["actors"] == sc.actors and d["dims"] == sc.dims
     first = np.array(d["history"][0]["positions"])
-    np.testing.assert_allclose(first, sc.positions)
+    assert (first == sc.positions).all()
     for st in d["history"]:
         assert np.array(st["positions"]).shape == (7, 3)
         assert len(st["probabilities"]) == 7

@@ -34,8 +34,9 @@ Algorithm (one turn; positions ``x``, ideals ``y`` and saliences ``s`` on the
    utilities under the third-party-commitment rule (SemiCommit: if it joins
    the winner it keeps its own position when *i* wins, ...). The coalition
    totals give ``P[i beats j]``, and *i*'s expected gain of the challenge is
-   ``(1-σ_j)·2U_ii + σ_j·(P·2U_ii + (1-P)·2U_ij) - (U_ii + U_ij)``. All pairs
-   and all third parties are one (i, j, n) array expression.
+   ``(1-σ_j)·2U_ii + σ_j·(P·2U_ii + (1-P)·2U_ij) - (U_ii + U_ij)``. All
+   challengers, third parties and targets form one (i, n, j) array expression
+   (evaluated in cache-sized blocks of challengers).
 5. *Best challenge.* Each actor picks the target with the greatest expected
    gain above 1e-5 (first on ties), if any.
 6. *Bargains.* The two positions are interpolated dimension by dimension with
@@ -73,7 +74,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -86,6 +87,7 @@ __all__ = [
     "SMPState",
     "forecast_smp_path",
     "smp",
+    "smp_ktab",
     "smp_scenario_forecast",
 ]
 
@@ -765,8 +767,10 @@ def smp(
         dxy = float(np.linalg.norm(xs[-1] - xs[-2], axis=1).sum())
         if it >= par.max_iter or (it >= par.min_iter and dxy / d01 < par.min_delta_ratio):
             break
-    history = [
-        SMPState(positions=xi * 100.0, probabilities=pi) for xi, pi in zip(xs, probs, strict=True)
+    history = [SMPState(positions=pos.copy(), probabilities=probs[0])]
+    history += [
+        SMPState(positions=xi * 100.0, probabilities=pi)
+        for xi, pi in zip(xs[1:], probs[1:], strict=True)
     ]
     return SMPResult(
         actors=list(actors) if actors is not None else [f"A{i:02d}" for i in range(n)],
@@ -828,7 +832,3 @@ def smp_scenario_forecast(positions01: Any, salience: Any, capability: Any) -> n
     sal = np.where(tot <= 0.0, 1e-3, sal)
     res = smp(capability, pos * 100.0, sal * 100.0)
     return np.asarray(list(res.forecast.values())) / 100.0
-
-
-# keep dataclass field names importable for documentation tools
-_PARAM_FIELDS = tuple(f.name for f in fields(SMPParams))
