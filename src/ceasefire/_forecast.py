@@ -74,7 +74,12 @@ def forecast_table(
     if model == "bdm":
         from ._bdm import bdm_issues
 
-        scales = [(float(lo), float(hi)) for lo, hi in zip(table.lower, table.upper, strict=True)]
+        # an issue on which every actor stands at one position has no span: give it a unit
+        # one (nobody challenges, the forecast is that position)
+        scales = [
+            (float(lo), float(hi) if hi > lo else float(lo) + 1.0)
+            for lo, hi in zip(table.lower, table.upper, strict=True)
+        ]
         res = bdm_issues(
             table.positions, table.capability, table.salience, issues=table.issues, scales=scales
         )
