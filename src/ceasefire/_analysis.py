@@ -111,7 +111,6 @@ def analyze(
         scenario, seed=seed, paths=paths, horizon=horizon, levers=levers, progress=progress
     )
     plans = evaluate_plans(scenario, reservation=window.plan_reservation())
-    plans = window.adjust_plans(plans)
     return AnalysisResult(
         scenario=scenario, seed=seed, plans=plans, forecasts=forecasts, window=window
     )

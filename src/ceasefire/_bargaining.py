@@ -68,17 +68,22 @@ def spatial_utility(
     s = np.asarray(salience, dtype=float)
     dist = np.abs(zz - x)
     if risk is not None:
-        q = np.asarray(risk, dtype=float)[:, None]
-        dist = dist**q
-    u = 1.0 - np.sum(s * dist, axis=-1)
+        q = np.asarray(risk, dtype=float)
+        if np.any(q != 1.0):
+            dist = dist ** q[:, None]
+    u = 1.0 - np.einsum("...nk,nk->...n", dist, s)
     if red_line is not None and penalty:
         r = np.asarray(red_line, dtype=float)
-        has = ~np.isnan(r)
-        if has.any():
-            rr = np.where(has, r, 0.0)
-            up = x <= rr  # the line lies above the ideal: crossing means going above it
-            crossed = has & np.where(up, zz > rr + 1e-12, zz < rr - 1e-12)
-            u = u - penalty * crossed.sum(axis=-1)
+        actors, issues = np.nonzero(~np.isnan(r))
+        if actors.size:
+            # only the (actor, issue) pairs that state a red line are checked
+            rr = r[actors, issues]
+            up = x[actors, issues] <= rr  # crossing means going above the line
+            zk = np.asarray(z, dtype=float)[..., issues]
+            crossed = np.where(up, zk > rr + 1e-12, zk < rr - 1e-12)  # (..., lines)
+            u = u.copy()
+            for j, a in enumerate(actors):  # a handful of stated red lines, not a hot loop
+                u[..., a] -= penalty * crossed[..., j]
     return u
 
 

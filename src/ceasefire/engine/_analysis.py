@@ -1,0 +1,388 @@
+"""The settlement-window analysis: ripeness over time, acceptance, stalling, risks, levers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._params import LEVERS
+from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
+from ._window import Valuation, candidates, maxmin, nash_point, value
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from .._scenario import Scenario
+
+F = NDArray[np.float64]
+
+__all__ = [
+    "COUNTERFACTUALS",
+    "LeverSearch",
+    "WindowAnalysis",
+    "analyze_window",
+    "first_open",
+    "ripeness_path",
+    "search_levers",
+]
+
+COUNTERFACTUALS: dict[str, Switches] = {
+    "no_leader_survival": Switches(leader_survival=False),
+    "no_war_economy": Switches(war_economy=False),
+    "no_hardliners": Switches(hardliners=False),
+}
+
+
+def first_open(g: F) -> int | None:
+    idx = np.flatnonzero(g > 0)
+    return int(idx[0]) if idx.size else None
+
+
+def _seed_rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed))
+
+
+def ripeness_path(
+    c: Compiled, seed: int, *, cand: F | None = None
+) -> tuple[Valuation, F, F]:
+    """Simulate, value, and solve the window for every month: (valuation, G (T,), z* (T, K))."""
+    sim = simulate(c, _seed_rng(seed))
+    v = value(c, sim)
+    veto = np.flatnonzero(c.scenario.veto)
+    ts = np.arange(c.months)
+    z, g = maxmin(v, veto, ts, candidates(v) if cand is None else cand)
+    return v, g, z
+
+
+@dataclass
+class WindowAnalysis:
+    """Everything the engine says about the settlement window of one scenario run."""
+
+    scenario: Scenario
+    compiled: Compiled
+    valuation: Valuation
+    seed: int
+    ripeness: F  # (T,)
+    best_point: F  # (T, K): the z that attains G_t
+    plan_values: F  # (T, P, n): s_i,t(plan)
+    plan_removal: F  # (P,): regime actor's removal probability if it settles on plan at 0
+    predicted_deal: F | None
+    stalling: dict[str, bool]
+    blocking: dict[str, bool]
+    talk_value: dict[str, float]
+    counterfactuals: dict[str, dict[str, Any]]
+    issue_contribution: dict[str, float]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    # ----- derived -----------------------------------------------------------
+    @property
+    def months(self) -> list[int]:
+        return list(range(self.compiled.months))
+
+    @property
+    def window_open(self) -> NDArray[np.bool_]:
+        return self.ripeness > 0
+
+    @property
+    def first_window_month(self) -> int | None:
+        return first_open(self.ripeness)
+
+    @property
+    def accepts_by_month(self) -> NDArray[np.bool_]:
+        """(T, P, n): actor i accepts plan p at month t."""
+        return self.plan_values >= self.valuation.fight[:, None, :]
+
+    def plan_reservation(self) -> F:
+        """(P, n) reservation at month 0 such that utility - reservation = s - w."""
+        sc = self.scenario
+        u = self.valuation.utility(sc.proposal_matrix)  # (P, n)
+        return u - self.plan_values[0] + self.valuation.fight[0][None, :]
+
+    # ----- output ------------------------------------------------------------
+    def extend_json(self, out: dict[str, Any]) -> None:
+        sc = self.scenario
+        acc = self.accepts_by_month
+        for p, rec in enumerate(out["plans"]):
+            rec["accepts_by_month"] = {
+                a: [bool(x) for x in acc[:, p, i]] for i, a in enumerate(sc.actor_ids)
+            }
+            rec["first_month_all_veto_accept"] = first_open(
+                np.where(acc[:, p][:, sc.veto].all(axis=1), 1.0, -1.0)
+            )
+        v = self.valuation
+        regime = v.regime
+        out["months"] = self.months
+        out["ripeness"] = {
+            "G": [float(x) for x in self.ripeness],
+            "window_open": [bool(x) for x in self.window_open],
+        }
+        out["first_window_month"] = self.first_window_month
+        out["regime_risk"] = {
+            "actor": sc.actor_ids[regime] if regime is not None else None,
+            "fight": float(v.p_fight[0]),
+            "settle": {pid: float(self.plan_removal[p]) for p, pid in enumerate(sc.proposal_ids)},
+        }
+        out["stalling"] = self.stalling
+        out["blocking"] = self.blocking
+        out["talk_value"] = self.talk_value
+        out["predicted_deal"] = (
+            None
+            if self.predicted_deal is None
+            else {k: float(x) for k, x in zip(sc.issue_ids, self.predicted_deal, strict=True)}
+        )
+        out["counterfactuals"] = self.counterfactuals
+        out["issue_contribution"] = self.issue_contribution
+        out["levers"] = {
+            name: [float(x) for x in self.compiled.levers[name][: self.compiled.months]]
+            for name in LEVERS
+        }
+        out["value_of_fighting"] = {
+            a: [float(x) for x in v.fight[:, i]] for i, a in enumerate(sc.actor_ids)
+        }
+        out["engine"] = {
+            "paths": self.compiled.paths,
+            "horizon": self.compiled.months,
+            "discount": self.compiled.discount,
+        }
+
+    def ripeness_frame(self) -> pd.DataFrame:
+        """Month-by-month ripeness, window state and lever values."""
+        import pandas as pd
+
+        df = pd.DataFrame({"month": self.months, "G": self.ripeness, "open": self.window_open})
+        for name in LEVERS:
+            df[name] = self.compiled.levers[name][: self.compiled.months]
+        return df
+
+    def print_summary(self, console: Console) -> None:
+        from ._report import print_window_summary
+
+        print_window_summary(self, console)
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Any]:
+    if not enabled:
+        yield lambda desc: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as prog:
+        task = prog.add_task("simulating", total=total)
+
+        def advance(desc: str) -> None:
+            prog.update(task, advance=1, description=desc)
+
+        yield advance
+
+
+def analyze_window(
+    sc: Scenario,
+    *,
+    seed: int = 0,
+    paths: int | None = None,
+    horizon: int | None = None,
+    levers: dict[str, Any] | None = None,
+    progress: bool = False,
+) -> WindowAnalysis:
+    """Run the engine on ``sc`` and analyse the settlement window (see docs/model.md)."""
+    c = compile_scenario(sc, paths=paths, horizon=horizon, levers=levers)
+    veto = np.flatnonzero(sc.veto)
+    with _progress(progress, 6 + len(COUNTERFACTUALS)) as step:
+        step("baseline paths")
+        sim = simulate(c, _seed_rng(seed))
+        v = value(c, sim)
+        cand = candidates(v)
+        ts = np.arange(c.months)
+        step("settlement window")
+        zstar, g = maxmin(v, veto, ts, cand)
+        # plans at every month
+        pm = sc.proposal_matrix
+        t_n = c.months
+        vals, _ = v.settle(np.broadcast_to(pm, (t_n, *pm.shape)), ts)
+        _, pr = v.settle(pm[None], np.array([0]))
+        # predicted deal at the first open month
+        fo = first_open(g)
+        deal = None
+        if fo is not None:
+            deal = nash_point(v, veto, sc.clout[veto], np.array([fo]), zstar[fo : fo + 1])[0]
+        step("stalling")
+        blocking, stalling, talk_value = _stalling(c, v, g, cand, seed)
+        step("issue contributions")
+        contrib = _contributions(c, sim, v, g[0], cand)
+        cfs: dict[str, dict[str, Any]] = {}
+        for name, sw in COUNTERFACTUALS.items():
+            step(f"counterfactual {name}")
+            _, g_cf, _ = ripeness_path(with_switches(c, sw), seed, cand=cand)
+            cfs[name] = {
+                "G0": float(g_cf[0]),
+                "first_window_month": first_open(g_cf),
+                "delta_G0": float(g_cf[0] - g[0]),
+            }
+        step("done")
+    return WindowAnalysis(
+        scenario=sc,
+        compiled=c,
+        valuation=v,
+        seed=seed,
+        ripeness=g,
+        best_point=zstar,
+        plan_values=vals,
+        plan_removal=pr[0],
+        predicted_deal=deal,
+        stalling=stalling,
+        blocking=blocking,
+        talk_value=talk_value,
+        counterfactuals=cfs,
+        issue_contribution=contrib,
+    )
+
+
+def _stalling(
+    c: Compiled, v: Valuation, g: F, cand: F, seed: int
+) -> tuple[dict[str, bool], dict[str, bool], dict[str, float]]:
+    """Who blocks the window at month 0, whether talks pay them, and so who stalls.
+
+    A veto player blocks when the window is shut but would open without its
+    consent (the others share a zone of agreement it refuses). Talks pay an
+    actor when suspending part of the pressure while talks run (``talks_relief``
+    for ``talks_months``) raises its value of fighting on. A participant in
+    talks that blocks and for whom talks pay is stalling.
+    """
+    sc = c.scenario
+    veto = np.flatnonzero(sc.veto)
+    t0 = np.array([0])
+    blocking: dict[str, bool] = {}
+    for i in veto:
+        others = np.array([j for j in veto if j != i], dtype=np.intp)
+        if g[0] > 0 or others.size == 0:
+            blocking[sc.actor_ids[i]] = False
+            continue
+        _, g_others = maxmin(v, others, t0, cand)
+        blocking[sc.actor_ids[i]] = bool(g_others[0] > 0)
+    relief = float(c.spec.param("talks_relief"))
+    months = int(round(c.spec.param("talks_months")))
+    talk_value: dict[str, float] = {}
+    if relief > 0 and months > 0:
+        cut = {}
+        for name in ("sanctions", "strikes", "aid"):
+            path = c.levers[name].copy()
+            path[:months] *= 1.0 - relief
+            cut[name] = path
+        full = {name: c.levers[name] for name in LEVERS}
+        full.update(cut)
+        c2 = replace(c, levers=lever_paths(c.spec, c.steps, full))
+        v2 = value(c2, simulate(c2, _seed_rng(seed)))
+        diff = v2.fight[0] - v.fight[0]
+    else:
+        diff = np.zeros(len(sc.actors))
+    for i, a in enumerate(sc.actor_ids):
+        talk_value[a] = float(diff[i])
+    participants = set(c.spec.talks.participants)
+    stalling = {
+        a: bool(a in participants and blocking.get(a, False) and talk_value[a] > 1e-9)
+        for a in sc.actor_ids
+        if sc.veto[sc.actor_index(a)] or a in participants
+    }
+    return blocking, stalling, talk_value
+
+
+def _contributions(c: Compiled, sim: Any, v0: Valuation, g0: float, cand: F
+                   ) -> dict[str, float]:
+    """Each issue's contribution to G_0: G_0 minus G_0 with the issue taken out of play."""
+    sc = c.scenario
+    veto = np.flatnonzero(sc.veto)
+    out: dict[str, float] = {}
+    for k, iid in enumerate(sc.issue_ids):
+        sal = sc.salience.copy()
+        sal[:, k] = 0.0
+        tot = sal.sum(axis=1, keepdims=True)
+        sal = np.where(tot > 0, sal / np.where(tot > 0, tot, 1.0), sal)
+        v = value(c, sim, salience=sal, base=v0)
+        _, gk = maxmin(v, veto, np.array([0]), cand)
+        out[iid] = float(g0 - gk[0])
+    return out
+
+
+# -----------------------------------------------------------------------------
+# Lever search
+# -----------------------------------------------------------------------------
+
+
+@dataclass
+class LeverSearch:
+    """Grid search over levers for the cheapest setting that opens the window."""
+
+    grid: list[dict[str, Any]]
+    cheapest: dict[str, Any] | None
+    baseline_first_window_month: int | None
+    months: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "months": self.months,
+            "baseline_first_window_month": self.baseline_first_window_month,
+            "cheapest": self.cheapest,
+            "grid": self.grid,
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.grid)
+
+
+def search_levers(
+    sc: Scenario,
+    *,
+    seed: int = 0,
+    paths: int = 300,
+    horizon: int | None = None,
+    levels: dict[str, list[float]] | None = None,
+    fixed: dict[str, Any] | None = None,
+    progress: bool = False,
+) -> LeverSearch:
+    """Try every combination of lever levels (held from month 0); report first window months.
+
+    The cost of a setting is sum_l lever_cost_l * level_l (``engine.lever_cost``,
+    default 1 each); the cheapest setting is the lowest-cost one whose window
+    opens within the horizon (ties: the earlier opening).
+    """
+    grid_levels = levels or {
+        "sanctions": [0.0, 0.25, 0.5, 0.75, 1.0],
+        "strikes": [0.0, 0.25, 0.5, 0.75, 1.0],
+        "aid": [0.3, 0.6, 1.0],
+    }
+    spec = sc.engine_spec
+    costs = {name: (spec.lever_cost[name].value if name in spec.lever_cost else 1.0)
+             for name in LEVERS}
+    base_c = compile_scenario(sc, paths=paths, horizon=horizon, levers=fixed)
+    _, g0, _ = ripeness_path(base_c, seed)
+    names = list(grid_levels)
+    combos = np.array(np.meshgrid(*[grid_levels[n] for n in names], indexing="ij"))
+    combos = combos.reshape(len(names), -1).T
+    rows: list[dict[str, Any]] = []
+    cand = None
+    with _progress(progress, len(combos)) as step:
+        for combo in combos:
+            lv: dict[str, Any] = dict(fixed or {})
+            lv.update({n: float(x) for n, x in zip(names, combo, strict=True)})
+            c = compile_scenario(sc, paths=paths, horizon=horizon, levers=lv)
+            if cand is None:
+                v0 = value(c, simulate(c, _seed_rng(seed)))
+                cand = candidates(v0, n_sobol=512)
+            _, g, _ = ripeness_path(c, seed, cand=cand)
+            cost = float(sum(costs[n] * float(x) for n, x in zip(names, combo, strict=True)))
+            rows.append({**{n: float(x) for n, x in zip(names, combo, strict=True)},
+                         "cost": cost, "G0": float(g[0]), "first_window_month": first_open(g)})
+            step("lever grid")
+    opening = [r for r in rows if r["first_window_month"] is not None]
+    cheapest = min(opening, key=lambda r: (r["cost"], r["first_window_month"])) if opening else None
+    return LeverSearch(grid=rows, cheapest=cheapest,
+                       baseline_first_window_month=first_open(g0), months=base_c.months)

@@ -1,0 +1,89 @@
+"""Terminal summary of a settlement-window analysis."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ._analysis import WindowAnalysis
+
+_BARS = " ▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: np.ndarray) -> str:
+    lo, hi = float(np.min(values)), float(np.max(values))
+    span = hi - lo if hi > lo else 1.0
+    return "".join(_BARS[int(round((x - lo) / span * (len(_BARS) - 1)))] for x in values)
+
+
+def print_window_summary(w: WindowAnalysis, console: Console) -> None:
+    sc = w.scenario
+    g = w.ripeness
+    fo = w.first_window_month
+    console.print()
+    console.print(
+        f"[bold]Ripeness[/bold] G_t = max over deals of the worst veto player's gain from "
+        f"settling ({w.compiled.paths} paths, {w.compiled.months} months, seed {w.seed})"
+    )
+    console.print(f"  G_0 = {g[0]:+.3f}   min {g.min():+.3f}   max {g.max():+.3f}")
+    console.print(f"  month 0 {sparkline(g)} month {len(g) - 1}")
+    if fo is None:
+        console.print(
+            f"  [red]The settlement window stays shut for all {len(g)} months.[/red]"
+        )
+    elif fo == 0:
+        console.print("  [green]The settlement window is open now (month 0).[/green]")
+    else:
+        console.print(f"  [yellow]The settlement window first opens in month {fo}.[/yellow]")
+    if w.predicted_deal is not None:
+        deal = ", ".join(
+            f"{k} {x:.2f}" for k, x in zip(sc.issue_ids, w.predicted_deal, strict=True)
+        )
+        console.print(f"  Predicted deal (Nash point in the window, month {fo}): {deal}")
+
+    stall = [a for a, s in w.stalling.items() if s]
+    block = [a for a, s in w.blocking.items() if s]
+    console.print(
+        "  Stalling (in talks while refusing every deal the others accept, because talks pay): "
+        + (", ".join(f"[bold red]{a}[/bold red]" for a in stall) if stall else "nobody")
+    )
+    if block:
+        console.print(f"  Blocking the window at month 0: {', '.join(block)}")
+
+    v = w.valuation
+    if v.regime is not None:
+        t = Table(
+            title=f"Removal risk of the {sc.actor_ids[v.regime]} leadership within "
+            f"{w.compiled.months} months",
+            title_justify="left",
+        )
+        t.add_column("course")
+        t.add_column("removal probability", justify="right")
+        t.add_row("fight on", f"{v.p_fight[0]:.1%}")
+        for p, pid in enumerate(sc.proposal_ids):
+            risk = w.plan_removal[p]
+            style = "red" if risk > v.p_fight[0] else "green"
+            t.add_row(f"settle on {pid}", f"[{style}]{risk:.1%}[/{style}]")
+        console.print(t)
+
+    t = Table(title="Counterfactuals: switch one mechanism off", title_justify="left")
+    t.add_column("mechanism off")
+    t.add_column("G_0", justify="right")
+    t.add_column("change in G_0", justify="right")
+    t.add_column("first window month", justify="right")
+    t.add_row("(none: baseline)", f"{g[0]:+.3f}", "", str(fo) if fo is not None else "never")
+    for name, cf in w.counterfactuals.items():
+        m = cf["first_window_month"]
+        t.add_row(name, f"{cf['G0']:+.3f}", f"{cf['delta_G0']:+.3f}",
+                  str(m) if m is not None else "never")
+    console.print(t)
+    contrib = sorted(w.issue_contribution.items(), key=lambda kv: kv[1])
+    console.print(
+        "  Issues that shut the window most (G_0 minus G_0 without the issue): "
+        + ", ".join(f"{k} {x:+.3f}" for k, x in contrib[:3])
+    )

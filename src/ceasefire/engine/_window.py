@@ -1,0 +1,323 @@
+"""Joining the layers: values of fighting on and of settling, and the settlement window.
+
+All values are per-month equivalents on the utility scale: a stream is
+discounted over the valuation horizon H and divided by the annuity
+A = sum_{tau < H} delta^tau, so that a value of 0.6 means "as good as an
+outcome of utility 0.6 held for the whole horizon".
+
+For actor i at month t:
+
+- fighting on:  w_i,t = (1/A) sum_tau delta^tau E[u_i(z^war_{t+tau}) - c_i,t+tau]
+                        - E[K_i P_i(removal within H | fight from t)] / A
+- settling on z: s_i,t(z) = u_i(z) - E[K_i P_i(removal within H | settle on z at t)] / A
+                            - rho_i,t(z)
+
+(the expectations E[.] mix what the simulated paths bring with today's value
+held constant, by the ``foresight`` parameter), where c are war costs (casualties, aid budgets), K the punishment a removed
+leader suffers (only the regime actor has one) and rho the ratification
+penalty of the actor bound by ratification: rho = J sum_fronts
+max(0, z_k - E[O_k,t] - tol), land it still holds and would have to cede.
+
+The regime actor's removal hazard under peace follows the same hazard as
+under war, with hardliner discontent jumping by ``backlash`` times the
+hardliners' utility loss 1 - u_H(z) and then fading, and unrest jumping by
+the demobilisation shock (times war dependence, if the bubble has not popped
+yet) or carrying the austerity of a popped bubble, both fading.
+
+The ripeness index is G_t = max_z min_{veto i} (s_i,t(z) - w_i,t); the window
+is open when G_t > 0. It is found by scoring a scrambled Sobol sample of the
+issue box (plus the plans, every actor's ideal point and the status quo) in
+one array expression, then refining the best point of every month at once by
+a pattern search over coordinate and random directions (tested against brute
+force on low-dimensional cases).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.stats import qmc
+
+from .._bargaining import spatial_utility
+from ._sim import Compiled, SimPaths
+
+F = NDArray[np.float64]
+
+__all__ = ["Valuation", "maximize", "value"]
+
+B_GRID = 41  # backlash grid points for the settle-removal probability
+
+
+def discounted_window(x: F, delta: float, months: int, horizon: int) -> F:
+    """y_t = sum_{tau < H} delta^tau x_{t + tau} for t < T (axis 0 is time)."""
+    y = np.zeros((months, *x.shape[1:]))
+    for tau in range(horizon):
+        y += delta**tau * x[tau : tau + months]
+    return y
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """Values of fighting on and settling for every actor and month (per-month units)."""
+
+    compiled: Compiled
+    salience: F  # (n, K) used for utilities
+    annuity: float
+    fight: F  # (T, n) w_i,t
+    war_utility: F  # (T, n) discounted mean utility of the war outcome (per month)
+    p_fight: F  # (T,) regime actor's removal probability within H if it fights on
+    fight_penalty: F  # (T,) E[K P_fight] / A
+    b_grid: F  # (G,)
+    p_settle: F  # (T, G) removal probability if it settles with backlash b
+    k_settle: F  # (T, G) E[K P]/A for settling
+    mean_fronts: F  # (T, F)
+    regime: int | None
+    hardliners: int | None
+    ratifier: int | None
+    rat_penalty: float
+    rat_tol: float
+
+    # -------------------------------------------------------------------------
+    def utility(self, z: F) -> F:
+        sc = self.compiled.scenario
+        return spatial_utility(
+            z, sc.ideal, self.salience, risk=sc.risk, red_line=sc.red_line, penalty=sc.penalty
+        )
+
+    def backlash(self, u: F) -> F:
+        """The hardliners' utility loss 1 - u_H(z), the settlement backlash's driver."""
+        if self.hardliners is None or not self.compiled.switches.hardliners:
+            return np.zeros(u.shape[:-1])
+        return np.clip(1.0 - u[..., self.hardliners], 0.0, None)
+
+    def _interp(self, table: F, ts: NDArray[np.intp], b: F) -> F:
+        """Linear interpolation of table[t, b] (G uniform) for rows ts (B,), b (B, M)."""
+        g = self.b_grid
+        f = np.clip(b / g[-1] * (len(g) - 1), 0, len(g) - 1 - 1e-12)
+        i = f.astype(np.intp)
+        w = f - i
+        rows = table[ts]  # (B, G)
+        lo = np.take_along_axis(rows, i, axis=1)
+        hi = np.take_along_axis(rows, i + 1, axis=1)
+        return lo * (1 - w) + hi * w
+
+    def settle(self, z: F, ts: NDArray[np.intp]) -> tuple[F, F]:
+        """s_i,t(z) for z (B, M, K) at months ts (B,): returns (values (B, M, n), P (B, M))."""
+        u = self.utility(z)
+        s = u.copy()
+        p = np.zeros(z.shape[:-1])
+        if self.regime is not None:
+            b = self.backlash(u)
+            p = self._interp(self.p_settle, ts, b)
+            s[..., self.regime] -= self._interp(self.k_settle, ts, b)
+        rat = [f for f, fr in enumerate(self.compiled.spec.fronts) if fr.ratify]
+        if self.ratifier is not None and rat:
+            idx = [self.compiled.front_issue[f] for f in rat]
+            held = self.mean_fronts[ts][:, None, rat]  # (B, 1, F)
+            ceded = np.clip(z[..., idx] - held - self.rat_tol, 0.0, None).sum(axis=-1)
+            s[..., self.ratifier] -= self.rat_penalty * ceded
+        return s, p
+
+    def gaps(self, z: F, ts: NDArray[np.intp], actors: NDArray[np.intp]) -> F:
+        """s_i,t(z) - w_i,t for the given actors: (B, M, len(actors))."""
+        s, _ = self.settle(z, ts)
+        return s[..., actors] - self.fight[ts][:, None, actors]
+
+
+def value(
+    c: Compiled, sim: SimPaths, salience: F | None = None, *, base: Valuation | None = None
+) -> Valuation:
+    """Compute every actor's values of fighting on and of settling from simulated paths.
+
+    ``salience`` replaces the scenario's (for "what if this issue were out of
+    play"); ``base``, a valuation of the same paths, lends its regime tables,
+    which do not depend on saliences.
+    """
+    sc, spec, sw = c.scenario, c.spec, c.switches
+    sal = sc.salience if salience is None else salience
+    t_n, h_n, delta = c.months, c.horizon, c.discount
+    annuity = float(sum(delta**tau for tau in range(h_n)))
+    p = sim.params
+    n_act = len(sc.actors)
+
+    u_war = spatial_utility(
+        sim.z_war, sc.ideal, sal, risk=sc.risk, red_line=sc.red_line, penalty=sc.penalty
+    )  # (N, steps, n)
+    flow = u_war.mean(axis=0)  # (steps, n)
+    cost = np.zeros((c.steps, n_act))
+    for actor, q in spec.war_cost.items():
+        cost[:, sc.actor_index(actor)] += q.value
+    for actor, q in spec.aid_cost.items():
+        cost[:, sc.actor_index(actor)] += q.value * c.levers["aid"]
+    # Foresight f: each actor expects the discounted stream f * (what the paths bring)
+    # + (1 - f) * (today's value held for the horizon): leaders learn the war's costs
+    # largely by feeling them.
+    fs = float(p["foresight"].mean())
+
+    def expected(x: F) -> F:
+        return (fs * discounted_window(x, delta, t_n, h_n) + (1 - fs) * annuity * x[:t_n]) / annuity
+
+    war_utility = expected(flow)
+    fight = war_utility - expected(cost)
+
+    roles = spec.roles
+    regime = sc.actor_index(roles.regime) if roles.regime else None
+    hard = sc.actor_index(roles.hardliners) if roles.hardliners else None
+    ratifier = sc.actor_index(roles.ratifier) if roles.ratifier else None
+    punish = p["punishment"] if sw.leader_survival else np.zeros(c.paths)
+
+    if base is not None:
+        fight = fight - base.fight_penalty[:, None] * (np.arange(n_act) == base.regime)
+        return replace(base, salience=sal, fight=fight, war_utility=war_utility)
+
+    # fight: removal within H from each month t, path by path
+    lam = sim.hazard  # (N, steps)
+    cum = np.concatenate([np.zeros((c.paths, 1)), np.cumsum(lam, axis=1)], axis=1)
+    fsp = p["foresight"][:, None]
+    big_lam = fsp * (cum[:, h_n : h_n + t_n] - cum[:, :t_n]) + (1 - fsp) * h_n * lam[:, :t_n]
+    removed = 1.0 - np.exp(-big_lam)
+    p_fight = removed.mean(axis=0)
+    fight_penalty = (punish[:, None] * removed).mean(axis=0) / annuity
+    if regime is not None:
+        fight[:, regime] -= fight_penalty
+
+    # settle: removal within H after settling at t with backlash b (grid).
+    # The hazard factorises into a part that depends on (path, month, tau) and one
+    # that depends on (path, tau, backlash), so the sum over tau is a batched
+    # matrix product: tot[n, t, g] = sum_tau A[n, t, tau] B[n, tau, g].
+    b_grid = np.linspace(0.0, 1.0, B_GRID)
+    backlash = p["backlash"] if sw.leader_survival else np.zeros(c.paths)
+    dep = p["war_dependence"] if sw.war_economy else np.zeros(c.paths)
+    g_h = p["hazard_hardliners"] if sw.hardliners else np.zeros(c.paths)
+    tau = np.arange(h_n, dtype=float)[None, None, :]  # (1, 1, H)
+    col = (slice(None), None, None)
+    hb = p["hardliner_base"][col]
+    h_t = sim.hardliners[:, :t_n, None]  # (N, T, 1)
+    popped = sim.popped[:, :t_n, None].astype(float)
+    r_h = (1.0 - p["hardliner_decay"])[col] ** tau
+    r_rec = (1.0 - p["recovery_rate"])[col] ** tau
+    r_dem = (1.0 - p["demobilisation_decay"])[col] ** tau
+    hh = hb + (h_t - hb) * r_h  # (N, T, H) without the backlash jump
+    uu = (
+        p["unrest_base"][col]
+        + p["unrest_austerity"][col] * popped * r_rec
+        + (p["unrest_demobilisation"] * dep)[col] * (1.0 - popped) * r_dem
+    )
+    const = (p["hazard_base"] - p["hazard_repression"] * p["repression"])[col]
+    a_part = np.exp(const + g_h[col] * hh + p["hazard_unrest"][col] * uu)  # (N, T, H)
+    r_b = (1.0 - p["backlash_decay"])[:, None] ** np.arange(h_n, dtype=float)[None, :]  # (N, H)
+    b_part = np.exp(
+        (g_h * backlash)[:, None, None] * r_b[:, :, None] * b_grid[None, None, :]
+    )  # (N, H, G)
+    tot = np.matmul(a_part, b_part)  # (N, T, G)
+    removed_s = 1.0 - np.exp(-tot)
+    p_settle = removed_s.mean(axis=0)
+    k_settle = (punish[:, None, None] * removed_s).mean(axis=0) / annuity
+    if regime is None:
+        k_settle = np.zeros_like(k_settle)
+
+    return Valuation(
+        compiled=c,
+        salience=sal,
+        annuity=annuity,
+        fight=fight,
+        war_utility=war_utility,
+        p_fight=p_fight,
+        fight_penalty=fight_penalty,
+        b_grid=b_grid,
+        p_settle=p_settle,
+        k_settle=k_settle,
+        mean_fronts=sim.fronts[:, :t_n].mean(axis=0),
+        regime=regime,
+        hardliners=hard,
+        ratifier=ratifier,
+        rat_penalty=float(p["ratification_penalty"].mean()),
+        rat_tol=float(p["ratification_tolerance"].mean()),
+    )
+
+
+# -----------------------------------------------------------------------------
+# Global maximisation over the issue box, vectorised across months
+# -----------------------------------------------------------------------------
+
+
+def candidates(v: Valuation, n_sobol: int = 1024, seed: int = 0) -> F:
+    """Sobol points of the box plus plans, ideal points, the status quo and their midpoints."""
+    sc = v.compiled.scenario
+    k = len(sc.issues)
+    sob = qmc.Sobol(d=k, scramble=True, seed=seed).random(n_sobol)
+    anchors = np.vstack([sc.proposal_matrix, sc.ideal, sc.status_quo[None, :]])
+    mids = (anchors[:, None, :] + anchors[None, :, :]) / 2.0
+    return np.vstack([sob, anchors, mids.reshape(-1, k)])
+
+
+def maximize(
+    objective: Callable[[F, NDArray[np.intp]], F],
+    start: F,
+    ts: NDArray[np.intp],
+    *,
+    step: float = 0.1,
+    tol: float = 1e-4,
+    max_iter: int = 150,
+    seed: int = 0,
+) -> tuple[F, F]:
+    """Pattern search from ``start`` (B, K), one problem per row, all rows at once.
+
+    ``objective(z (B, D, K), ts) -> (B, D)``. Tries coordinate and random
+    directions; a row that finds no improvement halves its step. Returns
+    (argmax (B, K), max (B,)).
+    """
+    b, k = start.shape
+    rng = np.random.default_rng(seed)
+    eye = np.eye(k)
+    z = start.copy()
+    best = objective(z[:, None, :], ts)[:, 0]
+    h = np.full(b, step)
+    for _ in range(max_iter):
+        active = h > tol
+        if not active.any():
+            break
+        rnd = rng.standard_normal((2 * k, k))
+        rnd /= np.linalg.norm(rnd, axis=1, keepdims=True)
+        dirs = np.vstack([eye, -eye, rnd])  # (D, K)
+        trial = np.clip(z[:, None, :] + h[:, None, None] * dirs[None], 0.0, 1.0)
+        vals = objective(trial, ts)
+        j = np.argmax(vals, axis=1)
+        top = vals[np.arange(b), j]
+        better = active & (top > best + 1e-13)
+        z[better] = trial[better, j[better]]
+        best[better] = top[better]
+        h = np.where(better, h * 1.5, h * 0.5)
+        h = np.minimum(h, 0.5)
+    return z, best
+
+
+def maxmin(
+    v: Valuation, actors: NDArray[np.intp], ts: NDArray[np.intp], cand: F
+) -> tuple[F, F]:
+    """max_z min_{i in actors} (s_i,t(z) - w_i,t) for each month in ts: (z (B, K), G (B,))."""
+
+    def obj(z: F, t: NDArray[np.intp]) -> F:
+        return v.gaps(z, t, actors).min(axis=-1)
+
+    vals = obj(np.broadcast_to(cand, (len(ts), *cand.shape)), ts)  # (B, M)
+    start = cand[np.argmax(vals, axis=1)]
+    return maximize(obj, start, ts)
+
+
+def nash_point(
+    v: Valuation, actors: NDArray[np.intp], weights: F, ts: NDArray[np.intp], start: F
+) -> F:
+    """Nash bargaining point inside the window: argmax sum_i w_i log(s_i - w_i)."""
+    wn = weights / weights.sum()
+
+    def obj(z: F, t: NDArray[np.intp]) -> F:
+        g = v.gaps(z, t, actors)
+        ok = (g > 0).all(axis=-1)
+        return np.where(ok, (wn * np.log(np.where(g > 0, g, 1.0))).sum(axis=-1), -np.inf)
+
+    z, _ = maximize(obj, start, ts, step=0.05, tol=1e-6)
+    return z
