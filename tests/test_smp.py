@@ -192,6 +192,16 @@ def test_scenario_forecast() -> None:
     )
     assert out.shape == (k,)
     assert ((out >= 0) & (out <= 1)).all()
+    # one actor: its own position; zero capability and zero salience tolerated
+    np.testing.assert_array_equal(
+        smp_scenario_forecast([[0.2, 0.7]], [[0.5, 0.1]], [3.0]), [0.2, 0.7]
+    )
+    out = smp_scenario_forecast([[0.2], [0.8], [0.5]], [[0.5], [0.0], [0.4]], [3.0, 0.0, 1.0])
+    assert out.shape == (1,) and 0.2 <= out[0] <= 0.8
+    # round-off beyond 0-100 after rescaling is clipped, real excursions are errors
+    smp([1, 2, 3], [[100 + 1e-9], [0], [50]], [[50], [50], [50]])
+    with pytest.raises(ValueError, match="0-100"):
+        smp([1, 2, 3], [[101], [0], [50]], [[50], [50], [50]])
 
 
 # ----------------------------------------------------------------------------

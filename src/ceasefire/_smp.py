@@ -738,10 +738,18 @@ def smp(
         raise ValueError("inputs must be finite")
     if (cap <= 0).any():
         raise ValueError("capabilities must be positive")
-    if (pos < 0).any() or (pos > 100).any() or (sal < 0).any() or (sal > 100).any():
+    tol = 1e-6  # round-off from rescaling is clipped, not an error
+    if (
+        (pos < -tol).any()
+        or (pos > 100 + tol).any()
+        or (sal < -tol).any()
+        or (sal > 100 + tol).any()
+    ):
         raise ValueError("positions and saliences must be within 0-100")
+    pos = np.clip(pos, 0.0, 100.0)
+    sal = np.clip(sal, 0.0, 100.0)
     tot = sal.sum(axis=1)
-    if (tot <= 0).any() or (tot > 100 + 1e-9).any():
+    if (tot <= 0).any() or (tot > 100 + tol).any():
         raise ValueError("each actor's saliences must sum to more than 0 and at most 100")
     acc = np.eye(n) if accommodation is None else np.asarray(accommodation, dtype=float)
     if acc.shape != (n, n) or (acc < 0).any() or (acc > 1).any():
@@ -817,18 +825,28 @@ def smp_scenario_forecast(positions01: Any, salience: Any, capability: Any) -> n
     ``positions01`` (n, K) in [0, 1]; ``salience`` (n, K) non-negative (an
     actor's saliences summing over 1 are scaled to sum to 1, as KTAB allows at
     most 100 % attention; an actor with none gets a uniform 1e-3 per issue);
-    ``capability`` (n,) positive. Runs the deterministic defaults on KTAB's
+    ``capability`` (n,) non-negative (KTAB needs positive weights: zeros are
+    raised to 1e-9 of the largest). Runs the deterministic defaults on KTAB's
     0-100 scale and returns, per issue, the final position with the highest
-    win probability, divided by 100.
+    win probability, divided by 100. A single actor's forecast is its own
+    position.
     """
     pos = np.clip(np.asarray(positions01, dtype=float), 0.0, 1.0)
     if pos.ndim == 1:
         pos = pos[:, None]
     sal = np.asarray(salience, dtype=float).reshape(pos.shape)
-    if (sal < 0).any():
-        raise ValueError("saliences must be non-negative")
+    cap = np.asarray(capability, dtype=float).reshape(-1)
+    if cap.size != pos.shape[0] or cap.size == 0:
+        raise ValueError(f"capability has {cap.size} entries for {pos.shape[0]} actors")
+    if (sal < 0).any() or (cap < 0).any() or not np.isfinite(cap).all():
+        raise ValueError("saliences and capabilities must be non-negative")
+    if cap.size == 1:
+        return pos[0].copy()
+    if cap.max() <= 0:
+        cap = np.ones_like(cap)
+    cap = np.maximum(cap, 1e-9 * cap.max())
     tot = sal.sum(axis=1, keepdims=True)
     sal = np.where(tot > 1.0, sal / np.where(tot > 0, tot, 1.0), sal)
     sal = np.where(tot <= 0.0, 1e-3, sal)
-    res = smp(capability, pos * 100.0, sal * 100.0)
+    res = smp(cap, pos * 100.0, sal * 100.0)
     return np.asarray(list(res.forecast.values())) / 100.0
