@@ -2,9 +2,9 @@
 
 This is an independent numpy implementation of the SMP in KTAB, the KAPSARC
 Toolkit for Behavioral Analysis (github.com/lsyaseen/KTAB, MIT licence;
-B. Wise, S. Lester and B. Efird, KAPSARC; see Wise, Lester & Efird, "An
-introduction to the KAPSARC Toolkit for Behavioral Analysis (KTAB) using
-one-dimensional spatial models", KAPSARC 2015, and Efird, Lester & Wise,
+B. Wise, S. Lester and B. Efird, KAPSARC; see their KAPSARC discussion papers
+"An Introduction to the KAPSARC Toolkit for Behavioral Analysis (KTAB)" and
+"Multidimensional Bargaining Using KTAB", and Efird, Lester & Wise,
 J. East Asian Studies 16:117-145, 2016). It was written from a reading of
 KTAB's ``examples/smp/libsrc`` and ``KTAB/kmodel/libsrc``; no code is copied.
 With KTAB's defaults it reproduces KTAB's deterministic reference runs turn by
