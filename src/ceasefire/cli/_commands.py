@@ -8,3 +8,4 @@ from ._bench import bench_app
 app.add_typer(bench_app, name="bench")
 
 from . import _core  # noqa: F401,E402  (run, validate, scenarios, schema, forecast)
+from . import _levers  # noqa: F401,E402  (levers)
