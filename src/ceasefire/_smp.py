@@ -670,9 +670,7 @@ def _choose(
         ks = np.flatnonzero(counts == m)
         if m == 1:
             continue
-        opts = np.empty((ks.size, m - 1), dtype=int)
-        for r, k in enumerate(ks):
-            opts[r] = np.flatnonzero(party[k])
+        opts = np.nonzero(party[ks])[1].reshape(ks.size, m - 1)  # row-major: bargain order
         u = np.concatenate(
             [np.broadcast_to(usq[None, :, None], (ks.size, n, 1)), ub[:, opts].transpose(1, 0, 2)],
             axis=2,
