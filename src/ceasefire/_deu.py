@@ -88,6 +88,7 @@ MODELS = (
 )
 _REQUIRED = ("prnr", "proc", "out")
 _CV_MODELS = ("ensemble_cv", "ensemble_rule_cv", "tuned_cv")
+_EXTERNAL_MODELS = ("bdm", "smp")  # from ceasefire._bdm / ceasefire._smp, imported lazily
 _MISSING_TOKENS = {"", "na", "nan", ".", "-"}
 _MIN_ACTORS = 3
 
@@ -855,6 +856,10 @@ def run_benchmark(
             skipped[name] = f"not available ({exc.__class__.__name__}: {exc})"
         except AttributeError as exc:
             skipped[name] = f"not available ({exc})"
+        except Exception as exc:  # a colleague module's failure must not sink the benchmark
+            if name not in _EXTERNAL_MODELS:
+                raise
+            skipped[name] = f"failed ({exc.__class__.__name__}: {exc})"
     n_groups = len(np.unique(data.prnr))
     for name in _CV_MODELS:
         if name in names and n_groups < 2:
