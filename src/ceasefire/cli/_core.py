@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from .. import _scenario
@@ -85,7 +86,7 @@ def run(
 
         print_summary(res)
         if json_out is not None:
-            console.print(f"[dim]JSON written to {json_out}[/dim]")
+            console.print(f"[dim]JSON written to {escape(json_out)}[/dim]", soft_wrap=True)
 
 
 @app.command()
@@ -98,14 +99,17 @@ def validate(
     qs = sc.quantities()
     bare = [path for path, q in qs if not q.has_provenance]
     console.print(
-        f"[green]ok[/green] {file}: scenario {sc.id!r}, {len(sc.actors)} actors, "
-        f"{len(sc.issues)} issues, {len(sc.proposals)} proposals, {len(qs)} numbers"
-        + (", engine section" if sc.engine is not None else "")
+        f"[green]ok[/green] {escape(file)}: scenario {escape(repr(sc.id))}, "
+        f"{len(sc.actors)} actors, {len(sc.issues)} issues, {len(sc.proposals)} proposals, "
+        f"{len(qs)} numbers" + (", engine section" if sc.engine is not None else ""),
+        soft_wrap=True,
     )
     if bare:
         shown = ", ".join(bare[:5]) + (" ..." if len(bare) > 5 else "")
         err_console.print(
-            f"[yellow]warning[/yellow]: {len(bare)} number(s) carry no source or judgement: {shown}"
+            f"[yellow]warning[/yellow]: {len(bare)} number(s) carry no source or judgement: "
+            f"{escape(shown)}",
+            soft_wrap=True,
         )
 
 
@@ -123,16 +127,21 @@ def scenarios(
         sid, target = export
         text = _scenario.builtin_text(sid)
         atomic_write_text(target, text)
-        console.print(f"wrote {sid} to {target}; edit it, then: ceasefire run {target}")
+        console.print(
+            f"wrote {escape(sid)} to {escape(target)}; edit it, then: ceasefire run "
+            f"{escape(target)}",
+            soft_wrap=True,
+        )
         return
     table = Table(title="Built-in scenarios")
-    table.add_column("id")
+    ids = _scenario.builtin_ids()
+    table.add_column("id", no_wrap=True, min_width=max(map(len, ids), default=2))
     table.add_column("title")
     table.add_column("as of")
     table.add_column("actors", justify="right")
     table.add_column("issues", justify="right")
     table.add_column("plans", justify="right")
-    for sid in _scenario.builtin_ids():
+    for sid in ids:
         sc = _scenario.load(sid)
         table.add_row(sid, sc.title, sc.as_of.isoformat(), str(len(sc.actors)),
                       str(len(sc.issues)), str(len(sc.proposals)))
@@ -166,7 +175,8 @@ def forecast(
         str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODELS)}.")
     ] = "compromise",
     json_out: Annotated[
-        str | None, typer.Option("--json", help="Write the forecast as JSON to FILE ('-' = stdout).")
+        str | None,
+        typer.Option("--json", help="Write the forecast as JSON to FILE ('-' = stdout)."),
     ] = None,
 ) -> None:
     """Forecast the outcome of each issue with one bargaining model."""
@@ -177,7 +187,7 @@ def forecast(
         write_json(result, json_out)
         if json_out == "-":
             return
-    table = Table(title=f"{model} forecast: {file}")
+    table = Table(title=f"{model} forecast: {escape(file)}")
     table.add_column("issue")
     table.add_column("forecast", justify="right")
     if result.get("rounds"):
