@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-
-
 from ._forecast import forecast_table, table_from_scenario
 from ._plans import PlanEvaluation, evaluate_plans, static_reservation
 
@@ -114,6 +112,3 @@ def analyze(
     return AnalysisResult(
         scenario=scenario, seed=seed, plans=plans, forecasts=forecasts, window=window
     )
-
-
-

@@ -28,9 +28,7 @@ def validate_engine_section(sc: Scenario, *, tree: Any, file: str) -> EngineSpec
         raise ScenarioError(
             _message(err), file=file, line=line, col=col, field=_field_path(tree, loc)
         ) from None
-    problems = cross_check(
-        spec, set(sc.actor_ids), set(sc.issue_ids), {s.id for s in sc.sources}
-    )
+    problems = cross_check(spec, set(sc.actor_ids), set(sc.issue_ids), {s.id for s in sc.sources})
     if problems:
         loc, msg = problems[0]
         line, col = locate(tree, loc)

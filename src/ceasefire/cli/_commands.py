@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from . import (
+    _core,  # noqa: F401  (run, validate, scenarios, schema, forecast)
+    _levers,  # noqa: F401  (levers)
+)
 from ._app import app
 from ._bench import bench_app
 
 app.add_typer(bench_app, name="bench")
-
-from . import _core  # noqa: F401,E402  (run, validate, scenarios, schema, forecast)
-from . import _levers  # noqa: F401,E402  (levers)

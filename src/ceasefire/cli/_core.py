@@ -76,9 +76,7 @@ def run(
     if levers and sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
     show = not quiet and json_out != "-"
-    res = analyze(
-        sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=show
-    )
+    res = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=show)
     if json_out is not None:
         write_json(res.to_json(), json_out)
     if show:
@@ -118,8 +116,11 @@ def validate(
 def scenarios(
     export: Annotated[
         tuple[str, str] | None,
-        typer.Option("--export", help="Write built-in scenario ID to FILE as editable YAML.",
-                     metavar="ID FILE"),
+        typer.Option(
+            "--export",
+            help="Write built-in scenario ID to FILE as editable YAML.",
+            metavar="ID FILE",
+        ),
     ] = None,
 ) -> None:
     """List the built-in scenarios, or export one as an editable YAML file."""
@@ -143,8 +144,14 @@ def scenarios(
     table.add_column("plans", justify="right")
     for sid in ids:
         sc = _scenario.load(sid)
-        table.add_row(sid, sc.title, sc.as_of.isoformat(), str(len(sc.actors)),
-                      str(len(sc.issues)), str(len(sc.proposals)))
+        table.add_row(
+            sid,
+            sc.title,
+            sc.as_of.isoformat(),
+            str(len(sc.actors)),
+            str(len(sc.issues)),
+            str(len(sc.proposals)),
+        )
     console.print(table)
 
 
@@ -168,8 +175,10 @@ def schema(
 def forecast(
     file: Annotated[
         str,
-        typer.Argument(help="A scenario YAML, a one-issue CSV (actor,capability,position,"
-                       "salience) or a KTAB CSV/XML."),
+        typer.Argument(
+            help="A scenario YAML, a one-issue CSV (actor,capability,position,"
+            "salience) or a KTAB CSV/XML."
+        ),
     ],
     model: Annotated[
         str, typer.Option("--model", "-m", help=f"One of: {', '.join(MODELS)}.")

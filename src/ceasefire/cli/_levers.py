@@ -35,7 +35,9 @@ def levers(
     ] = DEFAULT_SCENARIO,
     lever: Annotated[
         list[str] | None,
-        typer.Option(help="Hold a lever constant, e.g. --lever sanctions=0.8 (first-window check)."),
+        typer.Option(
+            help="Hold a lever constant, e.g. --lever sanctions=0.8 (first-window check)."
+        ),
     ] = None,
     levers_file: Annotated[
         Path | None, typer.Option("--levers", help="Read lever paths from a file.")
@@ -44,7 +46,9 @@ def levers(
     strikes: Annotated[str | None, typer.Option(help="Grid levels for strikes.")] = None,
     aid: Annotated[str | None, typer.Option(help="Grid levels for aid.")] = None,
     paths: Annotated[int, typer.Option(help="Monte Carlo paths per grid point.", min=1)] = 300,
-    horizon: Annotated[int | None, typer.Option(help="Months (default: scenario's).", min=1)] = None,
+    horizon: Annotated[
+        int | None, typer.Option(help="Months (default: scenario's).", min=1)
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed (common random numbers across the grid).")] = 0,
     json_out: Annotated[
         str | None, typer.Option("--json", help="Write the search as JSON to FILE ('-' = stdout).")
@@ -63,22 +67,34 @@ def levers(
     if levers_file is not None:
         fixed.update(read_lever_file(levers_file))
     fixed.update(parse_levers(lever))
-    _, g, _ = ripeness_path(compile_scenario(sc, paths=paths, horizon=horizon, levers=fixed or None),
-                            seed)
+    _, g, _ = ripeness_path(
+        compile_scenario(sc, paths=paths, horizon=horizon, levers=fixed or None), seed
+    )
     from ..engine import first_open
 
     given_first = first_open(g)
     levels: dict[str, list[float]] = {}
     for name, text in (("sanctions", sanctions), ("strikes", strikes), ("aid", aid)):
         parsed = _parse_levels(text, name)
-        levels[name] = parsed if parsed is not None else {
-            "sanctions": [0.0, 0.25, 0.5, 0.75, 1.0],
-            "strikes": [0.0, 0.25, 0.5, 0.75, 1.0],
-            "aid": [0.3, 0.6, 1.0],
-        }[name]
+        levels[name] = (
+            parsed
+            if parsed is not None
+            else {
+                "sanctions": [0.0, 0.25, 0.5, 0.75, 1.0],
+                "strikes": [0.0, 0.25, 0.5, 0.75, 1.0],
+                "aid": [0.3, 0.6, 1.0],
+            }[name]
+        )
     grid_fixed = {k: v for k, v in fixed.items() if k not in levels}
-    res = search_levers(sc, seed=seed, paths=paths, horizon=horizon, levels=levels,
-                        fixed=grid_fixed or None, progress=json_out != "-")
+    res = search_levers(
+        sc,
+        seed=seed,
+        paths=paths,
+        horizon=horizon,
+        levels=levels,
+        fixed=grid_fixed or None,
+        progress=json_out != "-",
+    )
     out = res.to_json()
     out["scenario"] = sc.id
     out["given_levers"] = {k: (v if isinstance(v, float) else list(v)) for k, v in fixed.items()}
@@ -90,11 +106,16 @@ def levers(
     what = ", ".join(f"{k}={v}" for k, v in fixed.items() if isinstance(v, float)) or "baseline"
     console.print(
         f"With {what} levers the window "
-        + (f"first opens in month {given_first}." if given_first is not None
-           else f"stays shut for all {res.months} months.")
+        + (
+            f"first opens in month {given_first}."
+            if given_first is not None
+            else f"stays shut for all {res.months} months."
+        )
     )
-    t = Table(title=f"Lever grid ({paths} paths each, seed {seed}): first month the window opens",
-              title_justify="left")
+    t = Table(
+        title=f"Lever grid ({paths} paths each, seed {seed}): first month the window opens",
+        title_justify="left",
+    )
     names = list(levels)
     for n in names:
         t.add_column(n, justify="right")
@@ -106,7 +127,9 @@ def levers(
         m = row["first_window_month"]
         style = "bold green" if row is cheapest else ("" if m is not None else "dim")
         cells = [f"{row[n]:.2f}" for n in names] + [
-            f"{row['cost']:.2f}", f"{row['G0']:+.3f}", str(m) if m is not None else "never"
+            f"{row['cost']:.2f}",
+            f"{row['G0']:+.3f}",
+            str(m) if m is not None else "never",
         ]
         t.add_row(*cells, style=style)
     console.print(t)

@@ -38,16 +38,20 @@ def print_summary(res: AnalysisResult) -> None:
         t.add_row(pid, *cells, _mark(bool(plans.veto_players_accept[p])))
     console.print(t)
 
-    f = Table(title="Bargaining-model forecasts (0 = Ukraine's end, 1 = Russia's)"
-              if sc.id.startswith("russia-ukraine") else "Bargaining-model forecasts (issue scale)",
-              title_justify="left")
+    f = Table(
+        title="Bargaining-model forecasts (0 = Ukraine's end, 1 = Russia's)"
+        if sc.id.startswith("russia-ukraine")
+        else "Bargaining-model forecasts (issue scale)",
+        title_justify="left",
+    )
     f.add_column("issue")
     f.add_column("status quo", justify="right")
     for m in res.forecasts:
         f.add_column(m, justify="right")
     for k, iid in enumerate(sc.issue_ids):
-        f.add_row(iid, f"{sc.status_quo[k]:.2f}", *[f"{res.forecasts[m][iid]:.2f}"
-                                                    for m in res.forecasts])
+        f.add_row(
+            iid, f"{sc.status_quo[k]:.2f}", *[f"{res.forecasts[m][iid]:.2f}" for m in res.forecasts]
+        )
     console.print(f)
     if res.window is not None:
         res.window.print_summary(console)

@@ -48,9 +48,7 @@ def _seed_rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed))
 
 
-def ripeness_path(
-    c: Compiled, seed: int, *, cand: F | None = None
-) -> tuple[Valuation, F, F]:
+def ripeness_path(c: Compiled, seed: int, *, cand: F | None = None) -> tuple[Valuation, F, F]:
     """Simulate, value, and solve the window for every month: (valuation, G (T,), z* (T, K))."""
     sim = simulate(c, _seed_rng(seed))
     v = value(c, sim)
@@ -267,7 +265,7 @@ def _stalling(
         _, g_others = maxmin(v, others, t0, cand)
         blocking[sc.actor_ids[i]] = bool(g_others[0] > 0)
     relief = float(c.spec.param("talks_relief"))
-    months = int(round(c.spec.param("talks_months")))
+    months = round(c.spec.param("talks_months"))
     talk_value: dict[str, float] = {}
     if relief > 0 and months > 0:
         cut = {}
@@ -282,8 +280,8 @@ def _stalling(
         diff = v2.fight[0] - v.fight[0]
     else:
         diff = np.zeros(len(sc.actors))
-    for i, a in enumerate(sc.actor_ids):
-        talk_value[a] = float(diff[i])
+    for idx, a in enumerate(sc.actor_ids):
+        talk_value[a] = float(diff[idx])
     participants = set(c.spec.talks.participants)
     stalling = {
         a: bool(a in participants and blocking.get(a, False) and talk_value[a] > 1e-9)
@@ -293,8 +291,7 @@ def _stalling(
     return blocking, stalling, talk_value
 
 
-def _contributions(c: Compiled, sim: Any, v0: Valuation, g0: float, cand: F
-                   ) -> dict[str, float]:
+def _contributions(c: Compiled, sim: Any, v0: Valuation, g0: float, cand: F) -> dict[str, float]:
     """Each issue's contribution to G_0: G_0 minus G_0 with the issue taken out of play."""
     sc = c.scenario
     veto = np.flatnonzero(sc.veto)
@@ -360,8 +357,9 @@ def search_levers(
         "aid": [0.3, 0.6, 1.0],
     }
     spec = sc.engine_spec
-    costs = {name: (spec.lever_cost[name].value if name in spec.lever_cost else 1.0)
-             for name in LEVERS}
+    costs = {
+        name: (spec.lever_cost[name].value if name in spec.lever_cost else 1.0) for name in LEVERS
+    }
     base_c = compile_scenario(sc, paths=paths, horizon=horizon, levers=fixed)
     _, g0, _ = ripeness_path(base_c, seed)
     names = list(grid_levels)
@@ -379,10 +377,20 @@ def search_levers(
                 cand = candidates(v0, n_sobol=512)
             _, g, _ = ripeness_path(c, seed, cand=cand)
             cost = float(sum(costs[n] * float(x) for n, x in zip(names, combo, strict=True)))
-            rows.append({**{n: float(x) for n, x in zip(names, combo, strict=True)},
-                         "cost": cost, "G0": float(g[0]), "first_window_month": first_open(g)})
+            rows.append(
+                {
+                    **{n: float(x) for n, x in zip(names, combo, strict=True)},
+                    "cost": cost,
+                    "G0": float(g[0]),
+                    "first_window_month": first_open(g),
+                }
+            )
             step("lever grid")
     opening = [r for r in rows if r["first_window_month"] is not None]
     cheapest = min(opening, key=lambda r: (r["cost"], r["first_window_month"])) if opening else None
-    return LeverSearch(grid=rows, cheapest=cheapest,
-                       baseline_first_window_month=first_open(g0), months=base_c.months)
+    return LeverSearch(
+        grid=rows,
+        cheapest=cheapest,
+        baseline_first_window_month=first_open(g0),
+        months=base_c.months,
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ def _check_value(v: Any, file: str, where: str) -> float:
 
 def _knots_to_path(knots: list[tuple[float, float]], file: str, where: str) -> list[float]:
     months = [m for m, _ in knots]
-    if any(b <= a for a, b in zip(months, months[1:], strict=False)) or months[0] < 0:
+    if any(b <= a for a, b in itertools.pairwise(months)) or months[0] < 0:
         raise InputError(f"{where}: months must start at >= 0 and increase", file=file)
     last = int(np.ceil(months[-1]))
     t = np.arange(last + 1, dtype=float)
@@ -53,22 +54,25 @@ def read_lever_file(path: str | Path) -> dict[str, Any]:
     if p.suffix.lower() == ".csv":
         rows = list(csv.DictReader(io.StringIO(text)))
         if not rows or "month" not in (rows[0].keys() if rows else []):
-            raise InputError("a lever CSV needs a 'month' column and one column per lever",
-                             file=file, line=1)
+            raise InputError(
+                "a lever CSV needs a 'month' column and one column per lever", file=file, line=1
+            )
         out: dict[str, Any] = {}
         names = [k for k in rows[0] if k != "month"]
         for name in names:
             if name not in LEVERS:
-                raise InputError(f"unknown lever {name!r} (levers: {', '.join(LEVERS)})",
-                                 file=file, line=1)
+                raise InputError(
+                    f"unknown lever {name!r} (levers: {', '.join(LEVERS)})", file=file, line=1
+                )
             knots = []
             for i, r in enumerate(rows, start=2):
                 try:
                     m = float(r["month"])
                     v = float(r[name])
                 except (TypeError, ValueError):
-                    raise InputError(f"column {name!r} or 'month' is not a number",
-                                     file=file, line=i) from None
+                    raise InputError(
+                        f"column {name!r} or 'month' is not a number", file=file, line=i
+                    ) from None
                 _check_value(v, file, f"line {i}, {name}")
                 knots.append((m, v))
             out[name] = _knots_to_path(knots, file, name)

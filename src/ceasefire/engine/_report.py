@@ -18,7 +18,7 @@ _BARS = " ▁▂▃▄▅▆▇█"
 def sparkline(values: np.ndarray) -> str:
     lo, hi = float(np.min(values)), float(np.max(values))
     span = hi - lo if hi > lo else 1.0
-    return "".join(_BARS[int(round((x - lo) / span * (len(_BARS) - 1)))] for x in values)
+    return "".join(_BARS[round((x - lo) / span * (len(_BARS) - 1))] for x in values)
 
 
 def print_window_summary(w: WindowAnalysis, console: Console) -> None:
@@ -33,9 +33,7 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
     console.print(f"  G_0 = {g[0]:+.3f}   min {g.min():+.3f}   max {g.max():+.3f}")
     console.print(f"  month 0 {sparkline(g)} month {len(g) - 1}")
     if fo is None:
-        console.print(
-            f"  [red]The settlement window stays shut for all {len(g)} months.[/red]"
-        )
+        console.print(f"  [red]The settlement window stays shut for all {len(g)} months.[/red]")
     elif fo == 0:
         console.print("  [green]The settlement window is open now (month 0).[/green]")
     else:
@@ -79,8 +77,9 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
     t.add_row("(none: baseline)", f"{g[0]:+.3f}", "", str(fo) if fo is not None else "never")
     for name, cf in w.counterfactuals.items():
         m = cf["first_window_month"]
-        t.add_row(name, f"{cf['G0']:+.3f}", f"{cf['delta_G0']:+.3f}",
-                  str(m) if m is not None else "never")
+        t.add_row(
+            name, f"{cf['G0']:+.3f}", f"{cf['delta_G0']:+.3f}", str(m) if m is not None else "never"
+        )
     console.print(t)
     contrib = sorted(w.issue_contribution.items(), key=lambda kv: kv[1])
     console.print(

@@ -21,6 +21,7 @@ value).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,9 @@ class Compiled:
         return self.months + self.horizon
 
 
-def lever_paths(spec: EngineSpec, steps: int, overrides: dict[str, object] | None = None
-                ) -> dict[str, F]:
+def lever_paths(
+    spec: EngineSpec, steps: int, overrides: Mapping[str, object] | None = None
+) -> dict[str, F]:
     """Monthly lever paths: the scenario's baselines, then ``overrides``.
 
     An override is a number (held constant from month 0) or a sequence of monthly
@@ -198,7 +200,9 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
     o = sq[:, c.front_issue].copy() if n_f else np.zeros((n, 0))
     buffer = p["buffer0"].copy()
     popped = buffer < p["buffer_floor"]
-    u_target = p["unrest_base"] - p["unrest_boom"] * dep * (~popped) + p["unrest_austerity"] * popped
+    u_target = (
+        p["unrest_base"] - p["unrest_boom"] * dep * (~popped) + p["unrest_austerity"] * popped
+    )
     unrest = u_target.copy()
     hard = p["hardliner_base"].copy()
     aid0 = ref["aid"]
@@ -214,7 +218,12 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
     eps_front = rng.standard_normal((steps, n, n_f)) if n_f else np.zeros((steps, n, 0))
 
     for t in range(steps):
-        sig, stk, aid, chi = lev["sanctions"][t], lev["strikes"][t], lev["aid"][t], lev["foreign_troops"][t]
+        sig, stk, aid, chi = (
+            lev["sanctions"][t],
+            lev["strikes"][t],
+            lev["aid"][t],
+            lev["foreign_troops"][t],
+        )
         theta = m_a**m_exp / (m_a**m_exp + m_b**m_exp)
         # record the state at the start of month t
         z = sq.copy()
@@ -229,7 +238,9 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
         hard_out[:, t] = hard
         unrest_out[:, t] = unrest
         hazard_out[:, t] = np.exp(
-            p["hazard_base"] + g_h * hard + p["hazard_unrest"] * unrest
+            p["hazard_base"]
+            + g_h * hard
+            + p["hazard_unrest"] * unrest
             - p["hazard_repression"] * p["repression"]
         )
         # ---- battlefield
@@ -240,7 +251,9 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
             - p["strike_effect"] * (stk - ref["strikes"])
             + p["troop_effect"] * (chi - ref["foreign_troops"])
         )
-        star_a = np.maximum(supply, 0.05) * np.exp(-p["fatigue_a"] * t + p["force_noise"] * eps[t, 0])
+        star_a = np.maximum(supply, 0.05) * np.exp(
+            -p["fatigue_a"] * t + p["force_noise"] * eps[t, 0]
+        )
         aid_term = (1 - p["aid_share"]) + p["aid_share"] * (aid / aid0 if aid0 > 0 else aid)
         star_b = m_b0 * aid_term * np.exp(-p["fatigue_b"] * t + p["force_noise"] * eps[t, 1])
         m_a = m_a + p["force_adjustment"] * (star_a - m_a)
@@ -257,13 +270,19 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
             setback = np.zeros(n)
         # ---- economy
         revenue = 1.0 - p["revenue_sanctions"] * sig - p["revenue_strikes"] * stk
-        buffer = buffer - p["buffer_rate"] * (p["war_spending"] - revenue) + p["buffer_noise"] * eps[t, 2]
+        buffer = (
+            buffer
+            - p["buffer_rate"] * (p["war_spending"] - revenue)
+            + p["buffer_noise"] * eps[t, 2]
+        )
         popped = popped | (buffer < p["buffer_floor"])
         # ---- regime
         u_target = (
             p["unrest_base"] - p["unrest_boom"] * dep * (~popped) + p["unrest_austerity"] * popped
         )
-        unrest = unrest + p["unrest_adjustment"] * (u_target - unrest) + p["unrest_noise"] * eps[t, 3]
+        unrest = (
+            unrest + p["unrest_adjustment"] * (u_target - unrest) + p["unrest_noise"] * eps[t, 3]
+        )
         hard = (
             hard
             + p["hardliner_decay"] * (p["hardliner_base"] - hard)

@@ -24,6 +24,7 @@ Example (the built-in scenario states every field with its provenance)::
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -86,7 +87,7 @@ class LeverBaseline(Unit):
             if any(len(k) != 2 for k in self.path):
                 raise ValueError("each path knot must be [month, value]")
             months = [k[0] for k in self.path]
-            if any(b <= a for a, b in zip(months, months[1:], strict=False)):
+            if any(b <= a for a, b in itertools.pairwise(months)):
                 raise ValueError("path months must increase")
             for m, v in (tuple(k) for k in self.path):
                 if m < 0 or not math.isfinite(m):
@@ -124,14 +125,15 @@ class EngineSpec(_Strict):
 
     @property
     def horizon_months(self) -> int:
-        return int(round(self.horizon.value))
+        return round(self.horizon.value)
 
 
 Loc = tuple[str | int, ...]
 
 
-def cross_check(spec: EngineSpec, actor_ids: set[str], issue_ids: set[str],
-                source_ids: set[str]) -> list[tuple[Loc, str]]:
+def cross_check(
+    spec: EngineSpec, actor_ids: set[str], issue_ids: set[str], source_ids: set[str]
+) -> list[tuple[Loc, str]]:
     """Problems that need the rest of the scenario: unknown ids, names, bounds."""
     out: list[tuple[Loc, str]] = []
     base: Loc = ("engine",)
@@ -154,12 +156,17 @@ def cross_check(spec: EngineSpec, actor_ids: set[str], issue_ids: set[str],
         elif iid in front_issues:
             out.append(((*base, "outcome", iid), "issue already follows a front"))
         if om.lever not in LEVERS:
-            out.append(((*base, "outcome", iid, "lever"),
-                        f"unknown lever {om.lever!r} (levers: {', '.join(LEVERS)})"))
+            out.append(
+                (
+                    (*base, "outcome", iid, "lever"),
+                    f"unknown lever {om.lever!r} (levers: {', '.join(LEVERS)})",
+                )
+            )
     for name in spec.levers:
         if name not in LEVERS:
-            out.append(((*base, "levers", name),
-                        f"unknown lever {name!r} (levers: {', '.join(LEVERS)})"))
+            out.append(
+                ((*base, "levers", name), f"unknown lever {name!r} (levers: {', '.join(LEVERS)})")
+            )
     for name in spec.lever_cost:
         if name not in LEVERS:
             out.append(((*base, "lever_cost", name), f"unknown lever {name!r}"))
@@ -175,12 +182,18 @@ def cross_check(spec: EngineSpec, actor_ids: set[str], issue_ids: set[str],
             out.append(((*base, "parameters", name), f"unknown parameter {name!r}"))
             continue
         p = PARAMETERS[name]
-        lo, hi = (q.range if q.range is not None else (q.value, q.value))
+        lo, hi = q.range if q.range is not None else (q.value, q.value)
         if not (p.lo <= q.value <= p.hi) or lo < p.lo or hi > p.hi:
-            out.append(((*base, "parameters", name, "value"),
-                        f"{q.value:g} is out of range: must lie in [{p.lo:g}, {p.hi:g}]"))
-    quantities: list[tuple[Loc, Any]] = [(("horizon",), spec.horizon),
-                                         (("discount",), spec.discount)]
+            out.append(
+                (
+                    (*base, "parameters", name, "value"),
+                    f"{q.value:g} is out of range: must lie in [{p.lo:g}, {p.hi:g}]",
+                )
+            )
+    quantities: list[tuple[Loc, Any]] = [
+        (("horizon",), spec.horizon),
+        (("discount",), spec.discount),
+    ]
     quantities += [(("levers", k), v) for k, v in spec.levers.items()]
     quantities += [(("war_cost", k), v) for k, v in spec.war_cost.items()]
     quantities += [(("aid_cost", k), v) for k, v in spec.aid_cost.items()]
@@ -193,15 +206,18 @@ def cross_check(spec: EngineSpec, actor_ids: set[str], issue_ids: set[str],
             out.append(((*base, *loc, "source", "ref"), f"unknown source {q.source.ref!r}"))
     for iid, om in spec.outcome.items():
         if om.source is not None and om.source.ref not in source_ids:
-            out.append(((*base, "outcome", iid, "source", "ref"),
-                        f"unknown source {om.source.ref!r}"))
+            out.append(
+                ((*base, "outcome", iid, "source", "ref"), f"unknown source {om.source.ref!r}")
+            )
     return out
 
 
 def engine_quantities(spec: EngineSpec) -> list[tuple[str, Quantity]]:
     """Every number of the engine section with its path (for provenance checks)."""
-    out: list[tuple[str, Quantity]] = [("engine.horizon", spec.horizon),
-                                       ("engine.discount", spec.discount)]
+    out: list[tuple[str, Quantity]] = [
+        ("engine.horizon", spec.horizon),
+        ("engine.discount", spec.discount),
+    ]
     for key in ("levers", "war_cost", "aid_cost", "lever_cost", "parameters"):
         for k, v in getattr(spec, key).items():
             out.append((f"engine.{key}.{k}", v))

@@ -12,9 +12,10 @@ For actor i at month t:
 - settling on z: s_i,t(z) = u_i(z) - E[K_i P_i(removal within H | settle on z at t)] / A
                             - rho_i,t(z)
 
-(the expectations E[.] mix what the simulated paths bring with today's value
-held constant, by the ``foresight`` parameter), where c are war costs (casualties, aid budgets), K the punishment a removed
-leader suffers (only the regime actor has one) and rho the ratification
+where the expectations E[.] mix what the simulated paths bring with today's
+value held constant (by the ``foresight`` parameter), c are war costs
+(casualties, aid budgets), K the punishment a removed leader suffers (only
+the regime actor has one) and rho the ratification
 penalty of the actor bound by ratification: rho = J sum_fronts
 max(0, z_k - E[O_k,t] - tol), land it still holds and would have to cede.
 
@@ -295,9 +296,7 @@ def maximize(
     return z, best
 
 
-def maxmin(
-    v: Valuation, actors: NDArray[np.intp], ts: NDArray[np.intp], cand: F
-) -> tuple[F, F]:
+def maxmin(v: Valuation, actors: NDArray[np.intp], ts: NDArray[np.intp], cand: F) -> tuple[F, F]:
     """max_z min_{i in actors} (s_i,t(z) - w_i,t) for each month in ts: (z (B, K), G (B,))."""
 
     def obj(z: F, t: NDArray[np.intp]) -> F:
@@ -305,7 +304,14 @@ def maxmin(
 
     vals = obj(np.broadcast_to(cand, (len(ts), *cand.shape)), ts)  # (B, M)
     start = cand[np.argmax(vals, axis=1)]
-    return maximize(obj, start, ts)
+    best = vals.max(axis=1)
+    for b, t in enumerate(ts):
+        z_lp = lp_maxmin(v, actors, int(t))
+        if z_lp is not None:
+            val = obj(z_lp[None, None, :], np.array([t]))[0, 0]
+            if val > best[b]:
+                start[b], best[b] = z_lp, val
+    return maximize(obj, start, ts, step=0.02)
 
 
 def nash_point(
@@ -321,3 +327,113 @@ def nash_point(
 
     z, _ = maximize(obj, start, ts, step=0.05, tol=1e-6)
     return z
+
+
+# -----------------------------------------------------------------------------
+# Exact max-min by linear programming (linear losses), polished on the true objective
+# -----------------------------------------------------------------------------
+
+
+def lp_maxmin(v: Valuation, actors: NDArray[np.intp], t: int) -> F | None:
+    """Solve max_z min_i (s_i,t(z) - w_i,t) as a linear programme, or None if it does not apply.
+
+    With linear losses (risk exponent 1) every u_i(z) = 1 - sum_k s_ik |z_k - x_ik| is
+    concave and piecewise linear; |.| becomes a pair of inequalities on an auxiliary
+    variable e_ik. The leader's expected punishment after settling, E[K P]/A, is a
+    function of the hardliners' loss b(z) = sum_k s_Hk |z_k - x_Hk| tabulated on a grid:
+    the LP bounds it below by every secant of that table (exact where the table is
+    convex, conservative where it is not). Ratification ceded land is max(0, .), a pair
+    of inequalities. Stated red lines of the actors in the problem are hard bounds.
+    The caller evaluates the true objective at the LP point and polishes it.
+    """
+    from scipy.optimize import linprog
+
+    c_ = v.compiled
+    sc = c_.scenario
+    if np.any(sc.risk != 1.0):
+        return None
+    k = len(sc.issues)
+    x, sal = sc.ideal, v.salience
+    reg, hard, rat = v.regime, v.hardliners, v.ratifier
+    use_reg = reg is not None and reg in actors
+    use_hard = use_reg and hard is not None and c_.switches.hardliners
+    rat_fronts = [f for f, fr in enumerate(c_.spec.fronts) if fr.ratify]
+    use_rat = rat is not None and rat in actors and bool(rat_fronts)
+    e_actors = list(dict.fromkeys([*actors.tolist(), *([hard] if use_hard else [])]))
+    n_e = len(e_actors) * k
+    # variable layout: [z (k) | e (n_e) | r (len rat_fronts) | kappa | s]
+    iz, ie = 0, k
+    ir = ie + n_e
+    n_r = len(rat_fronts) if use_rat else 0
+    ik = ir + n_r
+    i_s = ik + 1
+    nv = i_s + 1
+    rows: list[F] = []
+    rhs: list[float] = []
+
+    def row() -> F:
+        return np.zeros(nv)
+
+    for a_pos, a in enumerate(e_actors):
+        for j in range(k):
+            col = ie + a_pos * k + j
+            r1 = row()  # z - e <= x
+            r1[iz + j], r1[col] = 1.0, -1.0
+            rows.append(r1)
+            rhs.append(x[a, j])
+            r2 = row()  # -z - e <= -x
+            r2[iz + j], r2[col] = -1.0, -1.0
+            rows.append(r2)
+            rhs.append(-x[a, j])
+    w = v.fight[t]
+    for a in actors:
+        a_pos = e_actors.index(int(a))
+        r = row()  # s + sum s_aj e_aj [+ kappa] [+ J sum r] <= 1 - w_a
+        r[i_s] = 1.0
+        r[ie + a_pos * k : ie + (a_pos + 1) * k] = sal[a]
+        if use_reg and a == reg:
+            r[ik] = 1.0
+        if use_rat and a == rat:
+            r[ir : ir + n_r] = v.rat_penalty
+        rows.append(r)
+        rhs.append(1.0 - w[a])
+    if use_reg:
+        table = v.k_settle[t]
+        g = v.b_grid
+        slopes = np.diff(table) / np.diff(g)
+        for j, slope in enumerate(slopes):
+            r = row()  # table_j + slope (b - g_j) <= kappa
+            r[ik] = -1.0
+            if use_hard:
+                h_pos = e_actors.index(int(hard))  # type: ignore[arg-type]
+                r[ie + h_pos * k : ie + (h_pos + 1) * k] = slope * sal[hard]
+            rows.append(r)
+            rhs.append(slope * g[j] - table[j])
+        if not use_hard:
+            r = row()
+            r[ik] = -1.0
+            rows.append(r)
+            rhs.append(-table[0])
+    if use_rat:
+        held = v.mean_fronts[t, rat_fronts]
+        for m, f in enumerate(rat_fronts):
+            r = row()  # z_k - r_m <= held + tol
+            r[iz + c_.front_issue[f]], r[ir + m] = 1.0, -1.0
+            rows.append(r)
+            rhs.append(held[m] + v.rat_tol)
+    bounds: list[tuple[float | None, float | None]] = (
+        [(0.0, 1.0)] * k + [(0.0, None)] * (n_e + n_r) + [(None, None), (None, None)]
+    )
+    for a in actors:
+        for j in range(k):
+            line = sc.red_line[a, j]
+            if not np.isnan(line):
+                lo, hi = bounds[iz + j]
+                assert lo is not None and hi is not None  # z is boxed in [0, 1]
+                bounds[iz + j] = (lo, min(hi, line)) if x[a, j] <= line else (max(lo, line), hi)
+    cost = np.zeros(nv)
+    cost[i_s] = -1.0
+    res = linprog(cost, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=bounds, method="highs")
+    if not res.success:
+        return None
+    return np.clip(res.x[:k], 0.0, 1.0)
