@@ -114,8 +114,16 @@ class Quantity(_Strict):
     @field_validator("range")
     @classmethod
     def _range_ordered(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
-        if v is not None and v[0] > v[1]:
-            raise ValueError(f"range [{v[0]:g}, {v[1]:g}] has low above high")
+        if v is None:
+            return v
+        lo, hi = v
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError("range must hold two finite numbers [low, high]")
+        if lo > hi:
+            raise ValueError(f"range [{lo:g}, {hi:g}] has low above high")
+        if lo < cls.lo_bound or hi > cls.hi_bound:
+            bounds = _bounds_text(cls.lo_bound, cls.hi_bound, False)
+            raise ValueError(f"range [{lo:g}, {hi:g}] is out of bounds: {bounds}")
         return v
 
     @model_validator(mode="after")
@@ -124,9 +132,6 @@ class Quantity(_Strict):
             lo, hi = self.range
             if not (lo <= self.value <= hi):
                 raise ValueError(f"value {self.value:g} lies outside its range [{lo:g}, {hi:g}]")
-            blo, bhi = type(self).lo_bound, type(self).hi_bound
-            if lo < blo or hi > bhi:
-                raise ValueError(f"range [{lo:g}, {hi:g}] leaves {_bounds_text(blo, bhi, False)}")
         if self.source is not None and self.judgement is not None:
             raise ValueError("give either a source or a judgement, not both")
         return self
@@ -552,9 +557,16 @@ def scenario_from_dict(data: Any, *, file: str = "<scenario>", tree: Any = None)
         # Prefer the deepest located error: it names the most specific field.
         err = errors[0]
         loc = _clean_loc(err["loc"])
+        message = _message(err)
+        if "range" in loc and (
+            loc[-1] != "range" or err["type"] in ("too_long", "too_short", "tuple_type")
+        ):
+            # a malformed [low, high] pair: name the range, not an item of it
+            loc = loc[: loc.index("range") + 1]
+            message = "range must be two numbers [low, high]"
         line, col = locate(tree, loc)
         raise ScenarioError(
-            _message(err), file=file, line=line, col=col, field=_field_path(tree, loc)
+            message, file=file, line=line, col=col, field=_field_path(tree, loc)
         ) from None
     problems = _cross_check(sc)
     if problems:
