@@ -10,3 +10,4 @@ from ._app import app
 from ._bench import bench_app
 
 app.add_typer(bench_app, name="bench")
+from . import _backtest  # noqa: F401,E402  (backtest)
