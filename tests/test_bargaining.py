@@ -213,7 +213,7 @@ def test_spatial_utility_red_line_penalty() -> None:
 
 PROPS = settings(max_examples=40, deadline=None)
 # the Nash solver polishes with Nelder-Mead (~0.1 s per one-issue call, ~1 s on two issues)
-NBS_PROPS = settings(max_examples=15, deadline=None)
+NBS_PROPS = settings(max_examples=12, deadline=None)
 NBS2_PROPS = settings(max_examples=6, deadline=None)
 
 
@@ -364,8 +364,9 @@ def test_more_clout_moves_multi_issue_compromise_and_nash(
     c2 = cf.compromise(x, s, w2)
     assert np.all(np.abs(c2 - x[i]) <= np.abs(c1 - x[i]) + 1e-12)
     d = cf.spatial_utility(np.array([[0, 0], [0, 1], [1, 0], [1, 1.0]]), x, s).min(axis=0) - 1e-9
-    n1 = cf.nash_bargaining(x, s, w, d)
-    n2 = cf.nash_bargaining(x, s, w2, d)
+    # the objective is concave, so a few polished starts find the optimum
+    n1 = cf.nash_bargaining(x, s, w, d, n_starts=3)
+    n2 = cf.nash_bargaining(x, s, w2, d, n_starts=3)
     assert n2.gains[i] >= n1.gains[i] - 1e-5
 
 
