@@ -57,6 +57,32 @@ def test_every_source_ref_resolves(sc: cf.Scenario) -> None:
     assert set(refs) <= ids
 
 
+def test_engine_numbers_have_provenance(sc: cf.Scenario) -> None:
+    # the engine section is validated by its own spec; its {value, ...} numbers follow the
+    # same rule: a source that resolves, or a judgement
+    if sc.engine is None:
+        pytest.skip("the built-in has no engine section")
+    ids = {s.id for s in sc.sources}
+    bare: list[str] = []
+    refs: list[str] = []
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            if "value" in node and not (node.get("source") or node.get("judgement")):
+                bare.append(path)
+            if isinstance(node.get("ref"), str):
+                refs.append(node["ref"])
+            for k, v in node.items():
+                walk(v, f"{path}.{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{path}[{i}]")
+
+    walk(sc.engine, "engine")
+    assert bare == []
+    assert set(refs) <= ids
+
+
 def test_required_actors_and_proposals(sc: cf.Scenario) -> None:
     assert {"russia", "ukraine", "usa"} <= set(sc.actor_ids)
     assert {"turkey", "trump", "china", "brazil", "russia-maximal", "ukraine-land-swap"} <= set(
