@@ -57,10 +57,20 @@ def test_json_contract(result_json: dict[str, Any]) -> None:
             assert isinstance(err, float) and 0.0 <= err <= 1.0
             pred, actual = rec["predicted_deal"][issue], rec["actual_terms"][issue]
             assert err == pytest.approx(abs(pred - actual))
+        g_as_of = np.asarray(rec["G_as_of"])
+        assert g_as_of.shape == np.asarray(rec["G"]).shape
+        opened = np.flatnonzero(g_as_of > 0)
+        assert rec["first_window_month_as_of"] == (int(opened[0]) if opened.size else None)
         if fw is None:
             assert rec["months_early_or_late"] is None
         else:
             assert rec["months_early_or_late"] == fw - rec["settlement_month"]
+
+
+def test_no_look_ahead_equals_full_run_once_history_is_known(result: BacktestResult) -> None:
+    # in the last month no lever changes later: knowing the past is knowing the whole path
+    for c in result.cases:
+        assert c.ripeness_as_of[-1] == pytest.approx(c.ripeness[-1], abs=1e-9)
 
 
 def test_to_frame(result: BacktestResult) -> None:

@@ -15,6 +15,15 @@ If no window opens within the horizon, the deal compared is the point that
 maximises min_veto (s_i,t(z) - w_i,t) at the month where G_t is largest
 (``deal_kind = "best_point_at_max_G"``), and the case says so.
 
+Look-ahead. ``analyze_window`` values month t with the whole lever path, and
+the ``foresight`` parameter lets actors see part of what the path brings after
+t: in a backtest they would then foresee pressure that history had not yet
+applied (Operation Storm, Praying Mantis) and the window can open early for
+that reason alone. Each case therefore also reports
+``first_window_month_as_of`` and ``G_as_of``: G_t from a run in which the
+levers follow history up to month t and are then held at their month-t values
+(actors know the past, not the future). Same seed, same candidate points.
+
 The dynamics are shared, not fitted: a case scenario may set only the
 initial-state parameters :data:`INITIAL_STATE_PARAMETERS` in
 ``engine.parameters``; every other dynamics parameter takes the package
@@ -158,6 +167,7 @@ class BacktestCase:
     deal_error: dict[str, float]
     reference_error: dict[str, dict[str, float]]
     ripeness: list[float]
+    ripeness_as_of: list[float]
     seed: int
     paths: int
     horizon: int
@@ -173,6 +183,18 @@ class BacktestCase:
         if self.first_window_month is None:
             return None
         return self.first_window_month - self.settlement_month
+
+    @property
+    def first_window_month_as_of(self) -> int | None:
+        """First open month when actors know the levers only up to each month (no look-ahead)."""
+        idx = np.flatnonzero(np.asarray(self.ripeness_as_of) > 0)
+        return int(idx[0]) if idx.size else None
+
+    @property
+    def months_early_or_late_as_of(self) -> int | None:
+        if self.first_window_month_as_of is None:
+            return None
+        return self.first_window_month_as_of - self.settlement_month
 
     @property
     def mean_deal_error(self) -> float:
@@ -192,6 +214,8 @@ class BacktestCase:
             "first_window_month": self.first_window_month,
             "window_opened": self.window_opened,
             "months_early_or_late": self.months_early_or_late,
+            "first_window_month_as_of": self.first_window_month_as_of,
+            "months_early_or_late_as_of": self.months_early_or_late_as_of,
             "deal_month": self.deal_month,
             "deal_kind": self.deal_kind,
             "predicted_deal": self.predicted_deal,
@@ -206,6 +230,7 @@ class BacktestCase:
             "G_at_settlement": g_settle,
             "G_max_month": int(np.argmax(self.ripeness)),
             "G": self.ripeness,
+            "G_as_of": self.ripeness_as_of,
             "seed": self.seed,
             "paths": self.paths,
             "horizon": self.horizon,
@@ -236,6 +261,7 @@ class BacktestResult:
                         "settlement_month": c.settlement_month,
                         "first_window_month": c.first_window_month,
                         "months_early_or_late": c.months_early_or_late,
+                        "first_window_month_as_of": c.first_window_month_as_of,
                         "deal_kind": c.deal_kind,
                         "issue": issue,
                         "predicted": c.predicted_deal[issue],
@@ -256,6 +282,25 @@ def _check_case_scenario(case_id: str, sc: Any) -> None:
             f"backtest case {case_id!r}: scenario {sc.id!r} sets dynamics parameter(s) "
             f"{', '.join(extra)}; a case may set only {', '.join(sorted(INITIAL_STATE_PARAMETERS))}"
         )
+
+
+def _ripeness_as_of(wa: Any, seed: int) -> list[float]:
+    """G_t with the levers known up to month t and held after it (see the module docstring)."""
+    from .engine import LEVERS
+    from .engine._analysis import _seed_rng
+    from .engine._sim import simulate, with_levers
+    from .engine._window import candidates, maxmin, value
+
+    c = wa.compiled
+    veto = np.flatnonzero(wa.scenario.veto)
+    cand = candidates(wa.valuation)
+    out: list[float] = []
+    for t in range(c.months):
+        ct = with_levers(c, {name: c.levers[name][: t + 1] for name in LEVERS})
+        v = value(ct, simulate(ct, _seed_rng(seed)))
+        _, g = maxmin(v, veto, np.array([t]), cand)
+        out.append(float(g[0]))
+    return out
 
 
 def _run_case(case_id: str, *, seed: int, paths: int) -> BacktestCase:
@@ -299,6 +344,7 @@ def _run_case(case_id: str, *, seed: int, paths: int) -> BacktestCase:
             for name, z in refs.items()
         },
         ripeness=[float(x) for x in g],
+        ripeness_as_of=_ripeness_as_of(wa, seed),
         seed=seed,
         paths=paths,
         horizon=horizon,

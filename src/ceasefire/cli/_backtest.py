@@ -46,13 +46,16 @@ def backtest(
         title=f"Backtests: historical war endings (seed {seed}, {paths} paths)",
         title_justify="left",
         caption="error in months = first window month - settlement month (negative: early); "
-        "deal error = mean |predicted - actual| over the issues, on [0, 1]",
+        "no look-ahead: levers known up to each month, then held; "
+        "deal error = mean |predicted - actual| over the issues, on [0, 1]; "
+        "status quo / compromise: the same error for two reference predictors",
         caption_justify="left",
     )
     table.add_column("case", no_wrap=True)
     table.add_column("settlement month", justify="right")
     table.add_column("first window month", justify="right")
     table.add_column("error in months", justify="right")
+    table.add_column("first window, no look-ahead", justify="right")
     table.add_column("mean deal error", justify="right")
     table.add_column("status quo / compromise", justify="right")
     for c in res.cases:
@@ -64,6 +67,7 @@ def backtest(
             str(c.settlement_month),
             _month(c.first_window_month),
             "-" if diff is None else f"{diff:+d}",
+            _month(c.first_window_month_as_of),
             deal,
             f"{refs['status_quo']:.2f} / {refs['compromise']:.2f}",
         )
