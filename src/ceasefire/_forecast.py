@@ -91,7 +91,7 @@ def forecast_table(
         unit = table.unit_positions() * 100.0
         sal = table.salience / np.maximum(table.salience.max(), 1e-12) * 100.0
         tot = sal.sum(axis=1, keepdims=True)
-        sal = np.where(tot > 100.0, sal * 100.0 / tot, sal)
+        sal = sal * 100.0 / np.maximum(tot, 100.0)  # rows above 100 scaled down to 100
         sal = np.where(sal.sum(axis=1, keepdims=True) <= 0, 1e-3, sal)
         cap = np.maximum(table.capability, 1e-9)
         sres = smp(cap, unit, sal, actors=table.actors, dims=table.issues)
