@@ -96,6 +96,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         raise InputError(
             f"cannot write: directory {str(directory)!r} does not exist", file=str(path)
         )
+    if target.is_dir():
+        raise InputError("cannot write: it is a directory", file=str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
