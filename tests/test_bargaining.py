@@ -381,3 +381,21 @@ def test_weighted_median_order_free_and_a_median(t: ActorTable, data: st.DataObj
     w = s * c
     assert w[x < m - 1e-12].sum() <= w.sum() / 2 + 1e-9
     assert w[x > m + 1e-12].sum() <= w.sum() / 2 + 1e-9
+
+
+@pytest.mark.parametrize("model", ["compromise", "median", "nbs", "bdm", "smp"])
+def test_actors_without_salience(model: str) -> None:
+    # actors with zero salience: no warning (warnings are errors here), a forecast in range
+    t = ActorTable(
+        actors=["a", "b", "c"],
+        issues=["issue"],
+        capability=np.array([1.0, 2.0, 1.0]),
+        positions=np.array([[3.0], [5.0], [9.0]]),
+        salience=np.array([[0.0], [0.0], [10.0]]),
+        lower=np.array([3.0]),
+        upper=np.array([9.0]),
+    )
+    f, _ = forecast_table(t, model)
+    assert 3.0 <= f[0] <= 9.0
+    if model in ("compromise", "median", "nbs"):
+        assert f[0] == pytest.approx(9.0, abs=1e-6)  # only c cares

@@ -329,3 +329,10 @@ def test_paths_with_brackets_are_printed_verbatim(tmp_path: Path, scenario_file:
         assert f"ok {path}: " in r.stdout
         r = runner.invoke(app, ["forecast", "-m", "median", str(path)])
         _ok(r)
+
+
+def test_json_onto_a_directory_is_one_line(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["forecast", "-m", "median", str(EMISSION), "--json", str(tmp_path)])
+    assert r.exit_code == 2
+    assert r.stderr == f"error: {tmp_path}: cannot write: it is a directory\n"
+    assert list(tmp_path.iterdir()) == []
