@@ -98,10 +98,7 @@ def main(scenario: str = "russia-ukraine-2024") -> None:
     w("| issue | lever | value at lever 0 | value at lever 1 | provenance |")
     w("|---|---|---|---|---|")
     for iid, om in spec.outcome.items():
-        w(
-            f"| `{iid}` | `{om.lever}` | {_num(om.at_zero)} | {_num(om.at_one)} "
-            f"| {_prov(om)} |"
-        )
+        w(f"| `{iid}` | `{om.lever}` | {_num(om.at_zero)} | {_num(om.at_one)} | {_prov(om)} |")
     w("")
     w("Lever baselines (on [0, 1]).")
     w("")

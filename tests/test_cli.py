@@ -338,7 +338,6 @@ def test_json_onto_a_directory_is_one_line(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xfail(reason="cli/_summary.py prints the scenario's own text as rich markup")
 def test_run_summary_prints_titles_verbatim(tmp_path: Path, scenario_file: Path) -> None:
     text = scenario_file.read_text(encoding="utf-8")
     path = tmp_path / "s.yaml"

@@ -17,9 +17,7 @@ class CeasefireError(Exception):
 class InputError(CeasefireError):
     """A malformed input file or argument (CSV, XML, lever file, option)."""
 
-    def __init__(
-        self, message: str, *, file: str | None = None, line: int | None = None
-    ) -> None:
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
         self.message = message
         self.file = file
         self.line = line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.table import Table
 
 from ._output import console
@@ -18,7 +19,9 @@ def _mark(ok: bool) -> str:
 
 def print_summary(res: AnalysisResult) -> None:
     sc = res.scenario
-    console.rule(f"[bold]{sc.title}[/bold]  ({sc.id}, as of {sc.as_of.isoformat()})")
+    console.rule(
+        f"[bold]{escape(sc.title)}[/bold]  ({escape(sc.id)}, as of {sc.as_of.isoformat()})"
+    )
     plans = res.plans
     veto_idx = [i for i, v in enumerate(plans.veto) if v]
     title = "Peace plans: margin over each veto player's " + (
@@ -27,7 +30,7 @@ def print_summary(res: AnalysisResult) -> None:
     t = Table(title=title, title_justify="left")
     t.add_column("plan")
     for i in veto_idx:
-        t.add_column(plans.actor_ids[i], justify="right")
+        t.add_column(escape(plans.actor_ids[i]), justify="right")
     t.add_column("all veto players accept", justify="center")
     for p, pid in enumerate(plans.plan_ids):
         cells = []
@@ -35,7 +38,7 @@ def print_summary(res: AnalysisResult) -> None:
             m = plans.margin[p, i]
             style = "green" if m >= 0 else "red"
             cells.append(f"[{style}]{m:+.3f}[/{style}]")
-        t.add_row(pid, *cells, _mark(bool(plans.veto_players_accept[p])))
+        t.add_row(escape(pid), *cells, _mark(bool(plans.veto_players_accept[p])))
     console.print(t)
 
     f = Table(
@@ -50,7 +53,9 @@ def print_summary(res: AnalysisResult) -> None:
         f.add_column(m, justify="right")
     for k, iid in enumerate(sc.issue_ids):
         f.add_row(
-            iid, f"{sc.status_quo[k]:.2f}", *[f"{res.forecasts[m][iid]:.2f}" for m in res.forecasts]
+            escape(iid),
+            f"{sc.status_quo[k]:.2f}",
+            *[f"{res.forecasts[m][iid]:.2f}" for m in res.forecasts],
         )
     console.print(f)
     if res.window is not None:

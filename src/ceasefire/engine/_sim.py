@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from ._params import LEVERS, PARAMETERS
 
 if TYPE_CHECKING:
-    from .._scenario import Scenario
+    from .._scenario import Quantity, Scenario
     from ._spec import EngineSpec
 
 __all__ = ["Compiled", "SimPaths", "Switches", "compile_scenario", "lever_paths", "simulate"]
@@ -140,6 +140,13 @@ def with_levers(c: Compiled, levers: dict[str, object]) -> Compiled:
     return replace(c, levers=lever_paths(c.spec, c.steps, levers))
 
 
+def draw(q: Quantity, rng: np.random.Generator, n: int) -> F:
+    """n draws of a quantity: triangular over its range with the mode at its value."""
+    if q.range is not None and q.range[1] > q.range[0]:
+        return rng.triangular(q.range[0], q.value, q.range[1], size=n)
+    return np.full(n, q.value)
+
+
 def draw_parameters(c: Compiled, rng: np.random.Generator) -> dict[str, F]:
     """One value per path for every parameter (triangular over its range, if any)."""
     n = c.paths
@@ -177,16 +184,17 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
     g_h = p["hazard_hardliners"] if sw.hardliners else np.zeros(n)
 
     # status quo per path (issue ranges drawn like parameters)
-    sq = np.empty((n, k))
-    for j, issue in enumerate(sc.issues):
-        q = issue.status_quo
-        if q.range is not None and q.range[1] > q.range[0]:
-            sq[:, j] = rng.triangular(q.range[0], q.value, q.range[1], size=n)
-        else:
-            sq[:, j] = q.value
     n_f = len(spec.fronts)
-    kappa = np.array([fr.kappa.value for fr in spec.fronts])
-    troops = np.array([fr.troops.value if fr.troops else 0.0 for fr in spec.fronts])
+    sq = np.stack([draw(issue.status_quo, rng, n) for issue in sc.issues], axis=1)
+    zeros = np.zeros((n, 0))
+    kappa = np.stack([draw(fr.kappa, rng, n) for fr in spec.fronts], axis=1) if n_f else zeros
+    troops = (
+        np.stack(
+            [draw(fr.troops, rng, n) if fr.troops else np.zeros(n) for fr in spec.fronts], axis=1
+        )
+        if n_f
+        else zeros
+    )
     weight = np.array([fr.weight.value if fr.weight else 1.0 for fr in spec.fronts])
     wsum = weight.sum() if n_f else 1.0
     lev = c.levers

@@ -43,13 +43,22 @@ from numpy.typing import NDArray
 from scipy.stats import qmc
 
 from .._bargaining import spatial_utility
+from .._scenario import Quantity
 from ._sim import Compiled, SimPaths
 
 F = NDArray[np.float64]
 
 __all__ = ["Valuation", "maximize", "value"]
 
+PATH_BLOCK = 8192  # paths per block in the settle-risk tables
 B_GRID = 41  # backlash grid points for the settle-removal probability
+
+
+def mean_of(q: Quantity) -> float:
+    """Mean of a quantity's Monte Carlo draws (triangular over its range, mode at its value)."""
+    if q.range is not None and q.range[1] > q.range[0]:
+        return (q.range[0] + q.value + q.range[1]) / 3.0
+    return q.value
 
 
 def discounted_window(x: F, delta: float, months: int, horizon: int) -> F:
@@ -72,6 +81,8 @@ class Valuation:
     p_fight: F  # (T,) regime actor's removal probability within H if it fights on
     fight_penalty: F  # (T,) E[K P_fight] / A
     b_grid: F  # (G,)
+    war_dev: F  # (steps, n, K): E|z_war - x|^q per month, actor and issue
+    war_cross: F  # (steps, n): expected number of red lines the war outcome crosses
     p_settle: F  # (T, G) removal probability if it settles with backlash b
     k_settle: F  # (T, G) E[K P]/A for settling
     mean_fronts: F  # (T, F)
@@ -144,15 +155,15 @@ def value(
     p = sim.params
     n_act = len(sc.actors)
 
-    u_war = spatial_utility(
-        sim.z_war, sc.ideal, sal, risk=sc.risk, red_line=sc.red_line, penalty=sc.penalty
-    )  # (N, steps, n)
-    flow = u_war.mean(axis=0)  # (steps, n)
+    # E[u_a(z_war)] is linear in the saliences: 1 - sum_k s_ak E|z_k - x_ak|^q_a - J E[red
+    # lines crossed]. The expectations are tabulated once per simulation, in path blocks.
+    war_dev, war_cross = (base.war_dev, base.war_cross) if base is not None else war_tables(c, sim)
+    flow = 1.0 - np.einsum("tak,ak->ta", war_dev, sal) - sc.penalty * war_cross  # (steps, n)
     cost = np.zeros((c.steps, n_act))
     for actor, q in spec.war_cost.items():
-        cost[:, sc.actor_index(actor)] += q.value
+        cost[:, sc.actor_index(actor)] += mean_of(q)
     for actor, q in spec.aid_cost.items():
-        cost[:, sc.actor_index(actor)] += q.value * c.levers["aid"]
+        cost[:, sc.actor_index(actor)] += mean_of(q) * c.levers["aid"]
     # Foresight f: each actor expects the discounted stream f * (what the paths bring)
     # + (1 - f) * (today's value held for the horizon): leaders learn the war's costs
     # largely by feeling them.
@@ -185,38 +196,18 @@ def value(
     if regime is not None:
         fight[:, regime] -= fight_penalty
 
-    # settle: removal within H after settling at t with backlash b (grid).
-    # The hazard factorises into a part that depends on (path, month, tau) and one
-    # that depends on (path, tau, backlash), so the sum over tau is a batched
-    # matrix product: tot[n, t, g] = sum_tau A[n, t, tau] B[n, tau, g].
+    # settle: removal within H after settling at month t with backlash b (a grid)
     b_grid = np.linspace(0.0, 1.0, B_GRID)
-    backlash = p["backlash"] if sw.leader_survival else np.zeros(c.paths)
-    dep = p["war_dependence"] if sw.war_economy else np.zeros(c.paths)
-    g_h = p["hazard_hardliners"] if sw.hardliners else np.zeros(c.paths)
-    tau = np.arange(h_n, dtype=float)[None, None, :]  # (1, 1, H)
-    col = (slice(None), None, None)
-    hb = p["hardliner_base"][col]
-    h_t = sim.hardliners[:, :t_n, None]  # (N, T, 1)
-    popped = sim.popped[:, :t_n, None].astype(float)
-    r_h = (1.0 - p["hardliner_decay"])[col] ** tau
-    r_rec = (1.0 - p["recovery_rate"])[col] ** tau
-    r_dem = (1.0 - p["demobilisation_decay"])[col] ** tau
-    hh = hb + (h_t - hb) * r_h  # (N, T, H) without the backlash jump
-    uu = (
-        p["unrest_base"][col]
-        + p["unrest_austerity"][col] * popped * r_rec
-        + (p["unrest_demobilisation"] * dep)[col] * (1.0 - popped) * r_dem
-    )
-    const = (p["hazard_base"] - p["hazard_repression"] * p["repression"])[col]
-    a_part = np.exp(const + g_h[col] * hh + p["hazard_unrest"][col] * uu)  # (N, T, H)
-    r_b = (1.0 - p["backlash_decay"])[:, None] ** np.arange(h_n, dtype=float)[None, :]  # (N, H)
-    b_part = np.exp(
-        (g_h * backlash)[:, None, None] * r_b[:, :, None] * b_grid[None, None, :]
-    )  # (N, H, G)
-    tot = np.matmul(a_part, b_part)  # (N, T, G)
-    removed_s = 1.0 - np.exp(-tot)
-    p_settle = removed_s.mean(axis=0)
-    k_settle = (punish[:, None, None] * removed_s).mean(axis=0) / annuity
+    p_settle = np.zeros((t_n, B_GRID))
+    k_settle = np.zeros((t_n, B_GRID))
+    # Paths are processed in blocks so that memory stays bounded at 10^5 paths.
+    for lo in range(0, c.paths, PATH_BLOCK):
+        blk = slice(lo, min(lo + PATH_BLOCK, c.paths))
+        removed_s = _settle_removal(c, sim, blk, b_grid)  # (n, T, G)
+        p_settle += removed_s.sum(axis=0)
+        k_settle += (punish[blk, None, None] * removed_s).sum(axis=0)
+    p_settle /= c.paths
+    k_settle /= c.paths * annuity
     if regime is None:
         k_settle = np.zeros_like(k_settle)
 
@@ -229,6 +220,8 @@ def value(
         p_fight=p_fight,
         fight_penalty=fight_penalty,
         b_grid=b_grid,
+        war_dev=war_dev,
+        war_cross=war_cross,
         p_settle=p_settle,
         k_settle=k_settle,
         mean_fronts=sim.fronts[:, :t_n].mean(axis=0),
@@ -238,6 +231,60 @@ def value(
         rat_penalty=float(p["ratification_penalty"].mean()),
         rat_tol=float(p["ratification_tolerance"].mean()),
     )
+
+
+def war_tables(c: Compiled, sim: SimPaths) -> tuple[F, F]:
+    """E|z_war_k - x_ak|^q_a (steps, n, K) and E[red lines crossed] (steps, n) over paths."""
+    sc = c.scenario
+    x, q = sc.ideal, sc.risk
+    dev = np.zeros((c.steps, *x.shape))
+    cross = np.zeros((c.steps, x.shape[0]))
+    zero_sal = np.zeros_like(x)
+    for lo in range(0, c.paths, PATH_BLOCK):
+        z = sim.z_war[lo : lo + PATH_BLOCK]  # (n, steps, K)
+        d = np.abs(z[:, :, None, :] - x)  # (n, steps, actors, K)
+        if np.any(q != 1.0):
+            d = d ** q[:, None]
+        dev += d.sum(axis=0)
+        # red lines: 1 - u with zero salience is exactly the number crossed
+        cross += (1.0 - spatial_utility(z, x, zero_sal, red_line=sc.red_line, penalty=1.0)).sum(
+            axis=0
+        )
+    return dev / c.paths, cross / c.paths
+
+
+def _settle_removal(c: Compiled, sim: SimPaths, blk: slice, b_grid: F) -> F:
+    """Removal probability within H after settling at month t with backlash b, per path.
+
+    The hazard factorises into a part that depends on (path, month, tau) and one
+    that depends on (path, tau, backlash), so the sum over tau is a batched matrix
+    product: tot[n, t, g] = sum_tau A[n, t, tau] B[n, tau, g]. Returns (n, T, G).
+    """
+    sw, t_n, h_n = c.switches, c.months, c.horizon
+    p = {k: v[blk] for k, v in sim.params.items()}
+    n = len(p["backlash"])
+    backlash = p["backlash"] if sw.leader_survival else np.zeros(n)
+    dep = p["war_dependence"] if sw.war_economy else np.zeros(n)
+    g_h = p["hazard_hardliners"] if sw.hardliners else np.zeros(n)
+    tau = np.arange(h_n, dtype=float)[None, None, :]  # (1, 1, H)
+    col = (slice(None), None, None)
+    hb = p["hardliner_base"][col]
+    h_t = sim.hardliners[blk, :t_n, None]  # (n, T, 1)
+    popped = sim.popped[blk, :t_n, None].astype(float)
+    r_h = (1.0 - p["hardliner_decay"])[col] ** tau
+    r_rec = (1.0 - p["recovery_rate"])[col] ** tau
+    r_dem = (1.0 - p["demobilisation_decay"])[col] ** tau
+    hh = hb + (h_t - hb) * r_h  # (n, T, H) without the backlash jump
+    uu = (
+        p["unrest_base"][col]
+        + p["unrest_austerity"][col] * popped * r_rec
+        + (p["unrest_demobilisation"] * dep)[col] * (1.0 - popped) * r_dem
+    )
+    const = (p["hazard_base"] - p["hazard_repression"] * p["repression"])[col]
+    a_part = np.exp(const + g_h[col] * hh + p["hazard_unrest"][col] * uu)  # (n, T, H)
+    r_b = (1.0 - p["backlash_decay"])[:, None] ** np.arange(h_n, dtype=float)[None, :]
+    b_part = np.exp((g_h * backlash)[:, None, None] * r_b[:, :, None] * b_grid[None, None, :])
+    return 1.0 - np.exp(-np.matmul(a_part, b_part))
 
 
 # -----------------------------------------------------------------------------
