@@ -63,7 +63,7 @@ def main() -> None:
         cand = candidates(v)
         veto = np.flatnonzero(sc.veto)
         ts = np.arange(c.months)
-        t_win = best_of(lambda v=v: maxmin(v, veto, ts, cand), rep)
+        t_win = best_of(lambda v=v, veto=veto, ts=ts, cand=cand: maxmin(v, veto, ts, cand), rep)
         t_all = best_of(lambda n=n: analyze_window(sc, paths=n), rep)
         print(f"| {n:,} | {t_sim:.3f} | {t_val:.3f} | {t_win:.3f} | {t_all:.2f} |")
 

@@ -215,13 +215,14 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
     hard = p["hardliner_base"].copy()
     aid0 = ref["aid"]
 
-    z_war = np.empty((n, steps, k))
-    fronts = np.empty((n, steps, n_f))
-    theta_out = np.empty((n, steps))
-    popped_out = np.empty((n, steps), dtype=bool)
-    hard_out = np.empty((n, steps))
-    unrest_out = np.empty((n, steps))
-    hazard_out = np.empty((n, steps))
+    # recorded month-major (contiguous writes), returned path-major
+    z_war = np.empty((steps, n, k))
+    fronts = np.empty((steps, n, n_f))
+    theta_out = np.empty((steps, n))
+    popped_out = np.empty((steps, n), dtype=bool)
+    hard_out = np.empty((steps, n))
+    unrest_out = np.empty((steps, n))
+    hazard_out = np.empty((steps, n))
     eps = rng.standard_normal((steps, 5, n))
     eps_front = rng.standard_normal((steps, n, n_f)) if n_f else np.zeros((steps, n, 0))
 
@@ -239,13 +240,13 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
             z[:, c.front_issue] = o
         for j, name, at0, at1 in c.outcome:
             z[:, j] = at0 + (at1 - at0) * lev[name][t]
-        z_war[:, t] = z
-        fronts[:, t] = o
-        theta_out[:, t] = theta
-        popped_out[:, t] = popped
-        hard_out[:, t] = hard
-        unrest_out[:, t] = unrest
-        hazard_out[:, t] = np.exp(
+        z_war[t] = z
+        fronts[t] = o
+        theta_out[t] = theta
+        popped_out[t] = popped
+        hard_out[t] = hard
+        unrest_out[t] = unrest
+        hazard_out[t] = np.exp(
             p["hazard_base"]
             + g_h * hard
             + p["hazard_unrest"] * unrest
@@ -298,12 +299,12 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
             + p["hardliner_noise"] * eps[t, 4]
         )
     return SimPaths(
-        z_war=z_war,
-        fronts=fronts,
-        theta=theta_out,
-        popped=popped_out,
-        hardliners=hard_out,
-        unrest=unrest_out,
-        hazard=hazard_out,
+        z_war=np.ascontiguousarray(z_war.transpose(1, 0, 2)),
+        fronts=np.ascontiguousarray(fronts.transpose(1, 0, 2)),
+        theta=np.ascontiguousarray(theta_out.T),
+        popped=np.ascontiguousarray(popped_out.T),
+        hardliners=np.ascontiguousarray(hard_out.T),
+        unrest=np.ascontiguousarray(unrest_out.T),
+        hazard=np.ascontiguousarray(hazard_out.T),
         params=p,
     )

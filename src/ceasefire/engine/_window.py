@@ -50,7 +50,7 @@ F = NDArray[np.float64]
 
 __all__ = ["Valuation", "maximize", "value"]
 
-PATH_BLOCK = 8192  # paths per block in the settle-risk tables
+PATH_BLOCK = 512  # paths per block in the settle-risk tables
 B_GRID = 41  # backlash grid points for the settle-removal probability
 
 
