@@ -80,9 +80,14 @@ def forecast_table(
             (float(lo), float(hi) if hi > lo else float(lo) + 1.0)
             for lo, hi in zip(table.lower, table.upper, strict=True)
         ]
-        res = bdm_issues(
-            table.positions, table.capability, table.salience, issues=table.issues, scales=scales
-        )
+        sal = table.salience
+        if sal.shape[1] > 1:
+            # BDM's salience is how much an issue matters to an actor, 1 for its top
+            # priority: a scenario's shares across issues are rescaled by each actor's
+            # largest (a 20 % share of seven issues is not a 0.2 willingness to resist).
+            top = sal.max(axis=1, keepdims=True)
+            sal = np.where(top > 0, sal / np.where(top > 0, top, 1.0), sal)
+        res = bdm_issues(table.positions, table.capability, sal, issues=table.issues, scales=scales)
         rounds = [np.array([r[i] for i in table.issues]) for r in res.rounds]
         return np.asarray(res.forecast, dtype=float), rounds
     if model == "smp":
