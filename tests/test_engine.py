@@ -236,3 +236,21 @@ def test_levers_command_json() -> None:
     d = json.loads(res.stdout)
     assert len(d["grid"]) == 4
     assert d["cheapest"] is None or d["cheapest"]["first_window_month"] is not None
+
+
+def test_blocking_over_paths_changes_no_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire.engine._sim as sim_mod
+    import ceasefire.engine._window as win_mod
+
+    sc = cf.load("russia-ukraine-2024")
+    c = compile_scenario(sc, paths=300)
+    whole = simulate(c, np.random.default_rng(5))
+    v_whole = value(c, whole)
+    monkeypatch.setattr(sim_mod, "SIM_BLOCK", 64)
+    monkeypatch.setattr(win_mod, "PATH_BLOCK", 50)
+    blocked = simulate(c, np.random.default_rng(5))
+    v_blocked = value(c, blocked)
+    np.testing.assert_array_equal(whole.z_war, blocked.z_war)
+    np.testing.assert_array_equal(whole.hazard, blocked.hazard)
+    np.testing.assert_allclose(v_whole.fight, v_blocked.fight, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(v_whole.k_settle, v_blocked.k_settle, rtol=0, atol=1e-12)

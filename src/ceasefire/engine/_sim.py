@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from .._scenario import Quantity, Scenario
     from ._spec import EngineSpec
 
+SIM_BLOCK = 4096  # paths simulated together
+
 __all__ = ["Compiled", "SimPaths", "Switches", "compile_scenario", "lever_paths", "simulate"]
 
 F = NDArray[np.float64]
@@ -195,6 +197,63 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
         if n_f
         else zeros
     )
+    eps = rng.standard_normal((steps, 5, n))
+    eps_front = rng.standard_normal((steps, n, n_f)) if n_f else np.zeros((steps, n, 0))
+
+    out = [
+        np.empty((n, steps, k)),
+        np.empty((n, steps, n_f)),
+        np.empty((n, steps)),
+        np.empty((n, steps), dtype=bool),
+        np.empty((n, steps)),
+        np.empty((n, steps)),
+        np.empty((n, steps)),
+    ]
+    # Paths are independent and every random number is drawn above, so the dynamics run
+    # in blocks of paths (arrays that stay in cache) without changing a single number.
+    for lo in range(0, n, SIM_BLOCK):
+        blk = slice(lo, min(lo + SIM_BLOCK, n))
+        res = _dynamics(
+            c,
+            {name: v[blk] for name, v in p.items()},
+            dep[blk],
+            g_h[blk],
+            sq[blk],
+            kappa[blk],
+            troops[blk],
+            eps[:, :, blk],
+            eps_front[:, blk],
+        )
+        for arr, r in zip(out, res, strict=True):
+            arr[blk] = np.moveaxis(r, 0, 1)
+    return SimPaths(
+        z_war=out[0],
+        fronts=out[1],
+        theta=out[2],
+        popped=out[3],
+        hardliners=out[4],
+        unrest=out[5],
+        hazard=out[6],
+        params=p,
+    )
+
+
+def _dynamics(
+    c: Compiled,
+    p: dict[str, F],
+    dep: F,
+    g_h: F,
+    sq: F,
+    kappa: F,
+    troops: F,
+    eps: F,
+    eps_front: F,
+) -> tuple[F, F, F, NDArray[np.bool_], F, F, F]:
+    """The monthly dynamics of one block of paths; returns month-major arrays."""
+    spec = c.spec
+    n, k = sq.shape
+    steps = c.steps
+    n_f = len(spec.fronts)
     weight = np.array([fr.weight.value if fr.weight else 1.0 for fr in spec.fronts])
     wsum = weight.sum() if n_f else 1.0
     lev = c.levers
@@ -223,9 +282,6 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
     hard_out = np.empty((steps, n))
     unrest_out = np.empty((steps, n))
     hazard_out = np.empty((steps, n))
-    eps = rng.standard_normal((steps, 5, n))
-    eps_front = rng.standard_normal((steps, n, n_f)) if n_f else np.zeros((steps, n, 0))
-
     for t in range(steps):
         sig, stk, aid, chi = (
             lev["sanctions"][t],
@@ -298,13 +354,4 @@ def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
             + p["hardliner_setback"] * setback
             + p["hardliner_noise"] * eps[t, 4]
         )
-    return SimPaths(
-        z_war=np.ascontiguousarray(z_war.transpose(1, 0, 2)),
-        fronts=np.ascontiguousarray(fronts.transpose(1, 0, 2)),
-        theta=np.ascontiguousarray(theta_out.T),
-        popped=np.ascontiguousarray(popped_out.T),
-        hardliners=np.ascontiguousarray(hard_out.T),
-        unrest=np.ascontiguousarray(unrest_out.T),
-        hazard=np.ascontiguousarray(hazard_out.T),
-        params=p,
-    )
+    return z_war, fronts, theta_out, popped_out, hard_out, unrest_out, hazard_out
