@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._forecast import forecast_table, table_from_scenario
+from ._forecast import MODELS, forecast_table, table_from_scenario
 from ._plans import PlanEvaluation, evaluate_plans, static_reservation
 
 if TYPE_CHECKING:
@@ -23,15 +23,13 @@ if TYPE_CHECKING:
 
 __all__ = ["AnalysisResult", "analyze", "layer_a_forecasts"]
 
-FORECAST_MODELS = ("compromise", "median", "nbs", "bdm", "smp")
-
 
 def layer_a_forecasts(sc: Scenario) -> dict[str, dict[str, float]]:
     """Every bargaining model's forecast per issue, on the scenario's [0, 1] scale."""
     table = table_from_scenario(sc)
     out: dict[str, dict[str, float]] = {}
     d = static_reservation(sc)
-    for model in FORECAST_MODELS:
+    for model in MODELS:
         f, _ = forecast_table(table, model, disagreement=d if model == "nbs" else None)
         out[model] = {k: float(v) for k, v in zip(sc.issue_ids, f, strict=True)}
     return out
