@@ -254,3 +254,13 @@ def test_blocking_over_paths_changes_no_number(monkeypatch: pytest.MonkeyPatch) 
     np.testing.assert_array_equal(whole.hazard, blocked.hazard)
     np.testing.assert_allclose(v_whole.fight, v_blocked.fight, rtol=0, atol=1e-12)
     np.testing.assert_allclose(v_whole.k_settle, v_blocked.k_settle, rtol=0, atol=1e-12)
+
+
+def test_ripeness_standard_error_matches_seed_to_seed_spread() -> None:
+    sc = cf.load("russia-ukraine-2024")
+    runs = [analyze_window(sc, seed=s, paths=400) for s in range(6)]
+    spread = np.std([r.ripeness for r in runs], axis=0, ddof=1)  # (T,)
+    se = np.mean([r.ripeness_se for r in runs], axis=0)
+    months = [0, 12, 24]
+    ratio = se[months] / spread[months]
+    assert np.all((ratio > 1 / 3) & (ratio < 3)), ratio

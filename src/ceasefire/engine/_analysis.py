@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from ._params import LEVERS
 from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
-from ._window import Valuation, candidates, maxmin, nash_point, value
+from ._window import Valuation, candidates, lp_weights, maxmin, nash_point, value
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,6 +67,7 @@ class WindowAnalysis:
     valuation: Valuation
     seed: int
     ripeness: F  # (T,)
+    ripeness_se: F | None  # (T,) Monte Carlo standard error of G_t (batch means)
     best_point: F  # (T, K): the z that attains G_t
     plan_values: F  # (T, P, n): s_i,t(plan)
     plan_removal: F  # (P,): regime actor's removal probability if it settles on plan at 0
@@ -120,6 +121,8 @@ class WindowAnalysis:
             "G": [float(x) for x in self.ripeness],
             "window_open": [bool(x) for x in self.window_open],
         }
+        if self.ripeness_se is not None:
+            out["ripeness"]["G_se"] = [float(x) for x in self.ripeness_se]
         out["first_window_month"] = self.first_window_month
         out["regime_risk"] = {
             "actor": sc.actor_ids[regime] if regime is not None else None,
@@ -200,6 +203,7 @@ def analyze_window(
         ts = np.arange(c.months)
         step("settlement window")
         zstar, g = maxmin(v, veto, ts, cand)
+        g_se = _batch_se(c, sim, v, veto, zstar)
         # plans at every month
         pm = sc.proposal_matrix
         t_n = c.months
@@ -230,6 +234,7 @@ def analyze_window(
         valuation=v,
         seed=seed,
         ripeness=g,
+        ripeness_se=g_se,
         best_point=zstar,
         plan_values=vals,
         plan_removal=pr[0],
@@ -240,6 +245,40 @@ def analyze_window(
         counterfactuals=cfs,
         issue_contribution=contrib,
     )
+
+
+MC_BATCHES = 10
+
+
+def _batch_se(c: Compiled, sim: Any, v: Valuation, veto: NDArray[np.intp], zstar: F) -> F | None:
+    """Monte Carlo standard error of G_t by batch means, to first order.
+
+    The paths are split into ``MC_BATCHES`` batches. G_t = max_z min_i g_i,t(z) moves,
+    to first order, by sum_i lambda_i dg_i,t(z*_t), with lambda the LP's dual weights
+    of the veto players' constraints at the optimum z*_t (the envelope theorem for a
+    max-min); each batch's G_t is so estimated from its own values at z*_t, and the
+    standard error is the batches' standard deviation over sqrt(batches). Where the
+    LP does not apply (risk exponents other than 1) the weights fall on the binding
+    player alone. Needs at least 20 paths per batch.
+    """
+    per = c.paths // MC_BATCHES
+    if per < 20:
+        return None
+    ts = np.arange(c.months)
+    full = v.gaps(zstar[:, None, :], ts, veto)[:, 0]  # (T, V)
+    lam = np.zeros_like(full)
+    for t in ts:
+        weights = lp_weights(v, veto, int(t))
+        if weights is None or not np.isfinite(weights).all() or weights.sum() <= 0:
+            lam[t, np.argmin(full[t])] = 1.0
+        else:
+            lam[t] = np.clip(weights, 0.0, None) / np.clip(weights, 0.0, None).sum()
+    gs = []
+    for b in range(MC_BATCHES):
+        vb = value(replace(c, paths=per), sim.subset(slice(b * per, (b + 1) * per)))
+        gb = vb.gaps(zstar[:, None, :], ts, veto)[:, 0]
+        gs.append(((gb - full) * lam).sum(axis=1))
+    return np.std(np.array(gs), axis=0, ddof=1) / np.sqrt(MC_BATCHES)
 
 
 def _stalling(

@@ -30,7 +30,9 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
         f"[bold]Ripeness[/bold] G_t = max over deals of the worst veto player's gain from "
         f"settling ({w.compiled.paths} paths, {w.compiled.months} months, seed {w.seed})"
     )
-    console.print(f"  G_0 = {g[0]:+.3f}   min {g.min():+.3f}   max {g.max():+.3f}")
+    se = w.ripeness_se
+    se0 = f" ± {se[0]:.3f} (Monte Carlo s.e.)" if se is not None else ""
+    console.print(f"  G_0 = {g[0]:+.3f}{se0}   min {g.min():+.3f}   max {g.max():+.3f}")
     console.print(f"  month 0 {sparkline(g)} month {len(g) - 1}")
     if fo is None:
         console.print(f"  [red]The settlement window stays shut for all {len(g)} months.[/red]")
@@ -38,6 +40,14 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
         console.print("  [green]The settlement window is open now (month 0).[/green]")
     else:
         console.print(f"  [yellow]The settlement window first opens in month {fo}.[/yellow]")
+    if se is not None:
+        near = np.flatnonzero(np.abs(g) < 2 * se)
+        if near.size:
+            console.print(
+                f"  G is within two Monte Carlo standard errors of 0 in months "
+                f"{near.min()}-{near.max()}: an opening in that span is not resolved by "
+                f"{w.compiled.paths} paths (try --paths 10000)."
+            )
     if w.predicted_deal is not None:
         deal = ", ".join(
             f"{k} {x:.2f}" for k, x in zip(sc.issue_ids, w.predicted_deal, strict=True)

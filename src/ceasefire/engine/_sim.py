@@ -176,6 +176,19 @@ class SimPaths:
     hazard: F  # (N, steps): lambda, the monthly removal intensity at war
     params: dict[str, F]  # per-path parameter draws
 
+    def subset(self, idx: slice) -> SimPaths:
+        """The paths ``idx`` only (for batch-means Monte Carlo errors)."""
+        return SimPaths(
+            z_war=self.z_war[idx],
+            fronts=self.fronts[idx],
+            theta=self.theta[idx],
+            popped=self.popped[idx],
+            hardliners=self.hardliners[idx],
+            unrest=self.unrest[idx],
+            hazard=self.hazard[idx],
+            params={k: v[idx] for k, v in self.params.items()},
+        )
+
 
 def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
     """Simulate ``c.paths`` paths for ``c.steps`` months (vectorised over paths)."""

@@ -382,7 +382,23 @@ def nash_point(
 
 
 def lp_maxmin(v: Valuation, actors: NDArray[np.intp], t: int) -> F | None:
-    """Solve max_z min_i (s_i,t(z) - w_i,t) as a linear programme, or None if it does not apply.
+    """Solve max_z min_i (s_i,t(z) - w_i,t) as a linear programme, or None if it does not apply."""
+    sol = _lp_solve(v, actors, t)
+    return None if sol is None else sol[0]
+
+
+def lp_weights(v: Valuation, actors: NDArray[np.intp], t: int) -> F | None:
+    """The LP's dual weights of the actors' constraints at month t (they sum to 1).
+
+    G_t moves, to first order, by sum_i lambda_i d(s_i,t - w_i,t) when the values
+    move: the weights say which veto players hold the window shut (or open).
+    """
+    sol = _lp_solve(v, actors, t)
+    return None if sol is None else sol[1]
+
+
+def _lp_solve(v: Valuation, actors: NDArray[np.intp], t: int) -> tuple[F, F] | None:
+    """The LP behind :func:`lp_maxmin`: returns (z, dual weights of the actors' rows).
 
     With linear losses (risk exponent 1) every u_i(z) = 1 - sum_k s_ik |z_k - x_ik| is
     concave and piecewise linear; |.| becomes a pair of inequalities on an auxiliary
@@ -433,7 +449,9 @@ def lp_maxmin(v: Valuation, actors: NDArray[np.intp], t: int) -> F | None:
             rows.append(r2)
             rhs.append(-x[a, j])
     w = v.fight[t]
+    actor_rows = []
     for a in actors:
+        actor_rows.append(len(rows))
         a_pos = e_actors.index(int(a))
         r = row()  # s + sum s_aj e_aj [+ kappa] [+ J sum r] <= 1 - w_a
         r[i_s] = 1.0
@@ -483,4 +501,5 @@ def lp_maxmin(v: Valuation, actors: NDArray[np.intp], t: int) -> F | None:
     res = linprog(cost, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=bounds, method="highs")
     if not res.success:
         return None
-    return np.clip(res.x[:k], 0.0, 1.0)
+    duals = -np.asarray(res.ineqlin.marginals)[actor_rows]
+    return np.clip(res.x[:k], 0.0, 1.0), duals
