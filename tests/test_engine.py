@@ -264,3 +264,22 @@ def test_ripeness_standard_error_matches_seed_to_seed_spread() -> None:
     months = [0, 12, 24]
     ratio = se[months] / spread[months]
     assert np.all((ratio > 1 / 3) & (ratio < 3)), ratio
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["run", "--paths", "0"], "--paths"),
+        (["frobnicate"], "No such command"),
+        (["forecast"], "Missing argument"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(args: list[str], needle: str) -> None:
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("ceasefire")
+    res = subprocess.run([str(exe), *args], capture_output=True, text=True, check=False)
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ")
+    assert needle in res.stderr and res.stdout == ""

@@ -49,10 +49,37 @@ def _register() -> None:
     from . import _commands  # noqa: F401
 
 
+def _click_exceptions() -> Any:
+    """Click's exception classes: vendored by recent Typer releases, a dependency of older ones."""
+    import importlib
+
+    for name in ("typer._click.exceptions", "click.exceptions"):  # vendored, then classic
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    return None  # pragma: no cover
+
+
 def main() -> None:
+    """Entry point: usage errors, like input errors, are one line on stderr and exit 2."""
     _register()
-    try:
+    ex = _click_exceptions()
+    if ex is None:  # pragma: no cover - unknown Typer layout: keep its own error display
         app(prog_name="ceasefire")
-    except KeyboardInterrupt:  # pragma: no cover
+        return
+    no_args = getattr(ex, "NoArgsIsHelpError", None)
+    try:
+        rc = app(prog_name="ceasefire", standalone_mode=False)
+    except ex.UsageError as exc:
+        if no_args is not None and isinstance(exc, no_args):
+            # `ceasefire` alone: show the help, as a plain run of the program would
+            typer.echo(exc.ctx.get_help() if exc.ctx is not None else str(exc))
+            sys.exit(0)
+        cmd = exc.ctx.command_path if exc.ctx is not None else "ceasefire"
+        sys.stderr.write(f"error: {cmd}: {exc.format_message()} (see '{cmd} --help')\n")
+        sys.exit(2)
+    except (ex.Abort, KeyboardInterrupt):  # pragma: no cover
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    sys.exit(rc if isinstance(rc, int) else 0)
