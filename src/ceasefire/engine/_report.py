@@ -34,6 +34,8 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
     se0 = f" ± {se[0]:.3f} (Monte Carlo s.e.)" if se is not None else ""
     console.print(f"  G_0 = {g[0]:+.3f}{se0}   min {g.min():+.3f}   max {g.max():+.3f}")
     console.print(f"  month 0 {sparkline(g)} month {len(g) - 1}")
+    marks = sorted({*range(0, len(g), 6), len(g) - 1})
+    console.print("  G by month: " + ", ".join(f"{t}: {g[t]:+.3f}" for t in marks))
     if fo is None:
         console.print(f"  [red]The settlement window stays shut for all {len(g)} months.[/red]")
     elif fo == 0:
