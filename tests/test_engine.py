@@ -283,3 +283,17 @@ def test_usage_errors_are_one_line_with_exit_2(args: list[str], needle: str) -> 
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ")
     assert needle in res.stderr and res.stdout == ""
+
+
+def test_notebook_api_of_the_readme() -> None:
+    """The README's Python lines work and their frames have the promised shape."""
+    sc = cf.load("russia-ukraine-2024")
+    res = cf.analyze(sc, seed=0, paths=200)
+    frame = res.to_frame()
+    assert len(frame) == len(sc.proposals) * len(sc.actors)
+    assert set(frame.columns) >= {"plan", "actor", "utility", "reservation", "margin", "accepts"}
+    assert list(res.forecasts_frame().index) == sc.issue_ids
+    rf = res.window.ripeness_frame()
+    assert list(rf["month"]) == list(range(36))
+    assert list(rf["open"]) == [bool(g > 0) for g in rf["G"]]
+    assert res.to_json()["first_window_month"] == res.window.first_window_month

@@ -56,9 +56,7 @@ def levers(
 ) -> None:
     """Find the first month the settlement window opens, and the cheapest lever setting that
     opens it within the horizon (grid over sanctions x strikes x aid)."""
-    from ..engine import read_lever_file, search_levers
-    from ..engine._analysis import ripeness_path
-    from ..engine._sim import compile_scenario
+    from ..engine import compile_scenario, first_open, read_lever_file, ripeness_path, search_levers
 
     sc = _scenario.load(scenario)
     if sc.engine is None:
@@ -70,8 +68,6 @@ def levers(
     _, g, _ = ripeness_path(
         compile_scenario(sc, paths=paths, horizon=horizon, levers=fixed or None), seed
     )
-    from ..engine import first_open
-
     given_first = first_open(g)
     levels: dict[str, list[float]] = {}
     for name, text in (("sanctions", sanctions), ("strikes", strikes), ("aid", aid)):

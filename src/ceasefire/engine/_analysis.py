@@ -195,7 +195,7 @@ def analyze_window(
     """Run the engine on ``sc`` and analyse the settlement window (see docs/model.md)."""
     c = compile_scenario(sc, paths=paths, horizon=horizon, levers=levers)
     veto = np.flatnonzero(sc.veto)
-    with _progress(progress, 6 + len(COUNTERFACTUALS)) as step:
+    with _progress(progress, 5 + len(COUNTERFACTUALS)) as step:
         step("baseline paths")
         sim = simulate(c, _seed_rng(seed))
         v = value(c, sim)
