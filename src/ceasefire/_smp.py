@@ -637,6 +637,32 @@ def _step(
     return new_pos, new_ideals
 
 
+def _bargain_utilities(
+    own: np.ndarray,
+    total: np.ndarray,
+    fu_init: np.ndarray,
+    fu_rcvr: np.ndarray,
+    b_init: np.ndarray,
+    b_rcvr: np.ndarray,
+) -> np.ndarray:
+    """``ub[a, b]``: actor a's mean utility over all positions after bargain b.
+
+    ``own[a, k]`` is a's utility of k's current position, ``total`` its row
+    sums, ``fu_init[a, b]`` / ``fu_rcvr[a, b]`` a's utility of the initiator's
+    / receiver's new position. The two actors' terms are summed in a canonical
+    order (the lower-numbered actor of the pair first), so that identical
+    bargains -- i->j and j->i ending at the same two positions -- get
+    bit-identical utilities; otherwise a rounding unit between them can decide
+    the Binary voting rule's 1e-8 ramp (KTAB gives such bargains equal values).
+    """
+    swap = b_rcvr < b_init
+    lo = np.where(swap, b_rcvr, b_init)
+    hi = np.where(swap, b_init, b_rcvr)
+    fu_lo = np.where(swap[None, :], fu_rcvr, fu_init)
+    fu_hi = np.where(swap[None, :], fu_init, fu_rcvr)
+    return (total[:, None] - own[:, lo] - own[:, hi] + fu_lo + fu_hi) / own.shape[0]
+
+
 def _choose(
     pos: np.ndarray,
     ideals: np.ndarray,
@@ -660,7 +686,7 @@ def _choose(
     bpos = np.concatenate([b_pi, b_pj], axis=0)  # (2B, dims)
     dist = _distances(ideals, bpos, sal)  # (a, 2B)
     fu = _bs_util(dist, an.risk[:, None])
-    ub = (total[:, None] - own[:, b_init] - own[:, b_rcvr] + fu[:, :nb] + fu[:, nb:]) / n
+    ub = _bargain_utilities(own, total, fu[:, :nb], fu[:, nb:], b_init, b_rcvr)
     usq = total / n
     # options of actor k: SQ then its bargains (in bargain order)
     party = (b_init[None, :] == np.arange(n)[:, None]) | (b_rcvr[None, :] == np.arange(n)[:, None])
