@@ -421,6 +421,38 @@ def _example_xml() -> str:
     pytest.skip("shared/data/ktab not present")
 
 
+@pytest.mark.parametrize(
+    ("key", "reader", "schema"),
+    [("VotingRule", "Prop", "Proportional"), ("BigRAdjust", "None", "No")],
+)
+def test_xml_both_spellings(tmp_path: Path, key: str, reader: str, schema: str) -> None:
+    """KTAB's reader says Prop / None, its schema Proportional / No: both are read."""
+    text = _example_xml().replace("<dCoord></dCoord>", "<dCoord>52.8</dCoord>")
+    assert f"<{key}>" in text
+    got = {}
+    for spelling in (reader, schema):
+        t = re.sub(rf"<{key}>\w+</{key}>", f"<{key}>{spelling}</{key}>", text)
+        got[spelling] = read_ktab_xml(_write(tmp_path, f"{spelling}.xml", t)).params
+    assert got[reader] == got[schema]
+    assert got[reader][key] == schema
+    assert getattr(SMPParams.from_ktab({key: reader}), _field(key)) == schema
+    bad = re.sub(rf"<{key}>\w+</{key}>", f"<{key}>{reader.lower()}x</{key}>", text)
+    with pytest.raises(InputError, match=rf"{schema}.*{reader}"):
+        read_ktab_xml(_write(tmp_path, "bad.xml", bad))
+
+
+def _field(key: str) -> str:
+    return {"VotingRule": "voting_rule", "BigRAdjust": "big_r_adjust"}[key]
+
+
+def test_params_accept_reader_spellings() -> None:
+    p = SMPParams(voting_rule="Prop", big_r_adjust="None")
+    assert p == SMPParams(voting_rule="Proportional", big_r_adjust="No")
+    assert p.to_ktab()["VotingRule"] == "Proportional"
+    with pytest.raises(ValueError, match="Proportional, PropCbc, Cubic, ASymProsp, Prop"):
+        SMPParams(voting_rule="prop")
+
+
 @needs_data
 def test_shipped_example_xml() -> None:
     # KTAB's last commit has an empty first <dCoord> at line 32; the shared copy

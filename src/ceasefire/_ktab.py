@@ -42,9 +42,12 @@ import numpy as np
 from ._errors import InputError
 
 __all__ = [
+    "PARAM_ALIASES",
     "PARAM_DEFAULTS",
     "PARAM_NAMES",
     "KTABScenario",
+    "canonical_param",
+    "param_spellings",
     "read_ktab",
     "read_ktab_csv",
     "read_ktab_xml",
@@ -63,6 +66,28 @@ PARAM_NAMES: dict[str, tuple[str, ...]] = {
     "InterVecBrgn": ("S1P1", "S2P2", "S2PMax"),
     "BargnModel": ("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"),
 }
+
+#: The other spelling of a value, where KTAB's XML reader and KTAB's schema
+#: differ: the reader's name tables (``kmodel.h``: ``VotingRuleNames``,
+#: ``BigRAdjustNames``) say ``Prop`` and ``None``, the schema
+#: (``smpSchema.xsd``) says ``Proportional`` and ``No``. Every other value is
+#: spelt alike in both. Both spellings are accepted; the schema's is the one
+#: reported.
+PARAM_ALIASES: dict[str, dict[str, str]] = {
+    "VotingRule": {"Prop": "Proportional"},
+    "BigRAdjust": {"None": "No"},
+}
+
+
+def canonical_param(name: str, value: str) -> str:
+    """The schema's spelling of a KTAB parameter value (either spelling in)."""
+    return PARAM_ALIASES.get(name, {}).get(value, value)
+
+
+def param_spellings(name: str) -> tuple[str, ...]:
+    """Every accepted spelling of the values of parameter ``name``."""
+    return PARAM_NAMES[name] + tuple(PARAM_ALIASES.get(name, {}))
+
 
 #: KTAB's defaults (what a CSV run uses).
 PARAM_DEFAULTS: dict[str, str] = {
@@ -387,10 +412,10 @@ def read_ktab_xml(path: str | os.PathLike[str]) -> KTABScenario:
     if mp is not None:
         for pname, allowed in PARAM_NAMES.items():
             el = _child(mp, pname, file, "<ModelParameters>")
-            val = _text(el, file, "a model parameter")
+            val = canonical_param(pname, _text(el, file, "a model parameter"))
             if val not in allowed:
                 raise InputError(
-                    f"<{pname}> must be one of {', '.join(allowed)}; got {val!r}",
+                    f"<{pname}> must be one of {', '.join(param_spellings(pname))}; got {val!r}",
                     file=file,
                     line=el.line,
                 )

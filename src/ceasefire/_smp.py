@@ -79,7 +79,7 @@ from typing import Any
 
 import numpy as np
 
-from ._ktab import PARAM_NAMES, KTABScenario, read_ktab
+from ._ktab import PARAM_NAMES, KTABScenario, canonical_param, param_spellings, read_ktab
 
 __all__ = [
     "SMPParams",
@@ -122,7 +122,8 @@ class SMPParams:
     ``state_transitions``: Deterministic (most likely bargain) or Stochastic.
     ``voting_rule``: Binary, PropBin, Proportional, PropCbc, Cubic, ASymProsp.
     ``big_r_adjust``: Full, TwoThirds, Half, OneThird, No -- how much of *i*'s
-    own risk attitude *h* sees. ``big_r_range``: Min, Mid, Max.
+    own risk attitude *h* sees. KTAB's reader spellings ``Prop`` and ``None``
+    are accepted for ``Proportional`` and ``No`` and stored as the latter. ``big_r_range``: Min, Mid, Max.
     ``third_party_commit``: NoCommit, SemiCommit, FullCommit.
     ``inter_vec_brgn``: S1P1, S2P2, S2PMax. ``bargain_model``: InitOnlyInterp,
     InitRcvrInterp, PWCompInterp. The last four fields are KTAB's stopping
@@ -145,9 +146,10 @@ class SMPParams:
 
     def __post_init__(self) -> None:
         for f, k in _FIELD_TO_KTAB.items():
-            v = getattr(self, f)
+            v = canonical_param(k, getattr(self, f))  # "Prop" -> "Proportional", ...
             if v not in PARAM_NAMES[k]:
-                raise ValueError(f"{f} must be one of {', '.join(PARAM_NAMES[k])}; got {v!r}")
+                raise ValueError(f"{f} must be one of {', '.join(param_spellings(k))}; got {v!r}")
+            object.__setattr__(self, f, v)
         if self.max_iter < 1 or self.min_iter < 1:
             raise ValueError("min_iter and max_iter must be at least 1")
 
