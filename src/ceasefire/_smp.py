@@ -123,7 +123,8 @@ class SMPParams:
     ``voting_rule``: Binary, PropBin, Proportional, PropCbc, Cubic, ASymProsp.
     ``big_r_adjust``: Full, TwoThirds, Half, OneThird, No -- how much of *i*'s
     own risk attitude *h* sees. KTAB's reader spellings ``Prop`` and ``None``
-    are accepted for ``Proportional`` and ``No`` and stored as the latter. ``big_r_range``: Min, Mid, Max.
+    are accepted for ``Proportional`` and ``No`` and stored as the latter.
+    ``big_r_range``: Min, Mid, Max.
     ``third_party_commit``: NoCommit, SemiCommit, FullCommit.
     ``inter_vec_brgn``: S1P1, S2P2, S2PMax. ``bargain_model``: InitOnlyInterp,
     InitRcvrInterp, PWCompInterp. The last four fields are KTAB's stopping
