@@ -334,7 +334,7 @@ def test_vectorised_matches_loops(par: SMPParams) -> None:
         for j in range(n):
             if i == j:
                 continue
-            ph, g = _prob_edu_ref(an.util, w, s_tot, par, i, i, i, j)
+            ph, g = _prob_edu_ref(an.util(), w, s_tot, par, i, i, i, j)
             assert phij[i, j] == pytest.approx(ph, rel=1e-12, abs=1e-14)
             assert gain[i, j] == pytest.approx(g, rel=1e-9, abs=1e-12)
     # coalitions and the conditional PCE, loop by loop

@@ -397,10 +397,30 @@ def _unique_reps(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass
 class _Analysis:
-    util: np.ndarray  # U[h, i, j]
-    own: np.ndarray  # own[i, j] = U[i, i, j]
-    risk: np.ndarray  # r_i
+    """One state's analysis. The perspective-dependent utilities
+    ``U[h, a, b] = u(d[a, b], rhat[h, a])`` are never stored as an n×n×n
+    array: every kernel builds the pieces it needs from the two n×n arrays
+    ``dist`` and ``rhat`` (:meth:`util`), elementwise with the same formula, so
+    the numbers are the same as from the full array."""
+
+    dist: np.ndarray  # d[a, b]: distance from a's ideal to b's position
+    rhat: np.ndarray  # rhat[h, a]: h's estimate of a's risk attitude
+    far: bool  # some distance above 1 (round-off only): KTAB's other branch
+    own: np.ndarray  # own[a, b] = U[a, a, b]
+    risk: np.ndarray  # r_a
     prob: np.ndarray  # per-actor win probability of its position
+
+    def u(self, d: np.ndarray, r: np.ndarray) -> np.ndarray:
+        """``u(d, r)``, broadcasting (SMPModel::bsUtil)."""
+        v = (1.0 - d) * (1.0 + d * r)
+        if self.far:
+            v = np.where(d <= 1.0, v, (1.0 - d) * (1.0 + r))
+        return v
+
+    def util(self, h: Any = slice(None)) -> np.ndarray:
+        """``U[h]`` for an index or slice of perspectives ``h`` (tests and small n)."""
+        r = self.rhat[h]
+        return self.u(self.dist, r[..., :, None])
 
 
 def _analyse(
@@ -412,17 +432,15 @@ def _analyse(
     prob_rn = _pce(p.pce_model, p.victory_model, c)
     r = _big_r(prob_rn, p.big_r_range)
     rhat = _est_r(r, r, p.big_r_adjust)  # (h, i)
-    util = (1.0 - d)[None, :, :] * (1.0 + d[None, :, :] * rhat[:, :, None])
-    far = d > 1.0
-    if far.any():  # round-off only; keep KTAB's branch
-        util = _bs_util(d[None, :, :], rhat[:, :, None])
     n = pos.shape[0]
-    ar = np.arange(n)
-    own = util[ar, ar, :]
+    an = _Analysis(
+        dist=d, rhat=rhat, far=bool((d > 1.0).any()), own=d, risk=r, prob=np.empty(n)
+    )
+    an.own = an.u(d, np.diagonal(rhat)[:, None])  # U[a, a, b]
     reps, which = _unique_reps(pos)
-    cu = _coalitions(p.voting_rule, cap, own[:, reps])
-    pu = _pce(p.pce_model, p.victory_model, cu)
-    return _Analysis(util=util, own=own, risk=r, prob=pu[which])
+    cu = _coalitions(p.voting_rule, cap, an.own[:, reps])
+    an.prob = _pce(p.pce_model, p.victory_model, cu)[which]
+    return an
 
 
 def _challenge_prob(
@@ -493,13 +511,15 @@ def _all_challenges(
     """P[i beats j] and i's expected gain, both in i's own view: (n, n) each.
 
     An (i, n, j) array expression over challenger, third party and target,
-    evaluated in blocks of challengers small enough to stay in cache.
+    evaluated in blocks of challengers small enough to stay in cache; each
+    block's slice ``U[i, n, j]`` is built from the n×n distances.
     """
-    u = an.util
-    n = u.shape[0]
+    d, rhat = an.dist, an.rhat
+    n = d.shape[0]
     ar = np.arange(n)
-    g = u[ar, :, ar]  # g[h, a] = U[h, a, h]
-    hd = np.diagonal(u, axis1=1, axis2=2)  # hd[h, a] = U[h, a, a]
+    g = an.u(d.T, rhat)  # g[h, a] = U[h, a, h] = u(d[a, h], rhat[h, a])
+    hd = an.u(np.diagonal(d)[None, :], rhat)  # hd[h, a] = U[h, a, a]
+    own = an.own  # own[i, j] = U[i, i, j]
     w = sal_tot * cap
     phij = np.empty((n, n))
     block = max(1, 32768 // (n * n))
@@ -510,11 +530,11 @@ def _all_challenges(
         phij[i0:i1] = _challenge_prob(
             p,
             hd[ii, ii][:, None],  # U[i, i, i]
-            u[ii, ii, :],  # U[i, i, j]
+            own[i0:i1],  # U[i, i, j]
             g[i0:i1],  # U[i, j, i]
             hd[i0:i1],  # U[i, j, j]
             g[i0:i1, :, None],  # U[i, n, i]
-            u[i0:i1],  # U[i, n, j]
+            an.u(d[None, :, :], rhat[i0:i1, :, None]),  # U[i, n, j]
             hd[i0:i1, :, None],  # U[i, n, n]
             w[ii, None],
             w[None, :],
@@ -523,7 +543,7 @@ def _all_challenges(
             axis=1,
         )
     uii = hd[ar, ar][:, None]
-    gain = _expected_gain(phij, uii, u[ar, ar, :], sal_tot[None, :])
+    gain = _expected_gain(phij, uii, own, sal_tot[None, :])
     return phij, gain
 
 
@@ -538,28 +558,33 @@ def _some_challenges(
     j: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """P[i beats j] and k's expected gain in h's view, for index vectors."""
-    u = an.util
-    n = u.shape[0]
+    d, rhat = an.dist, an.rhat
+    n = d.shape[0]
     nn = np.arange(n)[None, :]
     hh = h[:, None]
+    dd = np.diagonal(d)
+
+    def util(hx: Any, a: Any, b: Any) -> np.ndarray:  # U[hx, a, b], gathered
+        return an.u(d[a, b], rhat[hx, a])
+
     w = sal_tot * cap
     third = (nn != i[:, None]) & (nn != j[:, None])
     phij = _challenge_prob(
         p,
-        u[h, i, i],
-        u[h, i, j],
-        u[h, j, i],
-        u[h, j, j],
-        u[hh, nn, i[:, None]],
-        u[hh, nn, j[:, None]],
-        u[hh, nn, nn],
+        util(h, i, i),
+        util(h, i, j),
+        util(h, j, i),
+        util(h, j, j),
+        util(hh, nn, i[:, None]),
+        util(hh, nn, j[:, None]),
+        an.u(dd[nn], rhat[hh, nn]),  # U[h, n, n]
         w[i],
         w[j],
         w[None, :],
         third,
         axis=-1,
     )
-    return phij, _expected_gain(phij, u[h, k, i], u[h, k, j], sal_tot[j])
+    return phij, _expected_gain(phij, util(h, k, i), util(h, k, j), sal_tot[j])
 
 
 def _interpolate(
