@@ -562,3 +562,58 @@ def test_blocked_paths_match_batched() -> None:
     np.testing.assert_allclose(
         _coalitions("PropCbc", cap, u), _coalitions("PropCbc", cap, u[None])[0], rtol=1e-12
     )
+
+
+# ----------------------------------------------------------------------------
+# the compiled challenge step (optional extra "fast": numba)
+
+
+@pytest.mark.parametrize("vr", PARAM_NAMES["VotingRule"])
+@pytest.mark.parametrize("tpc", PARAM_NAMES["ThirdPartyCommit"])
+def test_numba_challenges_bit_identical(vr: str, tpc: str) -> None:
+    """The numba kernel and the numpy expression give the very same bits."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(hash((vr, tpc)) % 2**32)
+    n = 23
+    par = SMPParams(voting_rule=vr, third_party_commit=tpc)
+    cap = rng.uniform(10, 200, n)
+    x = rng.uniform(0, 1, (n, 2))
+    sal = rng.uniform(0.1, 0.45, (n, 2))
+    ideals = np.clip(x + rng.normal(0, 0.1, (n, 2)), 0, 1)
+    an = _analyse(x, ideals, cap, sal, par)
+    s_tot = sal.sum(axis=1)
+    for far in (False, True):  # True: KTAB's branch for distances above 1 (none here)
+        an.far = far
+        a = _all_challenges(an, cap, s_tot, par, jit=False)
+        b = _all_challenges(an, cap, s_tot, par, jit=True)
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+
+
+@needs_data
+@pytest.mark.parametrize("params", [SMPParams(), SMPParams(voting_rule="Binary")])
+def test_numba_whole_run_bit_identical(params: SMPParams) -> None:
+    pytest.importorskip("numba")
+    sc = read_ktab(KTAB / "SOE-Pol-Comp.csv")
+    a = smp_ktab(sc, params=params, jit=False)
+    b = smp_ktab(sc, params=params, jit=True)
+    assert len(a.history) == len(b.history)
+    for sa, sb in zip(a.history, b.history, strict=True):
+        assert np.array_equal(sa.positions, sb.positions)
+        assert np.array_equal(sa.probabilities, sb.probabilities)
+
+
+def test_jit_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire._smp as m
+
+    assert m._jit_module(m.JIT_MIN_ACTORS - 1, None) is None  # small: numpy, numba not imported
+    assert m._jit_module(10**6, False) is None
+    # without numba: automatic falls back to numpy, jit=True says why it cannot
+    import sys
+
+    import ceasefire
+
+    monkeypatch.setitem(sys.modules, "ceasefire._smp_jit", None)
+    monkeypatch.delattr(ceasefire, "_smp_jit", raising=False)
+    assert m._jit_module(10**6, None) is None
+    with pytest.raises(ImportError):
+        m._jit_module(10, True)

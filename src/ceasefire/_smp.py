@@ -82,6 +82,7 @@ import numpy as np
 from ._ktab import PARAM_NAMES, KTABScenario, canonical_param, param_spellings, read_ktab
 
 __all__ = [
+    "JIT_MIN_ACTORS",
     "SMPParams",
     "SMPResult",
     "SMPState",
@@ -97,6 +98,11 @@ _MIN_SIG_EDU = 1e-5  # smallest expected gain worth a challenge
 _BIN_TOL = 1e-8  # width of the binary voting rule's ramp
 _MIN_W = 1e-6  # interpolation guard
 _POS_TOL = 1e-3  # positions this close (0-1 scale) count as one
+
+#: From this many actors on, the challenge step runs compiled with numba when
+#: numba is installed (``pip install ceasefire[fast]``): below it, importing
+#: numba costs more CPU than it saves (measured, docs/smp.md#speed).
+JIT_MIN_ACTORS = 120
 
 _FIELD_TO_KTAB = {
     "victory_model": "VictoryProbModel",
@@ -433,9 +439,7 @@ def _analyse(
     r = _big_r(prob_rn, p.big_r_range)
     rhat = _est_r(r, r, p.big_r_adjust)  # (h, i)
     n = pos.shape[0]
-    an = _Analysis(
-        dist=d, rhat=rhat, far=bool((d > 1.0).any()), own=d, risk=r, prob=np.empty(n)
-    )
+    an = _Analysis(dist=d, rhat=rhat, far=bool((d > 1.0).any()), own=d, risk=r, prob=np.empty(n))
     an.own = an.u(d, np.diagonal(rhat)[:, None])  # U[a, a, b]
     reps, which = _unique_reps(pos)
     cu = _coalitions(p.voting_rule, cap, an.own[:, reps])
@@ -505,14 +509,34 @@ def _expected_gain(
     return ((1.0 - sj) * vict + sj * contest) - (uki + ukj)
 
 
+def _jit_module(n: int, jit: bool | None) -> Any:
+    """The compiled challenge step, or None for the numpy one.
+
+    ``jit=None`` (automatic): compiled from :data:`JIT_MIN_ACTORS` actors on,
+    if numba is installed; ``True``: compiled (ImportError without numba);
+    ``False``: numpy.
+    """
+    if jit is False or (jit is None and n < JIT_MIN_ACTORS):
+        return None
+    try:
+        from . import _smp_jit
+    except ImportError:
+        if jit:
+            raise
+        return None
+    return _smp_jit
+
+
 def _all_challenges(
-    an: _Analysis, cap: np.ndarray, sal_tot: np.ndarray, p: SMPParams
+    an: _Analysis, cap: np.ndarray, sal_tot: np.ndarray, p: SMPParams, jit: bool | None = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """P[i beats j] and i's expected gain, both in i's own view: (n, n) each.
 
     An (i, n, j) array expression over challenger, third party and target,
     evaluated in blocks of challengers small enough to stay in cache; each
-    block's slice ``U[i, n, j]`` is built from the n×n distances.
+    block's slice ``U[i, n, j]`` is built from the n×n distances. With
+    ``jit`` (see :func:`_jit_module`) the same numbers come from one compiled
+    loop (:mod:`ceasefire._smp_jit`).
     """
     d, rhat = an.dist, an.rhat
     n = d.shape[0]
@@ -521,6 +545,13 @@ def _all_challenges(
     hd = an.u(np.diagonal(d)[None, :], rhat)  # hd[h, a] = U[h, a, a]
     own = an.own  # own[i, j] = U[i, i, j]
     w = sal_tot * cap
+    mod = _jit_module(n, jit)
+    if mod is not None:
+        phij = mod.challenge_probabilities(
+            p.voting_rule, p.third_party_commit, d, rhat, an.far, g, hd, own, w
+        )
+        gain = _expected_gain(phij, hd[ar, ar][:, None], own, sal_tot[None, :])
+        return phij, gain
     phij = np.empty((n, n))
     block = max(1, 32768 // (n * n))
     for i0 in range(0, n, block):  # blocks of challengers, each an (i, n, j) expression
@@ -622,11 +653,12 @@ def _step(
     an: _Analysis,
     p: SMPParams,
     rng: np.random.Generator | None,
+    jit: bool | None = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One turn: challenges, bargains, choice, ideal update -> (pos, ideals)."""
     n, _ = pos.shape
     sal_tot = sal.sum(axis=1)
-    phij, gain = _all_challenges(an, cap, sal_tot, p)
+    phij, gain = _all_challenges(an, cap, sal_tot, p, jit)
     np.fill_diagonal(gain, -np.inf)
     cand = np.where(gain > _MIN_SIG_EDU, gain, -np.inf)
     best = np.argmax(cand, axis=1)
@@ -761,6 +793,7 @@ def smp(
     accommodation: Any = None,
     actors: list[str] | None = None,
     dims: list[str] | None = None,
+    jit: bool | None = None,
 ) -> SMPResult:
     """Run KTAB's spatial model of politics.
 
@@ -768,7 +801,10 @@ def smp(
     KTAB's 0-100 scale (each actor's saliences summing to at most 100 and more
     than 0). ``accommodation`` is the (n, n) ideal-adjustment matrix (default
     identity). ``rng`` (a numpy Generator or a seed) drives Stochastic state
-    transitions; the same seed gives the same history. Returns an
+    transitions; the same seed gives the same history. ``jit``: run the
+    challenge step compiled with numba (``True``), with numpy (``False``) or,
+    by default, compiled from :data:`JIT_MIN_ACTORS` actors on when numba is
+    installed; the numbers are the same either way. Returns an
     :class:`SMPResult` whose first state is the input.
     """
     par = params if params is not None else SMPParams()
@@ -819,7 +855,7 @@ def smp(
     it = 0
     while True:
         it += 1
-        x, y = _step(x, y, cap, s, acc, an, par, gen)
+        x, y = _step(x, y, cap, s, acc, an, par, gen, jit)
         an = _analyse(x, y, cap, s, par)
         xs.append(x)
         probs.append(an.prob)
@@ -841,7 +877,11 @@ def smp(
 
 
 def smp_ktab(
-    scenario: KTABScenario, *, params: SMPParams | None = None, rng: Any = None
+    scenario: KTABScenario,
+    *,
+    params: SMPParams | None = None,
+    rng: Any = None,
+    jit: bool | None = None,
 ) -> SMPResult:
     """Run the SMP on a scenario read by :func:`ceasefire._ktab.read_ktab`.
 
@@ -859,6 +899,7 @@ def smp_ktab(
         accommodation=scenario.accommodation,
         actors=scenario.actors,
         dims=scenario.dims,
+        jit=jit,
     )
 
 
