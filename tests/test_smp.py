@@ -617,3 +617,57 @@ def test_jit_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     assert m._jit_module(10**6, None) is None
     with pytest.raises(ImportError):
         m._jit_module(10, True)
+
+
+def test_batched_coalitions_one_at_a_time_same_bits() -> None:
+    """A batch of elections too big for one expression is done one by one, with
+    the numbers of the single (K, a, m, m) expression."""
+    rng = np.random.default_rng(4)
+    k, a, m = 5, 60, 20
+    u = rng.uniform(0, 1, (k, a, m))
+    w = rng.uniform(1, 100, a)
+    got = _coalitions("PropCbc", w, u)
+    du = u[:, :, :, None] - u[:, :, None, :]
+    v = w[:, None, None] * (0.5 * du + 0.5 * du * du * du)
+    pos = np.maximum(v, 0.0).sum(axis=-3)
+    neg = -np.minimum(v, 0.0).sum(axis=-3)
+    lower = np.tri(m, m, -1, dtype=bool)
+    want = np.where(lower, pos, np.swapaxes(neg, -1, -2)) + 1e-8
+    want[:, np.arange(m), np.arange(m)] = 1e-8
+    assert np.array_equal(got, want)
+
+
+# ----------------------------------------------------------------------------
+# no actor cap: a memory check instead
+
+
+def test_more_than_250_actors_read(tmp_path: Path) -> None:
+    n = 260
+    rows = [f"A{i},d,{10 + i},{(7 * i) % 101},50," for i in range(n)]
+    text = f"Big,many actors,{n},1,\nActor,Description,Power,P,S,\n" + "\n".join(rows) + "\n"
+    sc = read_ktab_csv(_write(tmp_path, "big.csv", text))
+    assert len(sc.actors) == n
+
+
+def test_memory_needed_grows_as_n_squared() -> None:
+    from ceasefire._smp import memory_needed
+
+    base = memory_needed(0, 1, 0)
+    assert memory_needed(1000, 1, 0) - base == pytest.approx(8 * 22 * 1000**2, rel=1e-3)
+    assert memory_needed(2000, 3, 100) > 4 * (memory_needed(1000, 3, 100) - base)
+
+
+def test_memory_check_names_the_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire._smp as m
+
+    p = _write(tmp_path, "ok.csv", CSV_OK)
+    monkeypatch.setattr(m, "_available_memory", lambda: 10 * 2**20)
+    with pytest.raises(InputError) as ei:
+        smp_ktab(read_ktab(p))
+    msg = str(ei.value)
+    assert msg.startswith(f"{p}: an SMP run of 3 actors on 2 issue(s) needs about 16 MiB")
+    assert "10 MiB is available" in msg
+    with pytest.raises(InputError, match="needs about"):
+        smp([1, 2, 3], [[10], [50], [90]], [[50], [50], [50]])
+    monkeypatch.setattr(m, "_available_memory", lambda: None)  # cannot tell: run
+    assert smp_ktab(read_ktab(p)).turns >= 1
