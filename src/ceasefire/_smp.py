@@ -278,32 +278,28 @@ def _coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Coalition strengths ``c[..., i, j]`` of option i over j.
 
     ``u[..., a, m]``: utility to actor a of option m; ``w[a]``: vote weights.
-    Like KTAB, each pair is voted once as (i, j) with i > j, which matters only
-    for the asymmetric ASymProsp rule.
+    Like KTAB, each pair is voted once as (i, j) with i > j (which matters only
+    for the asymmetric ASymProsp rule), so only those m(m-1)/2 pairs are
+    evaluated, in blocks of pairs that stay in cache.
     """
     m = u.shape[-1]
     if u.ndim == 3 and u.size * m > 65536:
         # a batch of elections too big for one expression: one at a time
         return np.stack([_coalitions(rule, w, uk) for uk in u])
-    if u.ndim == 2 and u.shape[0] * m * m > 65536:
-        # one (a, i, j) expression per block of options i, to stay in cache
-        pos = np.empty((m, m))
-        neg = np.empty((m, m))
-        block = max(1, 32768 // (u.shape[0] * m))
-        for i0 in range(0, m, block):
-            v = _vote(rule, w[:, None, None], u[:, i0 : i0 + block, None] - u[:, None, :])
-            pos[i0 : i0 + block] = np.maximum(v, 0.0).sum(axis=0)
-            neg[i0 : i0 + block] = -np.minimum(v, 0.0).sum(axis=0)
-    else:
-        du = u[..., :, :, None] - u[..., :, None, :]  # (..., a, i, j)
-        v = _vote(rule, w[:, None, None], du)
-        pos = np.maximum(v, 0.0).sum(axis=-3)  # for i over j, from the (i, j) vote
-        neg = -np.minimum(v, 0.0).sum(axis=-3)  # for j over i, from the (i, j) vote
-    lower = np.tri(m, m, -1, dtype=bool)  # i > j
-    c = np.where(lower, pos, np.swapaxes(neg, -1, -2))
-    c = c + _MIN_COALITION
-    idx = np.arange(m)
-    c[..., idx, idx] = _MIN_COALITION
+    ii, jj = np.tril_indices(m, -1)  # the pairs i > j
+    c = np.full((*u.shape[:-2], m, m), _MIN_COALITION)
+    block = max(1, 32768 // u.shape[-2]) if u.ndim == 2 else ii.size
+    for p0 in range(0, ii.size, block):
+        bi, bj = ii[p0 : p0 + block], jj[p0 : p0 + block]
+        k = bi.size
+        if k == 1:  # a lone column would be summed pairwise too: pad to two
+            bi, bj = np.repeat(bi, 2), np.repeat(bj, 2)
+        # C order: numpy then sums the voters one after another (KTAB's order),
+        # where a gathered (F-ordered) array would be summed pairwise
+        du = np.subtract(u[..., bi], u[..., bj], order="C")  # (..., a, pairs)
+        v = _vote(rule, w[:, None], du)
+        c[..., bi[:k], bj[:k]] = np.maximum(v, 0.0).sum(axis=-2)[..., :k] + _MIN_COALITION
+        c[..., bj[:k], bi[:k]] = -np.minimum(v, 0.0).sum(axis=-2)[..., :k] + _MIN_COALITION
     return c
 
 
