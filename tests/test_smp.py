@@ -671,3 +671,24 @@ def test_memory_check_names_the_memory(tmp_path: Path, monkeypatch: pytest.Monke
         smp([1, 2, 3], [[10], [50], [90]], [[50], [50], [50]])
     monkeypatch.setattr(m, "_available_memory", lambda: None)  # cannot tell: run
     assert smp_ktab(read_ktab(p)).turns >= 1
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("shape", [(13, 2), (13, 9), (200, 40)])
+def test_coalitions_sum_voter_by_voter(order: str, shape: tuple[int, int]) -> None:
+    """Coalition strengths add the voters one after another, as KTAB does, to
+    the bit, whatever the memory layout of the utilities."""
+    rng = np.random.default_rng(8)
+    u = np.asarray(rng.uniform(0, 1, shape), order=order)
+    w = rng.uniform(1, 100, shape[0])
+    got = _coalitions("Proportional", w, u)
+    m = shape[1]
+    for i in range(m):
+        for j in range(i):
+            cij = cji = 0.0
+            for k in range(shape[0]):
+                v = w[k] * (u[k, i] - u[k, j])
+                cij += max(v, 0.0)
+                cji += min(v, 0.0)
+            assert got[i, j] == cij + 1e-8
+            assert got[j, i] == -cji + 1e-8
