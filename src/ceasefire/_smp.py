@@ -101,6 +101,7 @@ _MIN_SIG_EDU = 1e-5  # smallest expected gain worth a challenge
 _BIN_TOL = 1e-8  # width of the binary voting rule's ramp
 _MIN_W = 1e-6  # interpolation guard
 _POS_TOL = 1e-3  # positions this close (0-1 scale) count as one
+_BLOCK = 16384  # elements of one (i, n, j) block of the challenge step (measured best)
 
 #: From this many actors on, the challenge step runs compiled with numba when
 #: numba is installed (``pip install ceasefire[fast]``): below it, importing
@@ -569,7 +570,7 @@ def _all_challenges(
         gain = _expected_gain(phij, hd[ar, ar][:, None], own, sal_tot[None, :])
         return phij, gain
     phij = np.empty((n, n))
-    block = max(1, 32768 // (n * n))
+    block = max(1, _BLOCK // (n * n))
     for i0 in range(0, n, block):  # blocks of challengers, each an (i, n, j) expression
         i1 = min(n, i0 + block)
         ii = ar[i0:i1]
