@@ -15,10 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands  # registers the commands
-from ceasefire._backtest import CASES, INITIAL_STATE_PARAMETERS, BacktestResult, backtest
 from ceasefire.cli._app import app
 from ceasefire.engine import PARAMETERS
+from ceasefire.validation._backtest import CASES, INITIAL_STATE_PARAMETERS, BacktestResult, backtest
 
 PATHS = 200
 runner = CliRunner()
@@ -113,13 +112,13 @@ def test_fronts_share_one_kappa() -> None:
 
 
 def test_refuses_a_fitted_case(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ceasefire._scenario as scen
+    import ceasefire.validation._backtest as bt
 
     sc = cf.load("korea-1951")
     engine = dict(sc.engine or {})
     engine["parameters"] = {**engine["parameters"], "punishment": {"value": 5.0, "judgement": "x"}}
     fitted = sc.with_changes(engine=engine)
-    monkeypatch.setattr(scen, "load", lambda source: fitted)
+    monkeypatch.setattr(bt, "load", lambda source: fitted)
     with pytest.raises(cf.InputError, match="punishment"):
         backtest("korea-1951", paths=10)
 

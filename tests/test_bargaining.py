@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceasefire as cf
-from ceasefire._forecast import forecast_table
-from ceasefire._table import ActorTable, read_issue_csv
+from ceasefire.bargaining._forecast import forecast_table
+from ceasefire.bargaining._table import ActorTable, read_issue_csv
 
 EMISSION = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "bdm1994" / "emission_standards.csv"

@@ -1,4 +1,4 @@
-"""BDM expected-utility model (ceasefire._bdm) on BDM 1994's emission case and invariances."""
+"""BDM expected-utility model (ceasefire.bargaining._bdm): BDM 1994's emission case, invariances."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ceasefire._bdm import BDMModel, BDMResult, bdm, bdm_issues, weighted_median
 from ceasefire._errors import InputError
+from ceasefire.bargaining._bdm import BDMModel, BDMResult, bdm, bdm_issues, weighted_median
 
 # Bueno de Mesquita (1994) Table, as reproduced by Scholz, Calbert & Smith (2011) Table 1.
 ACTORS = [

@@ -11,8 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands  # registers the commands
-from ceasefire._yaml import atomic_write_text
+from ceasefire._io import atomic_write_text
 from ceasefire.cli._app import app
 
 BUILTIN = "russia-ukraine-2024"

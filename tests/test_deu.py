@@ -10,7 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ceasefire._deu import (
+from ceasefire._errors import InputError
+from ceasefire.validation._deu import (
     COUNCIL_WEIGHTS,
     BenchResult,
     capability_vector,
@@ -19,7 +20,6 @@ from ceasefire._deu import (
     load_deu,
     run_benchmark,
 )
-from ceasefire._errors import InputError
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEU = SHARED / "data" / "deu" / "deu_dev.tsv"
@@ -84,7 +84,12 @@ def test_json_contract(equal: BenchResult) -> None:
 def test_cv_forecasts_do_not_read_the_held_out_outcomes(equal: BenchResult) -> None:
     from dataclasses import replace
 
-    from ceasefire._deu import ENSEMBLE_COMPONENTS, ensemble_cv, ensemble_rule_cv, tuned_cv
+    from ceasefire.validation._deu import (
+        ENSEMBLE_COMPONENTS,
+        ensemble_cv,
+        ensemble_rule_cv,
+        tuned_cv,
+    )
 
     data = equal.data  # the scored issues
     cap = capability_vector(data.actors, "equal")
@@ -289,7 +294,6 @@ def test_too_few_actors_and_empty(tmp_path: Path) -> None:
 
 
 def _cli() -> tuple[CliRunner, typer.Typer]:
-    import ceasefire.cli._commands  # noqa: F401  (registers the sub-commands)
     from ceasefire.cli._app import app
 
     return CliRunner(), app

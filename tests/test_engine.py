@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands
 from _premises import set_parameters
 from ceasefire.cli._app import app
 from ceasefire.engine import (

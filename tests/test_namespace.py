@@ -43,12 +43,14 @@ def test_nothing_public_outside_all() -> None:
 
 
 def test_implementation_modules_are_private() -> None:
+    # public names are defined in private modules (the layer folders scenario/, bargaining/,
+    # engine/, validation/ hold private modules only) and reached through ``ceasefire``
     for name in cf.__all__:
         obj = getattr(cf, name)
         module = getattr(obj, "__module__", None)
         if module is not None and module.startswith("ceasefire"):
             parts = module.split(".")[1:]
-            assert parts and all(p.startswith("_") for p in parts), (name, module)
+            assert parts and parts[-1].startswith("_"), (name, module)
 
 
 def test_version_matches_metadata() -> None:

@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands  # registers the commands
 from ceasefire.cli._app import app
+from ceasefire.scenario._scenario import builtin_text
 
 BUILTIN = "russia-ukraine-2024"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -111,7 +111,7 @@ def test_export_validate_load_round_trip(tmp_path: Path, sc: cf.Scenario) -> Non
     r = runner.invoke(app, ["scenarios", "--export", BUILTIN, str(out)])
     assert r.exit_code == 0, r.output
     assert out.exists()
-    assert out.read_text(encoding="utf-8") == cf._scenario.builtin_text(BUILTIN)
+    assert out.read_text(encoding="utf-8") == builtin_text(BUILTIN)
     r = runner.invoke(app, ["validate", str(out)])
     assert r.exit_code == 0, r.output
     assert "ok" in r.stdout

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from ceasefire._errors import InputError
-from ceasefire._ktab import PARAM_NAMES, read_ktab, read_ktab_csv, read_ktab_xml
-from ceasefire._smp import (
+from ceasefire.bargaining._ktab import PARAM_NAMES, read_ktab, read_ktab_csv, read_ktab_xml
+from ceasefire.bargaining._smp import (
     SMPParams,
     _all_challenges,
     _analyse,
@@ -462,7 +462,7 @@ def test_xml_wrong_actor_count(tmp_path: Path) -> None:
 def test_blocked_paths_match_batched() -> None:
     """The cache-blocked (i, n, j) and (a, i, j) evaluations equal the gathered /
     batched ones (different code paths, same numbers)."""
-    from ceasefire._smp import _some_challenges
+    from ceasefire.bargaining._smp import _some_challenges
 
     rng = np.random.default_rng(9)
     n = 45

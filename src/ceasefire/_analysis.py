@@ -12,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._forecast import MODELS, forecast_table, table_from_scenario
-from ._plans import PlanEvaluation, evaluate_plans, static_reservation
+from ._plans import PlanEvaluation, evaluate_plans
+from ._version import __version__
+from .bargaining._forecast import MODELS, forecast_table, static_reservation, table_from_scenario
+from .engine import analyze_window
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ._scenario import Scenario
     from .engine import WindowAnalysis
+    from .scenario._scenario import Scenario
 
 __all__ = ["AnalysisResult", "analyze", "layer_a_forecasts"]
 
@@ -48,8 +50,6 @@ class AnalysisResult:
 
     def to_json(self) -> dict[str, Any]:
         """The ``run`` JSON contract (see README)."""
-        from . import __version__
-
         sc = self.scenario
         out: dict[str, Any] = {
             "scenario": sc.id,
@@ -101,8 +101,6 @@ def analyze(
         return AnalysisResult(
             scenario=scenario, seed=seed, plans=evaluate_plans(scenario), forecasts=forecasts
         )
-    from .engine import analyze_window
-
     window = analyze_window(
         scenario, seed=seed, paths=paths, horizon=horizon, levers=levers, progress=progress
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
-from .._yaml import atomic_write_text
+from .._io import atomic_write_text
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)

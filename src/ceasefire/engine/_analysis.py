@@ -10,15 +10,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._params import LEVERS
+from ..scenario._registry import LEVERS
 from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
 from ._window import Valuation, candidates, lp_weights, maxmin, nash_point, value
 
 if TYPE_CHECKING:
     import pandas as pd
-    from rich.console import Console
 
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 F = NDArray[np.float64]
 
@@ -160,11 +159,6 @@ class WindowAnalysis:
         for name in LEVERS:
             df[name] = self.compiled.levers[name][: self.compiled.months]
         return df
-
-    def print_summary(self, console: Console) -> None:
-        from ._report import print_window_summary
-
-        print_window_summary(self, console)
 
 
 @contextmanager
