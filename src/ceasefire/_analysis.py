@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .engine import WindowAnalysis
+    from .engine._analysis import Progress
     from .scenario._scenario import Scenario
 
 __all__ = ["AnalysisResult", "analyze", "layer_a_forecasts"]
@@ -86,7 +87,7 @@ def analyze(
     paths: int | None = None,
     horizon: int | None = None,
     levers: dict[str, Any] | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> AnalysisResult:
     """Run the default analysis of ``scenario``.
 

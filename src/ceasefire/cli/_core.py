@@ -16,7 +16,7 @@ from .._io import atomic_write_text
 from ..bargaining._forecast import MODELS, forecast_file
 from ..scenario import _scenario
 from ..scenario._levers import read_lever_file
-from ._output import console, dumps, err_console, write_json
+from ._output import console, dumps, err_console, progress_bar, write_json
 from ._summary import print_summary
 
 DEFAULT_SCENARIO = "russia-ukraine-2024"
@@ -72,7 +72,10 @@ def run(
     if levers and sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
     show = not quiet and json_out != "-"
-    res = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=show)
+    with progress_bar(show) as bar:
+        res = analyze(
+            sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=bar
+        )
     if json_out is not None:
         write_json(res.to_json(), json_out)
     if show:

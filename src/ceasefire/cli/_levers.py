@@ -13,7 +13,7 @@ from ..engine import compile_scenario, first_open, ripeness_path, search_levers
 from ..scenario import _scenario
 from ..scenario._levers import read_lever_file
 from ._core import DEFAULT_SCENARIO, parse_levers
-from ._output import console, write_json
+from ._output import console, progress_bar, write_json
 
 
 def _parse_levels(text: str | None, name: str) -> list[float] | None:
@@ -79,15 +79,16 @@ def levers(
             }[name]
         )
     grid_fixed = {k: v for k, v in fixed.items() if k not in levels}
-    res = search_levers(
-        sc,
-        seed=seed,
-        paths=paths,
-        horizon=horizon,
-        levels=levels,
-        fixed=grid_fixed or None,
-        progress=json_out != "-",
-    )
+    with progress_bar(json_out != "-") as bar:
+        res = search_levers(
+            sc,
+            seed=seed,
+            paths=paths,
+            horizon=horizon,
+            levels=levels,
+            fixed=grid_fixed or None,
+            progress=bar,
+        )
     out = res.to_json()
     out["scenario"] = sc.id
     out["given_levers"] = {k: (v if isinstance(v, float) else list(v)) for k, v in fixed.items()}
