@@ -20,10 +20,9 @@ from ceasefire.validation._deu import (
     load_deu,
     run_benchmark,
 )
+from conftest import DEU, needs_shared
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DEU = SHARED / "data" / "deu" / "deu_dev.tsv"
-needs_deu = pytest.mark.skipif(not DEU.is_file(), reason="shared DEU data not present")
+needs_deu = needs_shared(DEU)
 
 FAST = ["compromise", "median", "commission", "reference_point", "midpoint"]
 
@@ -46,6 +45,7 @@ def test_compromise_equal_capability_matches_published_number() -> None:
     assert res.models["compromise"].mae == pytest.approx(22.36, abs=0.01)
 
 
+@pytest.mark.slow
 @needs_deu
 def test_json_contract(equal: BenchResult) -> None:
     d = json.loads(equal.to_json())
@@ -80,6 +80,7 @@ def test_json_contract(equal: BenchResult) -> None:
     assert frame.loc["compromise", "mae"] == pytest.approx(22.3587, abs=1e-3)
 
 
+@pytest.mark.slow
 @needs_deu
 def test_cv_forecasts_do_not_read_the_held_out_outcomes(equal: BenchResult) -> None:
     from dataclasses import replace
@@ -112,6 +113,7 @@ def test_cv_forecasts_do_not_read_the_held_out_outcomes(equal: BenchResult) -> N
     assert base.cv_mae == pytest.approx(np.abs(base.forecast - data.out).mean())
 
 
+@pytest.mark.slow
 @needs_deu
 def test_council_and_equal_differ(equal: BenchResult) -> None:
     council = run_benchmark(DEU, capability="council", models=FAST, reps=10)

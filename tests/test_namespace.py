@@ -8,6 +8,8 @@ import subprocess
 import sys
 import types
 
+import pytest
+
 import ceasefire as cf
 
 
@@ -57,6 +59,7 @@ def test_version_matches_metadata() -> None:
     assert cf.__version__ == importlib.metadata.version("ceasefire")
 
 
+@pytest.mark.slow
 def test_first_lines_of_a_user() -> None:
     # STYLE.md: import ceasefire as cf; sc = cf.load(...); res = cf.analyze(sc)
     sc = cf.load("russia-ukraine-2024")
