@@ -34,8 +34,8 @@ import time
 
 from bench_smp import write_dummy_csv  # type: ignore[import-not-found]
 
-from ceasefire._ktab import read_ktab
-from ceasefire._smp import smp_ktab
+from ceasefire.bargaining._ktab import read_ktab
+from ceasefire.bargaining._smp import smp_ktab
 
 
 def _child_cpu() -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from xml.sax.saxutils import escape
 
-from ceasefire._ktab import PARAM_DEFAULTS, PARAM_NAMES, KTABScenario, read_ktab
+from ceasefire.bargaining._ktab import PARAM_DEFAULTS, PARAM_NAMES, KTABScenario, read_ktab
 
 #: The spellings KTAB's XML reader (its enum name tables) accepts where they
 #: differ from the schema's.

@@ -1,7 +1,7 @@
 """Tests of the SMP (KTAB's spatial model of politics) and the KTAB readers.
 
 The deterministic reference runs are KAPSARC's own (KTAB, lsyaseen/KTAB,
-``examples/smp/doc/20170530_ref-*.txt``), read from ``shared/data/ktab``.
+``examples/smp/doc/20170530_ref-*.txt``), copied into ``tests/data/ktab`` with KTAB's licence.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from ceasefire._errors import InputError
-from ceasefire._ktab import PARAM_NAMES, read_ktab, read_ktab_csv, read_ktab_xml
-from ceasefire._smp import (
+from ceasefire.bargaining._ktab import PARAM_NAMES, read_ktab, read_ktab_csv, read_ktab_xml
+from ceasefire.bargaining._smp import (
     SMPParams,
     _all_challenges,
     _analyse,
@@ -26,11 +26,7 @@ from ceasefire._smp import (
     smp_ktab,
     smp_scenario_forecast,
 )
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-KTAB = SHARED / "data" / "ktab"
-
-needs_data = pytest.mark.skipif(not KTAB.is_dir(), reason="shared/data/ktab not present")
+from conftest import KTAB
 
 
 def _parse_summary(
@@ -66,12 +62,6 @@ def _parse_summary(
 # reproduction of KTAB's deterministic reference runs
 
 
-def test_shared_path_resolves() -> None:
-    assert SHARED.name == "shared"
-    assert SHARED.parent == Path(__file__).resolve().parent.parent.parent
-
-
-@needs_data
 @pytest.mark.parametrize("name", ["dummyData_3Dim", "SOE-Pol-Comp"])
 def test_reference_run_reproduced(name: str) -> None:
     sc = read_ktab(KTAB / f"{name}.csv")
@@ -93,10 +83,6 @@ def test_reference_run_reproduced(name: str) -> None:
     assert (fmt_prob == ref_prob).all()
 
 
-DATA = Path(__file__).resolve().parent / "data"
-
-
-@needs_data
 def test_binary_voting_reference_reproduced() -> None:
     """SOE-Pol-Comp with Binary voting: KTAB's 17 states turn by turn.
 
@@ -108,7 +94,7 @@ def test_binary_voting_reference_reproduced() -> None:
     sc = read_ktab(KTAB / "SOE-Pol-Comp.csv")
     res = smp_ktab(sc, params=SMPParams(voting_rule="Binary"))
     n_states, ref_pos, ref_prob = _parse_summary(
-        DATA / "ktab-SOE-Pol-Comp-Binary.summary.txt", sc.actors, sc.dims
+        KTAB / "ref-SOE-Pol-Comp-Binary.summary.txt", sc.actors, sc.dims
     )
     assert n_states == 17
     assert len(res.history) == n_states
@@ -118,7 +104,7 @@ def test_binary_voting_reference_reproduced() -> None:
     fmt_prob = np.vectorize(lambda v: float(f"{v:.4f}"))(prob)
     assert (fmt_pos == ref_pos).all()
     assert (fmt_prob == ref_prob).all()
-    full = np.loadtxt(DATA / "ktab-SOE-Pol-Comp-Binary.positions.csv", delimiter=",", skiprows=3)
+    full = np.loadtxt(KTAB / "ref-SOE-Pol-Comp-Binary.positions.csv", delimiter=",", skiprows=3)
     ktab = np.zeros_like(pos)
     ktab[full[:, 0].astype(int), full[:, 1].astype(int), full[:, 2].astype(int)] = full[:, 3]
     assert np.abs(pos - ktab).max() <= 1e-12
@@ -127,7 +113,7 @@ def test_binary_voting_reference_reproduced() -> None:
 def test_identical_bargains_get_identical_utilities() -> None:
     """Bargains i->j and j->i ending at the same two positions get bit-identical
     utilities for every actor, whatever the order of the pair."""
-    from ceasefire._smp import _bargain_utilities
+    from ceasefire.bargaining._smp import _bargain_utilities
 
     rng = np.random.default_rng(3)
     n, nb = 13, 400
@@ -142,7 +128,6 @@ def test_identical_bargains_get_identical_utilities() -> None:
     assert (a == b).all()
 
 
-@needs_data
 def test_forecast_smp_path_json_shape() -> None:
     path = KTAB / "dummyData_3Dim.csv"
     d = forecast_smp_path(str(path))
@@ -167,7 +152,6 @@ def test_forecast_smp_path_json_shape() -> None:
 # stochastic mode
 
 
-@needs_data
 def test_stochastic_seed_reproducible() -> None:
     sc = read_ktab(KTAB / "smpExample.xml")
     assert sc.params["StateTransitions"] == "Stochastic"
@@ -198,7 +182,6 @@ def test_stochastic_seed_matters() -> None:
 # every KTAB option runs
 
 
-@needs_data
 @pytest.mark.parametrize(
     ("key", "value"), [(k, v) for k, vals in PARAM_NAMES.items() for v in vals]
 )
@@ -416,9 +399,7 @@ def test_wrong_extension(tmp_path: Path) -> None:
 
 
 def _example_xml() -> str:
-    if KTAB.is_dir():
-        return (KTAB / "smpExample.xml").read_text(encoding="utf-8-sig")
-    pytest.skip("shared/data/ktab not present")
+    return (KTAB / "smpExample.xml").read_text(encoding="utf-8-sig")
 
 
 @pytest.mark.parametrize(
@@ -453,9 +434,8 @@ def test_params_accept_reader_spellings() -> None:
         SMPParams(voting_rule="prop")
 
 
-@needs_data
 def test_shipped_example_xml() -> None:
-    # KTAB's last commit has an empty first <dCoord> at line 32; the shared copy
+    # KTAB's last commit has an empty first <dCoord> at line 32; the copy in tests/data
     # may have it filled in. Either way the reader says the right thing.
     path = KTAB / "smpExample.xml"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -543,7 +523,7 @@ def test_xml_wrong_actor_count(tmp_path: Path) -> None:
 def test_blocked_paths_match_batched() -> None:
     """The cache-blocked (i, n, j) and (a, i, j) evaluations equal the gathered /
     batched ones (different code paths, same numbers)."""
-    from ceasefire._smp import _some_challenges
+    from ceasefire.bargaining._smp import _some_challenges
 
     rng = np.random.default_rng(9)
     n = 45
@@ -589,7 +569,6 @@ def test_numba_challenges_bit_identical(vr: str, tpc: str) -> None:
         assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
 
 
-@needs_data
 @pytest.mark.parametrize("params", [SMPParams(), SMPParams(voting_rule="Binary")])
 def test_numba_whole_run_bit_identical(params: SMPParams) -> None:
     pytest.importorskip("numba")
@@ -603,17 +582,17 @@ def test_numba_whole_run_bit_identical(params: SMPParams) -> None:
 
 
 def test_jit_choice(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ceasefire._smp as m
+    import ceasefire.bargaining._smp as m
 
     assert m._jit_module(m.JIT_MIN_ACTORS - 1, None) is None  # small: numpy, numba not imported
     assert m._jit_module(10**6, False) is None
     # without numba: automatic falls back to numpy, jit=True says why it cannot
     import sys
 
-    import ceasefire
+    import ceasefire.bargaining as pkg
 
-    monkeypatch.setitem(sys.modules, "ceasefire._smp_jit", None)
-    monkeypatch.delattr(ceasefire, "_smp_jit", raising=False)
+    monkeypatch.setitem(sys.modules, "ceasefire.bargaining._smp_jit", None)
+    monkeypatch.delattr(pkg, "_smp_jit", raising=False)
     assert m._jit_module(10**6, None) is None
     with pytest.raises(ImportError):
         m._jit_module(10, True)
@@ -650,7 +629,7 @@ def test_more_than_250_actors_read(tmp_path: Path) -> None:
 
 
 def test_memory_needed_grows_as_n_squared() -> None:
-    from ceasefire._smp import memory_needed
+    from ceasefire.bargaining._smp import memory_needed
 
     base = memory_needed(0, 1, 0)
     assert memory_needed(1000, 1, 0) - base == pytest.approx(8 * 22 * 1000**2, rel=1e-3)
@@ -658,7 +637,7 @@ def test_memory_needed_grows_as_n_squared() -> None:
 
 
 def test_memory_check_names_the_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ceasefire._smp as m
+    import ceasefire.bargaining._smp as m
 
     p = _write(tmp_path, "ok.csv", CSV_OK)
     monkeypatch.setattr(m, "_available_memory", lambda: 10 * 2**20)

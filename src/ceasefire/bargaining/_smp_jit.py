@@ -1,14 +1,14 @@
 """The SMP's challenge step compiled with numba (the optional ``fast`` extra).
 
 One fused loop over challenger *i*, third party *n* and target *j* computing
-exactly what :func:`ceasefire._smp._all_challenges` computes with numpy
+exactly what :func:`ceasefire.bargaining._smp._all_challenges` computes with numpy
 arrays, operation by operation in the same order (no fast-math, no
 reassociation), so the two paths give bit-identical numbers; a test checks it.
 The loop keeps nothing of size n³ and touches each (i, n, j) once, where the
 numpy expression makes some thirty passes over an (i, n, j) block.
 
 Importing numba costs a few tenths of a second of CPU, more than the whole
-model at a few dozen actors, so :mod:`ceasefire._smp` imports this module only
+model at a few dozen actors, so :mod:`ceasefire.bargaining._smp` imports this module only
 for runs large enough for it to pay (see ``JIT_MIN_ACTORS`` there). The
 compiled code is cached on disk (numba's ``cache=True``).
 """
@@ -128,7 +128,7 @@ def challenge_probabilities(
     own: np.ndarray,
     w: np.ndarray,
 ) -> np.ndarray:
-    """``P[i beats j]`` in i's view, (n, n); see :func:`ceasefire._smp._all_challenges`."""
+    """``P[i beats j]`` in i's view, (n, n); see ``_smp._all_challenges``."""
     n = dist.shape[0]
     out = np.empty((n, n))
     _kernel(

@@ -79,7 +79,7 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import InputError
+from .._errors import InputError
 from ._ktab import PARAM_NAMES, KTABScenario, canonical_param, param_spellings, read_ktab
 
 __all__ = [
@@ -553,7 +553,7 @@ def _all_challenges(
     evaluated in blocks of challengers small enough to stay in cache; each
     block's slice ``U[i, n, j]`` is built from the n×n distances. With
     ``jit`` (see :func:`_jit_module`) the same numbers come from one compiled
-    loop (:mod:`ceasefire._smp_jit`).
+    loop (:mod:`ceasefire.bargaining._smp_jit`).
     """
     d, rhat = an.dist, an.rhat
     n = d.shape[0]
@@ -972,7 +972,7 @@ def smp_ktab(
     rng: Any = None,
     jit: bool | None = None,
 ) -> SMPResult:
-    """Run the SMP on a scenario read by :func:`ceasefire._ktab.read_ktab`.
+    """Run the SMP on a scenario read by :func:`ceasefire.bargaining._ktab.read_ktab`.
 
     Uses the scenario's parameters and ideal-adjustment matrix, and its seed
     for Stochastic runs unless ``rng`` is given.

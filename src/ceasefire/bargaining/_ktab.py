@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._errors import InputError
+from .._errors import InputError
 
 __all__ = [
     "PARAM_ALIASES",
@@ -104,7 +104,7 @@ PARAM_DEFAULTS: dict[str, str] = {
 
 _MIN_ACTORS = 3  # KTAB's Model::minNumActor
 # KTAB also refuses more than 250 actors (Model::maxNumActor, kmodel.h); we do
-# not: the SMP checks the memory a run needs instead (ceasefire._smp).
+# not: the SMP checks the memory a run needs instead (ceasefire.bargaining._smp).
 
 
 @dataclass
