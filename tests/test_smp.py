@@ -671,3 +671,17 @@ def test_coalitions_sum_voter_by_voter(order: str, shape: tuple[int, int]) -> No
                 cji += min(v, 0.0)
             assert got[i, j] == cij + 1e-8
             assert got[j, i] == -cji + 1e-8
+
+
+@pytest.mark.parametrize("vr", PARAM_NAMES["VotingRule"])
+@pytest.mark.parametrize("shape", [(300, 12), (40, 60), (150, 150)])
+def test_numba_coalitions_bit_identical(vr: str, shape: tuple[int, int]) -> None:
+    pytest.importorskip("numba")
+    from ceasefire.bargaining import _smp_jit
+
+    rng = np.random.default_rng(5)
+    u = rng.uniform(0, 1, shape)
+    w = rng.uniform(1, 100, shape[0])
+    assert np.array_equal(_coalitions(vr, w, u), _coalitions(vr, w, u, _smp_jit))
+    uf = np.asfortranarray(u)
+    assert np.array_equal(_coalitions(vr, w, uf), _coalitions(vr, w, uf, _smp_jit))

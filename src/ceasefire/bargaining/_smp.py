@@ -275,18 +275,21 @@ def _victory(model: str, c: np.ndarray) -> np.ndarray:
     return p
 
 
-def _coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _coalitions(rule: str, w: np.ndarray, u: np.ndarray, jit: Any = None) -> np.ndarray:
     """Coalition strengths ``c[..., i, j]`` of option i over j.
 
     ``u[..., a, m]``: utility to actor a of option m; ``w[a]``: vote weights.
     Like KTAB, each pair is voted once as (i, j) with i > j (which matters only
     for the asymmetric ASymProsp rule), so only those m(m-1)/2 pairs are
-    evaluated, in blocks of pairs that stay in cache.
+    evaluated, in blocks of pairs that stay in cache. ``jit``: the compiled
+    module (:func:`_jit_module`) for big elections, or None.
     """
     m = u.shape[-1]
     if u.ndim == 3 and u.size * m > 65536:
         # a batch of elections too big for one expression: one at a time
-        return np.stack([_coalitions(rule, w, uk) for uk in u])
+        return np.stack([_coalitions(rule, w, uk, jit) for uk in u])
+    if jit is not None and u.ndim == 2 and u.shape[0] * m * m > 65536:
+        return np.asarray(jit.coalitions(rule, w, u))
     ii, jj = np.tril_indices(m, -1)  # the pairs i > j
     c = np.full((*u.shape[:-2], m, m), _MIN_COALITION)
     block = max(1, 32768 // u.shape[-2]) if u.ndim == 2 else ii.size
@@ -433,11 +436,17 @@ class _Analysis:
 
 
 def _analyse(
-    pos: np.ndarray, ideals: np.ndarray, cap: np.ndarray, sal: np.ndarray, p: SMPParams
+    pos: np.ndarray,
+    ideals: np.ndarray,
+    cap: np.ndarray,
+    sal: np.ndarray,
+    p: SMPParams,
+    jit: bool | None = False,
 ) -> _Analysis:
+    mod = _jit_module(pos.shape[0], jit)
     d = _distances(ideals, pos, sal)
     rn = _bs_util(d, np.zeros_like(d))
-    c = _coalitions(p.voting_rule, cap, rn)
+    c = _coalitions(p.voting_rule, cap, rn, mod)
     prob_rn = _pce(p.pce_model, p.victory_model, c)
     r = _big_r(prob_rn, p.big_r_range)
     rhat = _est_r(r, r, p.big_r_adjust)  # (h, i)
@@ -445,7 +454,7 @@ def _analyse(
     an = _Analysis(dist=d, rhat=rhat, far=bool((d > 1.0).any()), own=d, risk=r, prob=np.empty(n))
     an.own = an.u(d, np.diagonal(rhat)[:, None])  # U[a, a, b]
     reps, which = _unique_reps(pos)
-    cu = _coalitions(p.voting_rule, cap, an.own[:, reps])
+    cu = _coalitions(p.voting_rule, cap, an.own[:, reps], mod)
     an.prob = _pce(p.pce_model, p.victory_model, cu)[which]
     return an
 
@@ -715,7 +724,7 @@ def _step(
                 b_init, b_rcvr = ini, rcv
                 b_pi = (wi * bii + wj * bji) / (wi + wj)
                 b_pj = (wi * bij + wj * bjj) / (wi + wj)
-        new_pos = _choose(pos, ideals, cap, sal, an, p, rng, b_init, b_rcvr, b_pi, b_pj)
+        new_pos = _choose(pos, ideals, cap, sal, an, p, rng, b_init, b_rcvr, b_pi, b_pj, jit)
     asum = acc.sum(axis=1)
     lag = 1.0 - np.minimum(asum, 1.0)
     new_ideals = acc @ new_pos + lag[:, None] * ideals
@@ -760,6 +769,7 @@ def _choose(
     b_rcvr: np.ndarray,
     b_pi: np.ndarray,
     b_pj: np.ndarray,
+    jit: bool | None = False,
 ) -> np.ndarray:
     """Each actor's capability-weighted PCE choice among the status quo and
     the bargains it is party to (SMPState::updateBestBrgnPositions)."""
@@ -786,7 +796,7 @@ def _choose(
             [np.broadcast_to(usq[None, :, None], (ks.size, n, 1)), ub[:, opts].transpose(1, 0, 2)],
             axis=2,
         )  # (K, a, m)
-        c = _coalitions(p.voting_rule, cap, u)
+        c = _coalitions(p.voting_rule, cap, u, _jit_module(n, jit))
         prob = _pce(p.pce_model, p.victory_model, c)
         if p.state_transitions == "Deterministic" or rng is None:
             pick = np.argmax(prob, axis=1)
@@ -938,14 +948,14 @@ def smp(
     x = pos / 100.0
     s = sal / 100.0
     y = x.copy()
-    an = _analyse(x, y, cap, s, par)
+    an = _analyse(x, y, cap, s, par, jit)
     xs = [x]
     probs = [an.prob]
     it = 0
     while True:
         it += 1
         x, y = _step(x, y, cap, s, acc, an, par, gen, jit)
-        an = _analyse(x, y, cap, s, par)
+        an = _analyse(x, y, cap, s, par, jit)
         xs.append(x)
         probs.append(an.prob)
         d01 = float(np.linalg.norm(xs[1] - xs[0], axis=1).sum()) + par.min_sig_delta

@@ -20,13 +20,14 @@ from typing import Any
 import numba
 import numpy as np
 
-__all__ = ["RULES", "TPC", "challenge_probabilities"]
+__all__ = ["RULES", "TPC", "challenge_probabilities", "coalitions"]
 
 #: voting rules and third-party-commitment rules by code
 RULES = {"Binary": 0, "PropBin": 1, "Proportional": 2, "PropCbc": 3, "Cubic": 4, "ASymProsp": 5}
 TPC = {"NoCommit": 0, "SemiCommit": 1, "FullCommit": 2}
 
 _MIN_CONTRIB = 1e-10  # as in _smp
+_MIN_COALITION = 1e-8
 _BIN_TOL = 1e-8
 
 
@@ -61,7 +62,7 @@ def _u(d: float, r: float, far: bool) -> float:  # pragma: no cover - compiled
 def _kernel(
     rule: int,
     tpc: int,
-    dist: Any,
+    dist_t: Any,
     rhat: Any,
     far: bool,
     g: Any,
@@ -70,7 +71,7 @@ def _kernel(
     w: Any,
     out: Any,
 ) -> None:  # pragma: no cover - compiled
-    n = dist.shape[0]
+    n = dist_t.shape[0]
     for i in range(n):
         uii = hd[i, i]
         wi = w[i]
@@ -87,7 +88,7 @@ def _kernel(
                     sn = sn + 0.0
                     continue
                 uni = g[i, k]
-                unj = _u(dist[k, j], rhat[i, k], far)
+                unj = _u(dist_t[j, k], rhat[i, k], far)  # dist_t[j, k] = d[k, j]
                 unn = hd[i, k]
                 wn = w[k]
                 cn = _vote(rule, wn, uni - unj)
@@ -134,7 +135,7 @@ def challenge_probabilities(
     _kernel(
         RULES[voting_rule],
         TPC[third_party_commit],
-        np.ascontiguousarray(dist),
+        np.ascontiguousarray(dist.T),  # the loop runs along third parties k: d[k, j]
         np.ascontiguousarray(rhat),
         far,
         np.ascontiguousarray(g),
@@ -143,4 +144,29 @@ def challenge_probabilities(
         np.ascontiguousarray(w),
         out,
     )
+    return out
+
+
+@numba.njit(cache=True)
+def _coalition_kernel(rule: int, w: Any, ut: Any, out: Any) -> None:  # pragma: no cover
+    m, a = ut.shape
+    for i in range(m):
+        out[i, i] = _MIN_COALITION
+        for j in range(i):
+            sp = 0.0
+            sn = 0.0
+            for k in range(a):  # voter after voter, as numpy sums them
+                v = _vote(rule, w[k], ut[i, k] - ut[j, k])
+                sp = sp + max(v, 0.0)
+                sn = sn + min(v, 0.0)
+            out[i, j] = sp + _MIN_COALITION
+            out[j, i] = -sn + _MIN_COALITION
+
+
+def coalitions(voting_rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Coalition strengths of one election, ``u[a, m]`` -> (m, m); see
+    ``_smp._coalitions``."""
+    m = u.shape[-1]
+    out = np.empty((m, m))
+    _coalition_kernel(RULES[voting_rule], np.ascontiguousarray(w), np.ascontiguousarray(u.T), out)
     return out
