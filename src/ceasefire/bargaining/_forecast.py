@@ -8,19 +8,23 @@ Forecasts are reported on the input's own scale.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import InputError
-from ..scenario._scenario import Scenario, load
-from ._bdm import bdm_issues
 from ._ktab import read_ktab
 from ._models import MODELS
 from ._smp import forecast_smp_path, smp
 from ._spatial import compromise, nash_bargaining, spatial_utility, weighted_median
 from ._table import ActorTable, read_issue_csv
+
+if TYPE_CHECKING:
+    from ..scenario._scenario import Scenario
+
+# The scenario format (pydantic, ruamel.yaml) and BDM load where they are used, so that
+# `ceasefire forecast --model smp` on a KTAB file imports only numpy and the SMP.
 
 __all__ = [
     "MODELS",
@@ -110,6 +114,8 @@ def forecast_table(
             # largest (a 20 % share of seven issues is not a 0.2 willingness to resist).
             top = sal.max(axis=1, keepdims=True)
             sal = np.where(top > 0, sal / np.where(top > 0, top, 1.0), sal)
+        from ._bdm import bdm_issues
+
         res = bdm_issues(table.positions, table.capability, sal, issues=table.issues, scales=scales)
         rounds = [np.array([r[i] for i in table.issues]) for r in res.rounds]
         return np.asarray(res.forecast, dtype=float), rounds
@@ -160,6 +166,8 @@ def forecast_file(path: str | Path, model: str) -> dict[str, Any]:
     if not p.exists():
         raise InputError("file not found", file=str(path))
     if suffix in (".yaml", ".yml"):
+        from ..scenario._scenario import load
+
         sc = load(p)
         table = table_from_scenario(sc)
         disagreement = static_reservation(sc) if model == "nbs" else None
