@@ -548,6 +548,7 @@ def test_blocked_paths_match_batched() -> None:
 # the compiled challenge step (optional extra "fast": numba)
 
 
+@pytest.mark.slow  # numba compiles on first use (cached afterwards)
 @pytest.mark.parametrize("vr", PARAM_NAMES["VotingRule"])
 @pytest.mark.parametrize("tpc", PARAM_NAMES["ThirdPartyCommit"])
 def test_numba_challenges_bit_identical(vr: str, tpc: str) -> None:
@@ -569,6 +570,7 @@ def test_numba_challenges_bit_identical(vr: str, tpc: str) -> None:
         assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
 
 
+@pytest.mark.slow  # numba compiles on first use (cached afterwards)
 @pytest.mark.parametrize("params", [SMPParams(), SMPParams(voting_rule="Binary")])
 def test_numba_whole_run_bit_identical(params: SMPParams) -> None:
     pytest.importorskip("numba")
@@ -673,6 +675,7 @@ def test_coalitions_sum_voter_by_voter(order: str, shape: tuple[int, int]) -> No
             assert got[j, i] == -cji + 1e-8
 
 
+@pytest.mark.slow  # numba compiles on first use (cached afterwards)
 @pytest.mark.parametrize("vr", PARAM_NAMES["VotingRule"])
 @pytest.mark.parametrize("shape", [(300, 12), (40, 60), (150, 150)])
 def test_numba_coalitions_bit_identical(vr: str, shape: tuple[int, int]) -> None:
