@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-from ceasefire._io import atomic_write_text
+from ceasefire._io import write_text
 from ceasefire.cli._app import app
 from conftest import EMISSION
 
@@ -298,7 +298,7 @@ def test_atomic_write_keeps_old_file_on_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "out.json"
-    atomic_write_text(target, "first")
+    write_text(target, "first")
     assert target.read_text() == "first"
 
     def boom(src: str, dst: str) -> None:
@@ -306,7 +306,7 @@ def test_atomic_write_keeps_old_file_on_failure(
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
-        atomic_write_text(target, "second")
+        write_text(target, "second")
     assert target.read_text() == "first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]  # no temp file left
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .._errors import InputError
-from .._io import atomic_write_text
+from .._io import write_text
 from ..validation._deu import CAPABILITIES, run_benchmark
 
 
@@ -50,7 +50,7 @@ def deu(
         sys.stdout.write(res.to_json() + "\n")
         return
     if json_out is not None:
-        atomic_write_text(json_out, res.to_json() + "\n")
+        write_text(json_out, res.to_json() + "\n")
         typer.echo(f"wrote {json_out}", err=True)
         return
 

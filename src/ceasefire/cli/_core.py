@@ -12,7 +12,7 @@ from rich.table import Table
 
 from .._analysis import analyze
 from .._errors import InputError
-from .._io import atomic_write_text
+from .._io import write_text
 from ..bargaining._forecast import MODELS, forecast_file
 from ..scenario import _scenario
 from ..scenario._levers import read_lever_file
@@ -120,7 +120,7 @@ def scenarios(
     if export is not None:
         sid, target = export
         text = _scenario.builtin_text(sid)
-        atomic_write_text(target, text)
+        write_text(target, text)
         console.print(
             f"wrote {escape(sid)} to {escape(target)}; edit it, then: ceasefire run "
             f"{escape(target)}",
@@ -158,7 +158,7 @@ def schema(
     if out is None:
         typer.echo(json.dumps(data, indent=2))
     else:
-        atomic_write_text(out, dumps(data))
+        write_text(out, dumps(data))
 
 
 def forecast(

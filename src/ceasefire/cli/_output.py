@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
-from .._io import atomic_write_text
+from .._io import write_text
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -45,7 +45,7 @@ def write_json(data: Any, target: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        atomic_write_text(target, text)
+        write_text(target, text)
 
 
 @contextmanager

@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit
-from ._registry import LEVERS, PARAMETERS
+from ._registry import LEVERS, MAX_HORIZON, MAX_PATH_MONTHS, MAX_PATHS, PARAMETERS
 
 __all__ = ["EngineSpec", "Front", "LeverBaseline", "OutcomeMap", "Roles", "Talks"]
 
@@ -104,7 +104,7 @@ class Talks(_Strict):
 class EngineSpec(_Strict):
     roles: Roles
     horizon: Positive = Field(description="months simulated and valued")
-    paths: int = Field(default=1000, ge=1, le=10_000_000)
+    paths: int = Field(default=1000, ge=1, le=MAX_PATHS)
     discount: Unit = Field(description="monthly discount factor")
     fronts: list[Front] = Field(default_factory=list)
     outcome: dict[str, OutcomeMap] = Field(default_factory=dict)
@@ -142,6 +142,12 @@ def cross_check(
             out.append(((*base, "roles", role), f"unknown actor {actor!r}"))
     if abs(spec.horizon.value - round(spec.horizon.value)) > 1e-9:
         out.append(((*base, "horizon", "value"), "must be a whole number of months"))
+    elif spec.horizon.value > MAX_HORIZON:
+        out.append(((*base, "horizon", "value"), f"must be at most {MAX_HORIZON} months"))
+    elif spec.paths * round(spec.horizon.value) > MAX_PATH_MONTHS:
+        out.append(
+            ((*base, "paths"), f"paths x horizon must be at most {MAX_PATH_MONTHS:,} path-months")
+        )
     seen: set[str] = set()
     for f, front in enumerate(spec.fronts):
         if front.id in seen:
@@ -149,6 +155,14 @@ def cross_check(
         seen.add(front.id)
         if front.issue not in issue_ids:
             out.append(((*base, "fronts", f, "issue"), f"unknown issue {front.issue!r}"))
+        for name, q, hi in (("kappa", front.kappa, 1.0), ("troops", front.troops, 1.0)):
+            if q is None:
+                continue
+            top = max([q.value, *(q.range or ())])
+            if top > hi:
+                out.append(
+                    ((*base, "fronts", f, name), f"must lie in [0, {hi:g}] (share of the issue per month)")
+                )
     front_issues = {fr.issue for fr in spec.fronts}
     for iid, om in spec.outcome.items():
         if iid not in issue_ids:
