@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..validation._backtest import backtest as run_backtest
+from .. import validation  # lazy names: nothing loads before a command runs
 from ._output import console, err_console, write_json
 
 
@@ -32,7 +32,7 @@ def backtest(
     paths: Annotated[int, typer.Option(help="Monte Carlo paths per case.", min=1)] = 1000,
 ) -> None:
     """Backtest the engine: first window month vs the settlement month, deal vs actual terms."""
-    res = run_backtest(None if case is None else [case], seed=seed, paths=paths)
+    res = validation.backtest(None if case is None else [case], seed=seed, paths=paths)
     if json_out is not None:
         write_json(res.to_json(), json_out)
         if json_out == "-":

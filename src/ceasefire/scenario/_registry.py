@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .._errors import InputError
 
 __all__ = [
+    "DEFAULT_LEVER_GRID",
     "LEVERS",
     "MAX_HORIZON",
     "MAX_PATHS",
@@ -60,6 +61,13 @@ def check_run_size(paths: object, horizon: object) -> None:
         )
 
 LEVERS = ("sanctions", "strikes", "aid", "foreign_troops")
+
+#: The levels ``ceasefire levers`` and :func:`ceasefire.search_levers` try by default.
+DEFAULT_LEVER_GRID: dict[str, tuple[float, ...]] = {
+    "sanctions": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "strikes": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "aid": (0.3, 0.6, 1.0),
+}
 
 
 @dataclass(frozen=True)
