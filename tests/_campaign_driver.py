@@ -40,9 +40,9 @@ def _child(case: dict, out_path: str, err_path: str) -> None:  # pragma: no cove
             os.dup2(fd_out, 1)
         fd_err = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(fd_err, 2)
-        sys.stdin = open(0, closefd=False)  # noqa: SIM115
-        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+        sys.stdin = open(0, closefd=False)
+        sys.stdout = open(1, "w", closefd=False)
+        sys.stderr = open(2, "w", closefd=False)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL if case.get("sigpipe_dfl") else signal.SIG_IGN)
         os.umask(int(case.get("umask", 0o022)))
         for k, v in case.get("env", {}).items():

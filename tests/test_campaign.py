@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of cases: one case a line reads best)
 """A campaign of malformed inputs across every input kind and CLI option.
 
 Each case runs the real command line in its own forked process (``_campaign_driver``)
@@ -87,16 +88,22 @@ def _scenario_cases() -> Iterator[Case]:
         "list-for-map": _toy(**{"talks: {participants: [a, b]}": "talks: [a, b]"}),
         "null-required": _toy(**{"id: toy-two-issues": "id: null"}),
         "unknown-key": _toy(**{"id: toy-two-issues": "id: toy-two-issues\ncolour: red"}),
-        "parent-cycle": _toy(
-            **{"kind: leader\n": "kind: faction\n    parent: hard\n"}
-        ),
+        "parent-cycle": _toy(**{"kind: leader\n": "kind: faction\n    parent: hard\n"}),
         "one-actor": TOY.split("actors:")[0]
         + "actors:\n  - id: a\n    name: A\n    kind: leader\n    clout: {value: 1, judgement: t}\n"
         "    veto: true\n    positions:\n"
         "      border: {ideal: {value: 1, judgement: t}, salience: {value: 1, judgement: t}}\n",
         "kappa-1e300": _toy(**{"kappa: {value: 0.1": "kappa: {value: 1e300"}),
-        "bad-range": _toy(**{"kappa: {value: 0.1, judgement: toy}": "kappa: {value: 0.1, range: [0.5, 0.2], judgement: toy}"}),
-        "range-not-pair": _toy(**{"kappa: {value: 0.1, judgement: toy}": "kappa: {value: 0.1, range: [0.5], judgement: toy}"}),
+        "bad-range": _toy(
+            **{
+                "kappa: {value: 0.1, judgement: toy}": "kappa: {value: 0.1, range: [0.5, 0.2], judgement: toy}"
+            }
+        ),
+        "range-not-pair": _toy(
+            **{
+                "kappa: {value: 0.1, judgement: toy}": "kappa: {value: 0.1, range: [0.5], judgement: toy}"
+            }
+        ),
         "paths-10m": _toy(**{"paths: 200": "paths: 10000000"}),
         "horizon-huge": _toy(**{"horizon: {value: 12": "horizon: {value: 1000000"}),
         "discount-above-1": _toy(**{"discount: {value: 0.98": "discount: {value: 1.5"}),
@@ -104,7 +111,9 @@ def _scenario_cases() -> Iterator[Case]:
             **{"salience: {value: 0.7, judgement: toy}": "salience: {value: -0.7, judgement: toy}"}
         ),
         "ideal-out-of-unit": _toy(
-            **{"ideal: {value: 1.0, judgement: toy}, salience: {value: 0.7": "ideal: {value: 3.0, judgement: toy}, salience: {value: 0.7"}
+            **{
+                "ideal: {value: 1.0, judgement: toy}, salience: {value: 0.7": "ideal: {value: 3.0, judgement: toy}, salience: {value: 0.7"
+            }
         ),
         "roles-unknown-actor": _toy(**{"side_b: b,": "side_b: nobody,"}),
         "front-unknown-issue": _toy(**{"issue: border, kappa": "issue: nowhere, kappa"}),
@@ -118,16 +127,27 @@ def _scenario_cases() -> Iterator[Case]:
                 "border: {ideal: {value: 0.0, judgement: toy}, salience: {value: 0.4": "border: {ideal: {value: 0.0, judgement: toy}, salience: {value: 0.0",
             }
         ),
-        "no-source": _toy(**{"status_quo: {value: 0.5, judgement: \"toy\"}": "status_quo: {value: 0.5}"}),
+        "no-source": _toy(
+            **{'status_quo: {value: 0.5, judgement: "toy"}': "status_quo: {value: 0.5}"}
+        ),
         "dangling-ref": _toy(
-            **{"status_quo: {value: 0.5, judgement: \"toy\"}": "status_quo: {value: 0.5, source: {ref: nowhere}}"}
+            **{
+                'status_quo: {value: 0.5, judgement: "toy"}': "status_quo: {value: 0.5, source: {ref: nowhere}}"
+            }
         ),
     }
     for name, text in bad.items():
         for cmd in ("validate", "run"):
             argv = [cmd, f"{name}.yaml"] + (QUICK if cmd == "run" else [])
-            yield Case(f"scenario-{name}-{cmd}", argv, mention=f"{name}.yaml", files={f"{name}.yaml": text})
-    yield Case("scenario-binary", ["validate", "bin.yaml"], mention="bin.yaml", files={"bin.yaml": bytes(range(256)) * 4})
+            yield Case(
+                f"scenario-{name}-{cmd}", argv, mention=f"{name}.yaml", files={f"{name}.yaml": text}
+            )
+    yield Case(
+        "scenario-binary",
+        ["validate", "bin.yaml"],
+        mention="bin.yaml",
+        files={"bin.yaml": bytes(range(256)) * 4},
+    )
     yield Case(
         "scenario-utf16",
         ["validate", "u16.yaml"],
@@ -142,12 +162,22 @@ def _scenario_cases() -> Iterator[Case]:
     )
     yield Case("scenario-missing", ["run", "nope.yaml", *QUICK], mention="nope.yaml")
     yield Case("scenario-unknown-id", ["run", "no-such-war", *QUICK], mention="no-such-war")
-    yield Case("scenario-directory", ["validate", "adir"], mention="adir", extra={"mkdir": ["adir"]})
+    yield Case(
+        "scenario-directory", ["validate", "adir"], mention="adir", extra={"mkdir": ["adir"]}
+    )
     yield Case("scenario-dev-zero", ["validate", "/dev/zero"], mention="/dev/zero", timeout=20)
     yield Case("scenario-dev-null", ["run", "/dev/null", *QUICK], mention="/dev/null", timeout=20)
-    yield Case("scenario-fifo", ["validate", "fifo.yaml"], mention="fifo.yaml", timeout=20, extra={"fifo": ["fifo.yaml"]})
+    yield Case(
+        "scenario-fifo",
+        ["validate", "fifo.yaml"],
+        mention="fifo.yaml",
+        timeout=20,
+        extra={"fifo": ["fifo.yaml"]},
+    )
     yield Case("scenario-valid", ["validate", "toy.yaml"], expect="ok", files={"toy.yaml": TOY})
-    yield Case("scenario-valid-run", ["run", "toy.yaml", *QUICK], expect="ok", files={"toy.yaml": TOY})
+    yield Case(
+        "scenario-valid-run", ["run", "toy.yaml", *QUICK], expect="ok", files={"toy.yaml": TOY}
+    )
 
 
 def _option_cases() -> Iterator[Case]:
@@ -157,25 +187,94 @@ def _option_cases() -> Iterator[Case]:
         yield Case(f"seed-negative-{cmd}", [*base, "--seed", "-1"], mention="seed", files=toy)
         yield Case(f"seed-huge-{cmd}", [*base, "--seed", str(2**70)], mention="seed", files=toy)
         yield Case(f"paths-zero-{cmd}", [*base, "--paths", "0"], mention="paths", files=toy)
-        yield Case(f"paths-huge-{cmd}", [*base, "--paths", "1000000000"], mention="paths", files=toy)
+        yield Case(
+            f"paths-huge-{cmd}", [*base, "--paths", "1000000000"], mention="paths", files=toy
+        )
         yield Case(f"paths-text-{cmd}", [*base, "--paths", "many"], mention="paths", files=toy)
     for cmd in ("run", "levers"):
-        yield Case(f"horizon-zero-{cmd}", [cmd, "toy.yaml", "--horizon", "0"], mention="horizon", files=toy)
-        yield Case(f"horizon-huge-{cmd}", [cmd, "toy.yaml", "--horizon", "100000000"], mention="horizon", files=toy)
+        yield Case(
+            f"horizon-zero-{cmd}", [cmd, "toy.yaml", "--horizon", "0"], mention="horizon", files=toy
+        )
+        yield Case(
+            f"horizon-huge-{cmd}",
+            [cmd, "toy.yaml", "--horizon", "100000000"],
+            mention="horizon",
+            files=toy,
+        )
     yield Case("run-unknown-option", ["run", "--colour", "red"], mention="--colour")
     yield Case("unknown-command", ["fight"], mention="fight")
-    yield Case("lever-no-equals", ["run", "toy.yaml", *QUICK, "--lever", "sanctions"], mention="sanctions", files=toy)
-    yield Case("lever-empty-value", ["run", "toy.yaml", *QUICK, "--lever", "sanctions="], mention="sanctions", files=toy)
-    yield Case("lever-unknown", ["run", "toy.yaml", *QUICK, "--lever", "bombing=1"], mention="bombing", files=toy)
-    yield Case("lever-above-1", ["run", "toy.yaml", *QUICK, "--lever", "sanctions=2"], mention="sanctions", files=toy)
-    yield Case("lever-nan", ["run", "toy.yaml", *QUICK, "--lever", "sanctions=nan"], mention="sanctions", files=toy)
-    yield Case("lever-inf", ["run", "toy.yaml", *QUICK, "--lever", "sanctions=inf"], mention="sanctions", files=toy)
-    yield Case("levers-grid-bad", ["levers", "toy.yaml", "--paths", "20", "--sanctions", "0,x"], mention="sanctions", files=toy)
-    yield Case("levers-grid-out", ["levers", "toy.yaml", "--paths", "20", "--sanctions", "0,3"], mention="sanctions", files=toy)
-    yield Case("forecast-unknown-model", ["forecast", "--model", "oracle", "toy.yaml"], mention="oracle", files=toy)
-    yield Case("bench-deu-folds-zero", ["bench", "deu", "--data", "d.tsv", "--folds", "0"], mention="folds", files={"d.tsv": "x\n"})
-    yield Case("bench-deu-reps-negative", ["bench", "deu", "--data", "d.tsv", "--reps", "-5"], mention="reps", files={"d.tsv": "x\n"})
-    yield Case("bench-deu-seed-negative", ["bench", "deu", "--data", "d.tsv", "--seed", "-1"], mention="seed", files={"d.tsv": "x\n"})
+    yield Case(
+        "lever-no-equals",
+        ["run", "toy.yaml", *QUICK, "--lever", "sanctions"],
+        mention="sanctions",
+        files=toy,
+    )
+    yield Case(
+        "lever-empty-value",
+        ["run", "toy.yaml", *QUICK, "--lever", "sanctions="],
+        mention="sanctions",
+        files=toy,
+    )
+    yield Case(
+        "lever-unknown",
+        ["run", "toy.yaml", *QUICK, "--lever", "bombing=1"],
+        mention="bombing",
+        files=toy,
+    )
+    yield Case(
+        "lever-above-1",
+        ["run", "toy.yaml", *QUICK, "--lever", "sanctions=2"],
+        mention="sanctions",
+        files=toy,
+    )
+    yield Case(
+        "lever-nan",
+        ["run", "toy.yaml", *QUICK, "--lever", "sanctions=nan"],
+        mention="sanctions",
+        files=toy,
+    )
+    yield Case(
+        "lever-inf",
+        ["run", "toy.yaml", *QUICK, "--lever", "sanctions=inf"],
+        mention="sanctions",
+        files=toy,
+    )
+    yield Case(
+        "levers-grid-bad",
+        ["levers", "toy.yaml", "--paths", "20", "--sanctions", "0,x"],
+        mention="sanctions",
+        files=toy,
+    )
+    yield Case(
+        "levers-grid-out",
+        ["levers", "toy.yaml", "--paths", "20", "--sanctions", "0,3"],
+        mention="sanctions",
+        files=toy,
+    )
+    yield Case(
+        "forecast-unknown-model",
+        ["forecast", "--model", "oracle", "toy.yaml"],
+        mention="oracle",
+        files=toy,
+    )
+    yield Case(
+        "bench-deu-folds-zero",
+        ["bench", "deu", "--data", "d.tsv", "--folds", "0"],
+        mention="folds",
+        files={"d.tsv": "x\n"},
+    )
+    yield Case(
+        "bench-deu-reps-negative",
+        ["bench", "deu", "--data", "d.tsv", "--reps", "-5"],
+        mention="reps",
+        files={"d.tsv": "x\n"},
+    )
+    yield Case(
+        "bench-deu-seed-negative",
+        ["bench", "deu", "--data", "d.tsv", "--seed", "-1"],
+        mention="seed",
+        files={"d.tsv": "x\n"},
+    )
     yield Case("backtest-unknown-case", ["backtest", "atlantis-2099"], mention="atlantis-2099")
     yield Case("version", ["--version"], expect="ok")
     yield Case("help", ["--help"], expect="ok")
@@ -230,15 +329,37 @@ def _lever_file_cases() -> Iterator[Case]:
             out="out.json",
             timeout=30,
         )
-    yield Case("levers-utf16", ["run", "toy.yaml", *QUICK, "--levers", "l.yaml"], mention="l.yaml",
-               files={**toy, "l.yaml": "sanctions: [[0, 0.5]]\n".encode("utf-16")})
-    yield Case("levers-binary", ["run", "toy.yaml", *QUICK, "--levers", "l.yaml"], mention="l.yaml",
-               files={**toy, "l.yaml": bytes(range(256))})
-    yield Case("levers-dev-zero", ["run", "toy.yaml", *QUICK, "--levers", "/dev/zero"], mention="/dev/zero",
-               files=toy, timeout=20)
-    yield Case("levers-missing", ["run", "toy.yaml", *QUICK, "--levers", "none.yaml"], mention="none.yaml", files=toy)
-    yield Case("levers-ok", ["run", "toy.yaml", *QUICK, "--levers", "ok.yaml"], expect="ok",
-               files={**toy, "ok.yaml": "sanctions: [[0, 0.5], [3, 0.9]]\naid: 0.4\n"})
+    yield Case(
+        "levers-utf16",
+        ["run", "toy.yaml", *QUICK, "--levers", "l.yaml"],
+        mention="l.yaml",
+        files={**toy, "l.yaml": "sanctions: [[0, 0.5]]\n".encode("utf-16")},
+    )
+    yield Case(
+        "levers-binary",
+        ["run", "toy.yaml", *QUICK, "--levers", "l.yaml"],
+        mention="l.yaml",
+        files={**toy, "l.yaml": bytes(range(256))},
+    )
+    yield Case(
+        "levers-dev-zero",
+        ["run", "toy.yaml", *QUICK, "--levers", "/dev/zero"],
+        mention="/dev/zero",
+        files=toy,
+        timeout=20,
+    )
+    yield Case(
+        "levers-missing",
+        ["run", "toy.yaml", *QUICK, "--levers", "none.yaml"],
+        mention="none.yaml",
+        files=toy,
+    )
+    yield Case(
+        "levers-ok",
+        ["run", "toy.yaml", *QUICK, "--levers", "ok.yaml"],
+        expect="ok",
+        files={**toy, "ok.yaml": "sanctions: [[0, 0.5], [3, 0.9]]\naid: 0.4\n"},
+    )
 
 
 def _csv_cases() -> Iterator[Case]:
@@ -273,21 +394,36 @@ def _csv_cases() -> Iterator[Case]:
     many = "actor,capability,position,salience\n" + "".join(
         f"A{i},1,{i % 100},1\n" for i in range(10_000)
     )
-    yield Case("csv-10000-actors-bdm", ["forecast", "--model", "bdm", "many.csv"], mention="many.csv",
-               files={"many.csv": many}, timeout=60)
-    yield Case("csv-ok", ["forecast", "--model", "compromise", "ok.csv"], expect="ok", files={"ok.csv": one})
+    yield Case(
+        "csv-10000-actors-bdm",
+        ["forecast", "--model", "bdm", "many.csv"],
+        mention="many.csv",
+        files={"many.csv": many},
+        timeout=60,
+    )
+    yield Case(
+        "csv-ok",
+        ["forecast", "--model", "compromise", "ok.csv"],
+        expect="ok",
+        files={"ok.csv": one},
+    )
     dims = 30
     header = "Scenario,,\nact,desc,cap," + ",".join(f"d{i},s{i}" for i in range(dims)) + "\n"
     rows = "".join(
         f"A{a},x,{a + 1}," + ",".join(f"{(a * 7 + i) % 100},50" for i in range(dims)) + "\n"
         for a in range(4)
     )
-    yield Case("ktab-30-dims-nbs", ["forecast", "--model", "nbs", "k.csv"], mention="k.csv",
-               files={"k.csv": header + rows}, timeout=60)
+    yield Case(
+        "ktab-30-dims-nbs",
+        ["forecast", "--model", "nbs", "k.csv"],
+        mention="k.csv",
+        files={"k.csv": header + rows},
+        timeout=60,
+    )
 
 
 def _xml_cases() -> Iterator[Case]:
-    good = (HERE.parent.parent / "shared" / "data" / "ktab" / "smpExample.xml")
+    good = HERE.parent.parent / "shared" / "data" / "ktab" / "smpExample.xml"
     base = good.read_text(encoding="utf-8") if good.exists() else None
     bomb = (
         '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
@@ -306,7 +442,13 @@ def _xml_cases() -> Iterator[Case]:
         "not-scenario.xml": "<Other/>",
     }
     if base is not None:
-        bad["huge-seed.xml"] = base.replace("<prngSeed>", "<prngSeed>" + "9" * 100_000, 1) if "<prngSeed>" in base else base.replace("<Scenario>", "<Scenario><prngSeed>" + "9" * 100_000 + "</prngSeed>", 1)
+        bad["huge-seed.xml"] = (
+            base.replace("<prngSeed>", "<prngSeed>" + "9" * 100_000, 1)
+            if "<prngSeed>" in base
+            else base.replace(
+                "<Scenario>", "<Scenario><prngSeed>" + "9" * 100_000 + "</prngSeed>", 1
+            )
+        )
         bad["bad-enum.xml"] = base.replace("<VotingRule>", "<VotingRule>Dictator", 1)
     for name, text in bad.items():
         yield Case(
@@ -327,33 +469,77 @@ def _deu_cases() -> Iterator[Case]:
         "text.tsv": "a\tb\tc\n1\t2\t3\n",
     }
     for name, text in bad.items():
-        yield Case(f"deu-{name}", ["bench", "deu", "--data", name, "--reps", "10", "--json", "out.json"],
-                   mention=name, files={name: text}, out="out.json", timeout=30)
+        yield Case(
+            f"deu-{name}",
+            ["bench", "deu", "--data", name, "--reps", "10", "--json", "out.json"],
+            mention=name,
+            files={name: text},
+            out="out.json",
+            timeout=30,
+        )
     yield Case("deu-missing", ["bench", "deu", "--data", "none.tsv"], mention="none.tsv")
-    yield Case("deu-dev-zero", ["bench", "deu", "--data", "/dev/zero"], mention="/dev/zero", timeout=20)
+    yield Case(
+        "deu-dev-zero", ["bench", "deu", "--data", "/dev/zero"], mention="/dev/zero", timeout=20
+    )
 
 
 def _output_cases() -> Iterator[Case]:
     csv = {"ok.csv": "actor,capability,position,salience\nA,1,0,1\nB,1,100,1\n"}
     fc = ["forecast", "--model", "compromise", "ok.csv"]
-    yield Case("out-newdir-slash", [*fc, "--json", "newdir/"], mention="newdir", files=csv, out="newdir")
+    yield Case(
+        "out-newdir-slash", [*fc, "--json", "newdir/"], mention="newdir", files=csv, out="newdir"
+    )
     yield Case("out-missing-dir", [*fc, "--json", "nodir/x.json"], mention="nodir", files=csv)
-    yield Case("out-is-dir", [*fc, "--json", "adir"], mention="adir", files=csv, extra={"mkdir": ["adir"]})
+    yield Case(
+        "out-is-dir", [*fc, "--json", "adir"], mention="adir", files=csv, extra={"mkdir": ["adir"]}
+    )
     yield Case("out-dev-full", [*fc, "--json", "/dev/full"], mention="/dev/full", files=csv)
-    yield Case("out-dev-null", [*fc, "--json", "/dev/null"], expect="ok", files=csv,
-               extra={"check_char_device": "/dev/null"})
+    yield Case(
+        "out-dev-null",
+        [*fc, "--json", "/dev/null"],
+        expect="ok",
+        files=csv,
+        extra={"check_char_device": "/dev/null"},
+    )
     yield Case("out-dev-stdout", [*fc, "--json", "/dev/stdout"], expect="ok", files=csv)
-    yield Case("out-export-newdir-slash", ["scenarios", "--export", "russia-ukraine-2024", "newdir/"],
-               mention="newdir", out="newdir")
-    yield Case("out-umask", [*fc, "--json", "u.json"], expect="ok", files=csv, extra={"mode": ("u.json", 0o644)})
-    yield Case("out-symlink", [*fc, "--json", "link.json"], expect="ok", files={**csv, "real.json": "{}"},
-               extra={"symlink": ("real.json", "link.json")})
-    yield Case("out-hardlink", [*fc, "--json", "h1.json"], expect="ok", files={**csv, "h1.json": "{}"},
-               extra={"hardlink": ("h1.json", "h2.json")})
-    yield Case("broken-pipe-run", ["run", "toy.yaml", "--paths", "20", "--horizon", "6"],
-               expect="quiet", files={"toy.yaml": TOY}, extra={"broken_pipe": True})
+    yield Case(
+        "out-export-newdir-slash",
+        ["scenarios", "--export", "russia-ukraine-2024", "newdir/"],
+        mention="newdir",
+        out="newdir",
+    )
+    yield Case(
+        "out-umask",
+        [*fc, "--json", "u.json"],
+        expect="ok",
+        files=csv,
+        extra={"mode": ("u.json", 0o644)},
+    )
+    yield Case(
+        "out-symlink",
+        [*fc, "--json", "link.json"],
+        expect="ok",
+        files={**csv, "real.json": "{}"},
+        extra={"symlink": ("real.json", "link.json")},
+    )
+    yield Case(
+        "out-hardlink",
+        [*fc, "--json", "h1.json"],
+        expect="ok",
+        files={**csv, "h1.json": "{}"},
+        extra={"hardlink": ("h1.json", "h2.json")},
+    )
+    yield Case(
+        "broken-pipe-run",
+        ["run", "toy.yaml", "--paths", "20", "--horizon", "6"],
+        expect="quiet",
+        files={"toy.yaml": TOY},
+        extra={"broken_pipe": True},
+    )
     yield Case("broken-pipe-scenarios", ["scenarios"], expect="quiet", extra={"broken_pipe": True})
-    yield Case("sigint-at-start", ["scenarios"], expect="interrupted", extra={"sigint_at_start": True})
+    yield Case(
+        "sigint-at-start", ["scenarios"], expect="interrupted", extra={"sigint_at_start": True}
+    )
 
 
 def all_cases() -> list[Case]:
@@ -379,7 +565,9 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Case, dict[str, Any], Path]]:
+def results(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[Case, dict[str, Any], Path]]:
     root = tmp_path_factory.mktemp("campaign")
     payload = []
     dirs: dict[str, Path] = {}

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ._errors import InputError
 
-__all__ = ["MAX_INPUT_BYTES", "decode_text", "read_text", "write_text"]
+__all__ = ["MAX_INPUT_BYTES", "decode_text", "read_bytes", "read_text", "write_text"]
 
 #: The largest input file read (scenario, lever file, KTAB CSV/XML, one-issue CSV, DEU TSV).
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -37,8 +37,17 @@ def _os_message(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def read_text(path: str | os.PathLike[str], *, limit: int = MAX_INPUT_BYTES, what: str = "file") -> str:
+def read_text(
+    path: str | os.PathLike[str], *, limit: int = MAX_INPUT_BYTES, what: str = "file"
+) -> str:
     """Return the UTF-8 text of the regular file ``path`` (at most ``limit`` bytes)."""
+    return decode_text(read_bytes(path, limit=limit, what=what), file=str(path), what=what)
+
+
+def read_bytes(
+    path: str | os.PathLike[str], *, limit: int = MAX_INPUT_BYTES, what: str = "file"
+) -> bytes:
+    """Return the bytes of the regular file ``path`` (at most ``limit`` bytes)."""
     name = str(path)
     try:
         st = os.stat(path)
@@ -61,7 +70,7 @@ def read_text(path: str | os.PathLike[str], *, limit: int = MAX_INPUT_BYTES, wha
         raise InputError(f"cannot read: {_os_message(exc)}", file=name) from None
     if len(data) > limit:
         raise InputError(f"the {what} is larger than the limit of {limit:,} bytes", file=name)
-    return decode_text(data, file=name, what=what)
+    return data
 
 
 def decode_text(data: bytes, *, file: str, what: str = "file") -> str:
@@ -74,7 +83,7 @@ def decode_text(data: bytes, *, file: str, what: str = "file") -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r})", file=file
+            f"not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r})", file=file
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -140,4 +149,3 @@ def _write_in_place(path: Path, data: bytes, name: str) -> None:
             fh.flush()
     except OSError as exc:
         raise InputError(f"cannot write: {_os_message(exc)}", file=name) from None
-

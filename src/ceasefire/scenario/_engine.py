@@ -157,13 +157,16 @@ def cross_check(
         seen.add(front.id)
         if front.issue not in issue_ids:
             out.append(((*base, "fronts", f, "issue"), f"unknown issue {front.issue!r}"))
-        for name, q, hi in (("kappa", front.kappa, 1.0), ("troops", front.troops, 1.0)):
-            if q is None:
+        for name, fq, hi in (("kappa", front.kappa, 1.0), ("troops", front.troops, 1.0)):
+            if fq is None:
                 continue
-            top = max([q.value, *(q.range or ())])
+            top = max([fq.value, *(fq.range or ())])
             if top > hi:
                 out.append(
-                    ((*base, "fronts", f, name), f"must lie in [0, {hi:g}] (share of the issue per month)")
+                    (
+                        (*base, "fronts", f, name),
+                        f"must lie in [0, {hi:g}] (share of the issue per month)",
+                    )
                 )
     front_issues = {fr.issue for fr in spec.fronts}
     for iid, om in spec.outcome.items():
@@ -199,11 +202,18 @@ def cross_check(
             continue
         p = PARAMETERS[name]
         lo, hi = q.range if q.range is not None else (q.value, q.value)
-        if not (p.lo <= q.value <= p.hi) or lo < p.lo or hi > p.hi:
+        if not (p.lo <= q.value <= p.hi):
             out.append(
                 (
                     (*base, "parameters", name, "value"),
                     f"{q.value:g} is out of range: must lie in [{p.lo:g}, {p.hi:g}]",
+                )
+            )
+        elif lo < p.lo or hi > p.hi:
+            out.append(
+                (
+                    (*base, "parameters", name, "range"),
+                    f"range [{lo:g}, {hi:g}] must lie within [{p.lo:g}, {p.hi:g}]",
                 )
             )
     quantities: list[tuple[Loc, Any]] = [

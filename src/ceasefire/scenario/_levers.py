@@ -40,8 +40,9 @@ DEFAULT_MAX_MONTH = 1200
 
 def _where(file: str, tree: Any, loc: list[str | int]) -> tuple[int | None, str]:
     line = locate(tree, loc)[0] if tree is not None else None
-    return line, "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else k)
-                         for i, k in enumerate(loc))
+    return line, "".join(
+        f"[{k}]" if isinstance(k, int) else (f".{k}" if i else k) for i, k in enumerate(loc)
+    )
 
 
 def _fail(msg: str, file: str, tree: Any, loc: list[str | int]) -> InputError:
@@ -158,7 +159,9 @@ def _read_csv(text: str, file: str, max_month: int) -> dict[str, Any]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise InputError(f"{len(row)} fields where the header has {len(header)}", file=file, line=i)
+            raise InputError(
+                f"{len(row)} fields where the header has {len(header)}", file=file, line=i
+            )
         rec = dict(zip(header, row, strict=True))
         month = _number(rec["month"], "month", file, i)
         if not (math.isfinite(month) and month.is_integer() and 0 <= month <= max_month):
@@ -181,8 +184,12 @@ def _read_csv(text: str, file: str, max_month: int) -> dict[str, Any]:
 
 def _number(cell: str, column: str, file: str, line: int) -> float:
     if len(cell) > 64:
-        raise InputError(f"{column}: a field of {len(cell):,} characters is not a number", file=file, line=line)
+        raise InputError(
+            f"{column}: a field of {len(cell):,} characters is not a number", file=file, line=line
+        )
     try:
         return float(cell)
     except ValueError:
-        raise InputError(f"{column}: {cell.strip()!r} is not a number", file=file, line=line) from None
+        raise InputError(
+            f"{column}: {cell.strip()!r} is not a number", file=file, line=line
+        ) from None

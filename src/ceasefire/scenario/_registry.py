@@ -60,6 +60,7 @@ def check_run_size(paths: object, horizon: object) -> None:
             "path-months (memory grows with both; see docs/limits.md)"
         )
 
+
 LEVERS = ("sanctions", "strikes", "aid", "foreign_troops")
 
 #: The levels ``ceasefire levers`` and :func:`ceasefire.search_levers` try by default.

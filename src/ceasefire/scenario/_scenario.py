@@ -354,7 +354,10 @@ def _cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
             for actor in sc.actors
         ):
             problems.append(
-                (("issues", i), "every actor's salience on this issue is 0: nobody bargains over it")
+                (
+                    ("issues", i),
+                    "every actor's salience on this issue is 0: nobody bargains over it",
+                )
             )
     for p, prop in enumerate(sc.proposals):
         loc = ("proposals", p)

@@ -19,8 +19,12 @@ MAX_DEPTH = 64
 #: The most nodes a document may hold once its aliases are expanded.
 MAX_NODES = 500_000
 
-_OPEN = ("BlockMappingStartToken", "BlockSequenceStartToken", "FlowMappingStartToken",
-         "FlowSequenceStartToken")
+_OPEN = (
+    "BlockMappingStartToken",
+    "BlockSequenceStartToken",
+    "FlowMappingStartToken",
+    "FlowSequenceStartToken",
+)
 _CLOSE = ("BlockEndToken", "FlowMappingEndToken", "FlowSequenceEndToken")
 
 

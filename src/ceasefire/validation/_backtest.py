@@ -56,7 +56,7 @@ from ..engine import analyze_window
 from ..engine._analysis import _seed_rng
 from ..engine._sim import simulate, with_levers
 from ..engine._window import candidates, maxmin, value
-from ..scenario._registry import LEVERS
+from ..scenario._registry import LEVERS, check_run_size, check_seed
 from ..scenario._scenario import load
 
 if TYPE_CHECKING:
@@ -367,6 +367,6 @@ def backtest(
     unknown = [c for c in ids if c not in CASES]
     if unknown:
         raise InputError(f"unknown backtest case {unknown[0]!r} (cases: {', '.join(CASES)})")
-    if paths < 1:
-        raise InputError(f"paths must be >= 1, got {paths}")
+    check_seed(seed)
+    check_run_size(paths, None)
     return BacktestResult(cases=[_run_case(c, seed=seed, paths=paths) for c in ids])
