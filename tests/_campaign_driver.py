@@ -50,8 +50,9 @@ def _child(case: dict, out_path: str, err_path: str) -> None:  # pragma: no cove
         sys.argv = ["ceasefire", *case["argv"]]
         from ceasefire.cli import main
 
-        if case.get("sigint_at_start"):
-            os.kill(os.getpid(), signal.SIGINT)
+        if case.get("sigint_after"):  # a user's Ctrl-C while the command runs
+            signal.setitimer(signal.ITIMER_REAL, float(case["sigint_after"]))
+            signal.signal(signal.SIGALRM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
         rc = 0
         try:
             main()

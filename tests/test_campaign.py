@@ -127,9 +127,6 @@ def _scenario_cases() -> Iterator[Case]:
                 "border: {ideal: {value: 0.0, judgement: toy}, salience: {value: 0.4": "border: {ideal: {value: 0.0, judgement: toy}, salience: {value: 0.0",
             }
         ),
-        "no-source": _toy(
-            **{'status_quo: {value: 0.5, judgement: "toy"}': "status_quo: {value: 0.5}"}
-        ),
         "dangling-ref": _toy(
             **{
                 'status_quo: {value: 0.5, judgement: "toy"}': "status_quo: {value: 0.5, source: {ref: nowhere}}"
@@ -183,9 +180,9 @@ def _scenario_cases() -> Iterator[Case]:
 def _option_cases() -> Iterator[Case]:
     toy = {"toy.yaml": TOY}
     for cmd in ("run", "levers", "backtest"):
-        base = [cmd, "toy.yaml"] if cmd != "backtest" else [cmd]
+        base = [cmd, "toy.yaml"] if cmd != "backtest" else [cmd, "korea-1951"]
         yield Case(f"seed-negative-{cmd}", [*base, "--seed", "-1"], mention="seed", files=toy)
-        yield Case(f"seed-huge-{cmd}", [*base, "--seed", str(2**70)], mention="seed", files=toy)
+        yield Case(f"seed-beyond-128-bits-{cmd}", [*base, "--seed", str(2**130)], mention="seed", files=toy)
         yield Case(f"paths-zero-{cmd}", [*base, "--paths", "0"], mention="paths", files=toy)
         yield Case(
             f"paths-huge-{cmd}", [*base, "--paths", "1000000000"], mention="paths", files=toy
@@ -594,9 +591,9 @@ def results(
             "cwd": str(d),
             "timeout": case.timeout,
         }
-        for key in ("broken_pipe", "sigint_at_start"):
+        for key in ("broken_pipe", "sigint_after"):
             if case.extra.get(key):
-                item[key] = True
+                item[key] = case.extra[key]
         payload.append(item)
     scratch = root / "_io"
     scratch.mkdir()

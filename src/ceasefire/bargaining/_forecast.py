@@ -147,6 +147,16 @@ def _is_issue_csv(text: str) -> bool:
 
 
 def forecast_file(path: str | Path, model: str) -> dict[str, Any]:
+    """Run ``model`` on the file at ``path`` (see :func:`_forecast_file`); errors name it."""
+    try:
+        return _forecast_file(path, model)
+    except InputError as exc:
+        if exc.file is not None:
+            raise
+        raise InputError(exc.message, file=str(path)) from None
+
+
+def _forecast_file(path: str | Path, model: str) -> dict[str, Any]:
     """Run ``model`` on the file at ``path``; returns the forecast JSON dict.
 
     ``{"model", "forecast": {issue: float}, "rounds": [{issue: float}, ...]}``;
