@@ -30,7 +30,7 @@ def result() -> BacktestResult:
 
 @pytest.fixture(scope="module")
 def result_json(result: BacktestResult) -> dict[str, Any]:
-    return result.to_json()
+    return result.to_dict()
 
 
 @pytest.mark.slow
@@ -129,7 +129,7 @@ def test_refuses_a_fitted_case(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.slow
 def test_same_seed_same_json(result_json: dict[str, Any]) -> None:
-    again = backtest(seed=0, paths=PATHS).to_json()
+    again = backtest(seed=0, paths=PATHS).to_dict()
     assert json.dumps(again, sort_keys=True) == json.dumps(result_json, sort_keys=True)
 
 

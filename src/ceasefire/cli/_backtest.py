@@ -34,7 +34,7 @@ def backtest(
     """Backtest the engine: first window month vs the settlement month, deal vs actual terms."""
     res = validation.backtest(None if case is None else [case], seed=seed, paths=paths)
     if json_out is not None:
-        write_json(res.to_json(), json_out)
+        write_json(res.to_dict(), json_out)
         if json_out == "-":
             return
 
@@ -56,7 +56,7 @@ def backtest(
     table.add_column("status quo / compromise", justify="right")
     for c in res.cases:
         diff = c.months_early_or_late
-        refs = c.to_json()["mean_reference_error"]
+        refs = c.to_dict()["mean_reference_error"]
         deal = f"{c.mean_deal_error:.2f}" + ("" if c.window_opened else " (max-G point)")
         table.add_row(
             c.id,

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._errors import InputError
+from .._results import ResultMixin
 from ..bargaining._spatial import compromise
 from ..engine import analyze_window
 from ..engine._analysis import _seed_rng
@@ -158,8 +159,8 @@ def case_ids() -> list[str]:
     return list(CASES)
 
 
-@dataclass(frozen=True)
-class BacktestCase:
+@dataclass(frozen=True, repr=False)
+class BacktestCase(ResultMixin):
     """What the engine said about one historical case, and how it compares."""
 
     id: str
@@ -207,7 +208,8 @@ class BacktestCase:
     def mean_deal_error(self) -> float:
         return float(np.mean(list(self.deal_error.values())))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The case's timing, deal and errors as plain data (the ``backtest --json`` record)."""
         g_settle = (
             self.ripeness[self.settlement_month]
             if self.settlement_month < len(self.ripeness)
@@ -245,15 +247,15 @@ class BacktestCase:
         }
 
 
-@dataclass(frozen=True)
-class BacktestResult:
-    """The backtest of every case run; ``.to_json()`` and ``.to_frame()``."""
+@dataclass(frozen=True, repr=False)
+class BacktestResult(ResultMixin):
+    """The backtest of every case run; ``to_dict()``, ``to_json()``, ``to_frame()``."""
 
     cases: list[BacktestCase] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """``{"cases": [{"id", "settlement_month", "first_window_month", "deal_error", ...}]}``."""
-        return {"cases": [c.to_json() for c in self.cases]}
+        return {"cases": [c.to_dict() for c in self.cases]}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per case and issue: predicted, actual, error, and the case's timing."""
