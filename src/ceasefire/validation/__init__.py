@@ -1,0 +1,1 @@
+"""Validation: the models against recorded outcomes (DEU; the benchmark of how wars end)."""
