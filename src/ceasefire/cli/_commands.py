@@ -11,3 +11,4 @@ from ._bench import bench_app
 
 app.add_typer(bench_app, name="bench")
 from . import _backtest  # noqa: F401,E402  (backtest)
+from . import _wars  # noqa: F401,E402  (bench wars)

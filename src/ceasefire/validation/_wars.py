@@ -522,9 +522,13 @@ def run_bench(
         raise InputError(f"--reps must be >= 1, got {reps}")
     selected = cases(split, root)
     if not selected:
-        raise InputError(f"no war cases in the {split} split")
+        where = "the built-in registry" if root is None else str(root)
+        raise InputError(f"no war cases in the {split} split of {where}")
     train = cases("train", root)
-    weibull = base_rate(train)
+    try:
+        weibull = base_rate(train)
+    except InputError as exc:
+        raise InputError(f"train split: {exc.message}") from None
     scores = []
     for case in selected:
         if on_case is not None:
