@@ -10,5 +10,4 @@ from ._app import app
 from ._bench import bench_app
 
 app.add_typer(bench_app, name="bench")
-from . import _backtest  # noqa: F401,E402  (backtest)
-from . import _wars  # noqa: F401,E402  (bench wars)
+from . import _backtest, _wars  # noqa: F401,E402  (backtest; bench wars)

@@ -139,9 +139,7 @@ def _print(res: BenchResult, out: Console) -> None:
 @bench_app.command("wars")
 @guarded
 def wars(
-    split: Annotated[
-        str, typer.Option("--split", help="Which cases: train, test or all.")
-    ] = "all",
+    split: Annotated[str, typer.Option("--split", help="Which cases: train, test or all.")] = "all",
     json_out: Annotated[
         str | None,
         typer.Option("--json", help="Write JSON to FILE ('-' = only JSON on stdout)."),
