@@ -38,6 +38,7 @@ __all__ = [
     "cases",
     "load_case",
     "split_of",
+    "split_table",
 ]
 
 CASES_PACKAGE = "ceasefire.validation.cases"
@@ -137,3 +138,26 @@ def cases(split: str = "all", root: str | Path | None = None) -> list[WarCase]:
         raise InputError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
     ids = [c for c in case_ids(root) if split == "all" or split_of(c) == split]
     return [load_case(c, root) for c in ids]
+
+
+def split_table(root: str | Path | None = None) -> str:
+    """The case list of docs/validation.md: one Markdown row per case, id order.
+
+    ``python -m ceasefire.validation._cases`` prints it; a test checks that the docs
+    list exactly the registry's cases, each with the split the rule gives.
+    """
+    rows = [
+        "| case | split | origin | window (months) | war began | title |",
+        "|---|---|---|---:|---|---|",
+    ]
+    for c in cases("all", root):
+        o = c.outcome
+        rows.append(
+            f"| `{c.id}` | {c.split} | {o.origin} | {o.window_months} | {o.war_start} "
+            f"| {c.scenario.title} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(split_table(), end="")
