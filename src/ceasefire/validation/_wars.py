@@ -118,11 +118,13 @@ class EngineForecast:
 
 
 def _engine_has_settlement() -> bool:
+    """Whether the engine reports ``settlement.p_by_month`` (issue 11, contract 3)."""
     from .._analysis import AnalysisResult
+    from ..engine._analysis import WindowAnalysis
 
-    return "settlement" in getattr(AnalysisResult, "__dataclass_fields__", {}) or hasattr(
-        AnalysisResult, "settlement"
-    )
+    fields = set(getattr(WindowAnalysis, "__dataclass_fields__", {}))
+    fields |= set(getattr(AnalysisResult, "__dataclass_fields__", {}))
+    return "settlement" in fields or hasattr(AnalysisResult, "settlement")
 
 
 def engine_forecast(
@@ -157,18 +159,19 @@ def _from_engine(
 
     horizon = max(sc.engine_spec.horizon_months, months)
     res: Any = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers)
-    p = np.asarray(res.settlement.p_by_month, dtype=float)[:months]
-    out = res.to_dict() if hasattr(res, "to_dict") else res.to_json()
+    out = res.to_dict() if hasattr(res, "to_dict") else res.to_json()  # the run JSON contract
+    p = np.asarray(out["settlement"]["p_by_month"], dtype=float)[:months]
     deal = out.get("predicted_deal") or {}
     terms = deal.get("terms") or {}
     hold = deal.get("p_hold_36")
-    fw = out.get("first_window_month")
+    if not terms:  # the engine predicts no deal: nothing changes, the status quo stands
+        terms = {iid: float(x) for iid, x in zip(sc.issue_ids, sc.status_quo, strict=True)}
     return EngineForecast(
         p_by_month=p,
         terms={k: float(v) for k, v in terms.items()},
         p_hold_36=None if hold is None else float(hold),
         source="engine",
-        first_window_month=fw,
+        first_window_month=out.get("first_window_month"),
     )
 
 
