@@ -239,6 +239,46 @@ def test_stripping_the_outcome_changes_no_forecast(path: Path) -> None:
     assert forecasts(full) == forecasts(bare)
 
 
+def test_engine_adapter_reads_the_run_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the issue-11 engine the adapter reads settlement.p_by_month and predicted_deal."""
+    import ceasefire._analysis as analysis
+    import ceasefire.validation._wars as wars
+
+    sc = blind(load_case("fixture-korea", FIXTURES).scenario)
+    seen: dict[str, Any] = {}
+
+    class Result:
+        def to_json(self) -> dict[str, Any]:
+            return {
+                "settlement": {"p_by_month": [0.1 * (t // 3) for t in range(36)]},
+                "predicted_deal": {
+                    "month": 4,
+                    "terms": {i: 0.25 for i in sc.issue_ids},
+                    "p_hold_12": 0.9,
+                    "p_hold_36": 0.7,
+                },
+                "first_window_month": 2,
+            }
+
+    def fake_analyze(scenario: cf.Scenario, **kw: Any) -> Result:
+        seen.update(kw, scenario=scenario)
+        return Result()
+
+    monkeypatch.setattr(wars, "_engine_has_settlement", lambda: True)
+    monkeypatch.setattr(analysis, "analyze", fake_analyze)
+    f = engine_forecast(sc, months=24, levers={"aid": 0.5}, paths=7, seed=5)
+    assert f.source == "engine" and f.p_hold_36 == 0.7 and f.first_window_month == 2
+    assert f.p_by_month.shape == (24,) and f.p_by_month[23] == pytest.approx(0.7)
+    assert f.terms == {i: 0.25 for i in sc.issue_ids}
+    assert seen["levers"] == {"aid": 0.5} and seen["paths"] == 7 and seen["seed"] == 5
+    assert seen["horizon"] == 36 and seen["scenario"].outcome is None
+    # no predicted deal: the status quo stands
+    monkeypatch.setattr(Result, "to_json", lambda self: {"settlement": {"p_by_month": [0.0] * 36}})
+    f = engine_forecast(sc, months=12, paths=7)
+    assert f.terms == dict(zip(sc.issue_ids, sc.status_quo.tolist(), strict=True))
+    assert f.p_hold_36 is None
+
+
 def test_engine_adapter_refuses_an_unblinded_scenario() -> None:
     sc = load_case("fixture-korea", FIXTURES).scenario
     with pytest.raises(cf.InputError, match="blinded"):

@@ -154,7 +154,7 @@ def engine_forecast(
 
 def _from_engine(
     sc: Scenario, *, months: int, levers: dict[str, Any] | None, paths: int, seed: int
-) -> EngineForecast:  # pragma: no cover - exercised once the issue-11 engine lands
+) -> EngineForecast:
     from .._analysis import analyze
 
     horizon = max(sc.engine_spec.horizon_months, months)
