@@ -197,6 +197,14 @@ def test_registry_errors(tmp_path: Path) -> None:
     )
     with pytest.raises(cf.ScenarioError, match="needs an `outcome` block"):
         load_case(plain)
+    dyn = tmp_path / "fixture-korea.yaml"
+    dyn.write_text(
+        (FIXTURES / "fixture-korea.yaml")
+        .read_text()
+        .replace("  parameters:\n", "  parameters:\n    punishment: {value: 50, judgement: x}\n")
+    )
+    with pytest.raises(cf.ScenarioError, match=r"may set only buffer0, theta0 .* not punishment"):
+        load_case(dyn)
     renamed = tmp_path / "other.yaml"
     renamed.write_text((FIXTURES / "fixture-korea.yaml").read_text())
     with pytest.raises(cf.ScenarioError, match="id must be its file name"):

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CASES_PACKAGE",
+    "INITIAL_STATE_PARAMETERS",
     "TEST_DIGITS",
     "WarCase",
     "case_ids",
@@ -42,6 +43,9 @@ __all__ = [
 ]
 
 CASES_PACKAGE = "ceasefire.validation.cases"
+INITIAL_STATE_PARAMETERS = frozenset({"theta0", "buffer0"})
+"""The only ``engine.parameters`` a war case may set: its initial state. Every other
+dynamics parameter is shared by all cases (the package default, or fitted on train)."""
 TEST_DIGITS = "01234"
 """A case is in the test split iff the first hex digit of sha256(case_id) is one of these."""
 
@@ -120,6 +124,15 @@ def load_case(case: str | Path, root: str | Path | None = None) -> WarCase:
     if sc.id != stem:
         raise ScenarioError(
             f"a war case's id must be its file name: id {sc.id!r} in {path.name}", file=str(path)
+        )
+    if sc.engine is None:
+        raise ScenarioError("a war case needs an `engine` section", file=str(path))
+    extra = sorted(set(sc.engine_spec.parameters) - INITIAL_STATE_PARAMETERS)
+    if extra:
+        raise ScenarioError(
+            f"a war case may set only {', '.join(sorted(INITIAL_STATE_PARAMETERS))} in "
+            f"engine.parameters (shared dynamics), not {', '.join(extra)}",
+            file=str(path),
         )
     lpath = path.with_name(f"{stem}{LEVERS_SUFFIX}")
     levers = read_lever_file(lpath) if lpath.exists() else None
