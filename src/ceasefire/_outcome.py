@@ -28,7 +28,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["Held", "Outcome", "month_index"]
+__all__ = ["Held", "Outcome", "month_index", "month_label"]
 
 EndedBy = Literal["settlement", "ceasefire", "victory", "none"]
 NEGOTIATED: frozenset[str] = frozenset({"settlement", "ceasefire"})
@@ -46,6 +46,12 @@ def month_index(month: str) -> int:
     if m is None:
         raise ValueError(f"expected a month 'YYYY-MM', got {month!r}")
     return int(m.group(1)) * 12 + int(m.group(2)) - 1
+
+
+def month_label(origin: str, months_after: int) -> str:
+    """The calendar month ``months_after`` months after ``origin`` ('YYYY-MM')."""
+    y, m = divmod(month_index(origin) + months_after, 12)
+    return f"{y:04d}-{m + 1:02d}"
 
 
 class _Strict(BaseModel):

@@ -191,3 +191,98 @@ def wars(
     _print(res, out)
     if json_out is not None:
         err_console.print(f"[dim]JSON written to {json_out}[/dim]")
+
+
+def backtest(
+    case: Annotated[
+        str,
+        typer.Argument(help="A war case id (see docs/validation.md) or a case file's path."),
+    ],
+    cases_dir: Annotated[
+        Path | None,
+        typer.Option("--cases", help="A directory of war cases (default: the built-in ones)."),
+    ] = None,
+    json_out: Annotated[
+        str | None,
+        typer.Option("--json", help="Write JSON to FILE ('-' = only JSON on stdout)."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for every random draw.")] = 0,
+    paths: Annotated[int, typer.Option("--paths", help="Monte Carlo paths per engine run.")] = 200,
+) -> None:
+    """One historical war case in detail: month by month, the engine vs the base rate."""
+    from rich import box
+    from rich.table import Table
+
+    from ..validation._wars import case_report
+
+    c, weibull = case_report(case, root=cases_dir, paths=paths, seed=seed)
+    rec = c.to_json()
+    if json_out is not None:
+        write_json(
+            {**rec, "base_rate_model": weibull.to_json(), "paths": paths, "seed": seed},
+            json_out,
+        )
+        if json_out == "-":
+            return
+    out = console
+    if not out.is_terminal:
+        from rich.console import Console
+
+        out = Console(highlight=False, width=max(console.width, 110))
+    ended = (
+        "no negotiated end or victory within the window"
+        if c.actual_month is None
+        else f"{c.ended_by} in month {c.actual_month} ({rec['calendar'][c.actual_month]})"
+    )
+    out.print(f"[bold]{c.id}[/bold] ({c.split}): {c.title}")
+    out.print(f"origin {c.origin}, window {c.window} months; what happened: {ended}")
+    months = Table(
+        box=box.SIMPLE_HEAD,
+        title="P(negotiated end by the end of month t)",
+        title_justify="left",
+        caption="window: the engine's settlement window as of that month (provisional proxy); "
+        "◀ the month it happened",
+        caption_justify="left",
+    )
+    for col in ("month", "calendar", "engine", "base rate", "window", ""):
+        months.add_column(
+            col, justify="right" if col in ("month", "engine", "base rate") else "left"
+        )
+    fw = c.engine.first_window_month
+    for t in range(c.window):
+        mark = "◀" if c.negotiated and t == c.actual_month else ""
+        if not c.negotiated and c.actual_month == t:
+            mark = f"◀ {c.ended_by}"
+        months.add_row(
+            str(t),
+            rec["calendar"][t],
+            f"{c.engine.p_by_month[t]:.3f}",
+            f"{c.base_rate_p_by_month[t]:.3f}",
+            "open from here" if fw == t else "",
+            mark,
+        )
+    out.print(months)
+    if c.actual_terms:
+        terms = Table(box=box.SIMPLE_HEAD, title="Terms on each issue [0, 1]", title_justify="left")
+        for col in ("issue", "actual", "engine", "compromise", "Nash", "no change"):
+            terms.add_column(col, justify="left" if col == "issue" else "right")
+        for iid, v in c.actual_terms.items():
+            terms.add_row(
+                iid,
+                f"{v:.2f}",
+                *(f"{c.terms[m][iid]:.2f}" for m in ("engine", "compromise", "nash", "no_change")),
+            )
+        terms.add_row(
+            "mean |error|",
+            "",
+            *(_f(c.terms_mae[m]) for m in ("engine", "compromise", "nash", "no_change")),
+        )
+        out.print(terms)
+    out.print(
+        f"log score {c.log_score:.2f} (base rate {c.base_rate_log_score:.2f}); "
+        f"Brier, settled within 12: {c.brier_12:.3f} (base rate {c.base_rate_brier_12:.3f})"
+    )
+    if c.engine.source == "provisional-proxy":
+        out.print(
+            "[yellow]engine timing is the PROVISIONAL proxy[/yellow]; see docs/validation.md."
+        )

@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import InputError
+from .._outcome import month_label
 from ._cases import WarCase, cases
 from ._scoring import (
     LOG_FLOOR,
@@ -68,6 +69,7 @@ __all__ = [
     "EngineForecast",
     "base_rate",
     "blind",
+    "case_report",
     "engine_forecast",
     "run_bench",
     "terms_baselines",
@@ -320,6 +322,7 @@ class CaseScore:
             "actual_month": self.actual_month,
             "ended_by": self.ended_by,
             "outcome_bin": self.outcome_bin,
+            "calendar": [month_label(self.origin, t) for t in range(self.window)],
             "p_by_month": [float(x) for x in self.engine.p_by_month],
             "log_score": self.log_score,
             "brier_12": self.brier_12,
@@ -547,3 +550,28 @@ def run_bench(
         paths=paths,
         seed=seed,
     )
+
+
+def case_report(
+    case: str | Path,
+    *,
+    root: str | Path | None = None,
+    paths: int = DEFAULT_PATHS,
+    seed: int = 0,
+) -> tuple[CaseScore, Weibull]:
+    """One case in detail (``ceasefire backtest CASE``): its scores, month by month.
+
+    ``case``: an id in ``root`` (default: the built-in registry) or a case file's path.
+    The base rate is fitted on the train split of ``root``.
+    """
+    from ._cases import load_case
+
+    if paths < 1:
+        raise InputError(f"--paths must be >= 1, got {paths}")
+    c = load_case(case, root)
+    train = cases("train", root)
+    try:
+        weibull = base_rate(train)
+    except InputError as exc:
+        raise InputError(f"train split: {exc.message}") from None
+    return score_case(c, weibull, paths=paths, seed=seed), weibull
