@@ -435,13 +435,16 @@ def summarize(
         "nash": {},
         "no_change": {},
     }
+    cis: dict[str, dict[str, list[float] | None]] = {m: {} for m in blocks}
     for key, x in col.items():
         model, name = key.split(".", 1)
         blocks[model][name] = _num(mean_of(x)(np.arange(n)))
-        blocks[model].setdefault("ci", {})[name] = _ci(interval(mean_of(x), draws))
+        cis[model][name] = _ci(interval(mean_of(x), draws))
     blocks["engine"]["durability_auc_36"] = dur_auc(np.arange(n))
-    blocks["engine"]["ci"]["durability_auc_36"] = _ci(interval(dur_auc, draws))
+    cis["engine"]["durability_auc_36"] = _ci(interval(dur_auc, draws))
     blocks["base_rate"]["hold_36_rate"] = hold_rate
+    for model, block in blocks.items():
+        block["ci"] = cis[model]
 
     def diff(a: str, b: str) -> dict[str, Any]:
         d = col[a] - col[b]
