@@ -22,7 +22,6 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands  # registers the commands
 from ceasefire.cli._app import app
 from ceasefire.validation._cases import (
     TEST_DIGITS,

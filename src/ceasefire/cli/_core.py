@@ -10,12 +10,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .. import _scenario
+from .._analysis import analyze
 from .._errors import InputError
-from .._forecast import MODELS, forecast_file
-from .._yaml import atomic_write_text
-from ._app import app, guarded
-from ._output import console, dumps, err_console, write_json
+from .._io import atomic_write_text
+from ..bargaining._forecast import MODELS, forecast_file
+from ..scenario import _scenario
+from ..scenario._levers import read_lever_file
+from ._output import console, dumps, err_console, progress_bar, write_json
+from ._summary import print_summary
 
 DEFAULT_SCENARIO = "russia-ukraine-2024"
 
@@ -38,8 +40,6 @@ def parse_levers(items: list[str] | None) -> dict[str, float]:
     return out
 
 
-@app.command()
-@guarded
 def run(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario id or a scenario YAML file.")
@@ -64,31 +64,26 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on screen.")] = False,
 ) -> None:
     """Run the default analysis: plan acceptance, model forecasts, the settlement window."""
-    from .._analysis import analyze
-
     sc = _scenario.load(scenario)
     levers: dict[str, Any] = {}
     if levers_file is not None:
-        from ..engine import read_lever_file
-
         levers.update(read_lever_file(levers_file))
     levers.update(parse_levers(lever))
     if levers and sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
     show = not quiet and json_out != "-"
-    res = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=show)
+    with progress_bar(show) as bar:
+        res = analyze(
+            sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=bar
+        )
     if json_out is not None:
         write_json(res.to_json(), json_out)
     if show:
-        from ._summary import print_summary
-
         print_summary(res)
         if json_out is not None:
             console.print(f"[dim]JSON written to {escape(json_out)}[/dim]", soft_wrap=True)
 
 
-@app.command()
-@guarded
 def validate(
     file: Annotated[str, typer.Argument(help="A scenario YAML file (or a built-in id).")],
 ) -> None:
@@ -111,8 +106,6 @@ def validate(
         )
 
 
-@app.command()
-@guarded
 def scenarios(
     export: Annotated[
         tuple[str, str] | None,
@@ -155,8 +148,6 @@ def scenarios(
     console.print(table)
 
 
-@app.command()
-@guarded
 def schema(
     out: Annotated[
         str | None, typer.Option("--out", "-o", help="Write to FILE instead of stdout.")
@@ -170,8 +161,6 @@ def schema(
         atomic_write_text(out, dumps(data))
 
 
-@app.command()
-@guarded
 def forecast(
     file: Annotated[
         str,

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .._errors import InputError
-from ._app import guarded
-from ._bench import bench_app
 from ._output import console, err_console, write_json
 
 if TYPE_CHECKING:
@@ -136,8 +134,6 @@ def _print(res: BenchResult, out: Console) -> None:
     )
 
 
-@bench_app.command("wars")
-@guarded
 def wars(
     split: Annotated[str, typer.Option("--split", help="Which cases: train, test or all.")] = "all",
     json_out: Annotated[

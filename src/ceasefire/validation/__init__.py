@@ -1,1 +1,2 @@
-"""Validation: the models against recorded outcomes (DEU; the benchmark of how wars end)."""
+"""Validation: the models against recorded outcomes (the DEU benchmark of the bargaining
+models; the benchmark of how wars end, with its per-case backtest view)."""

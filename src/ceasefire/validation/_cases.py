@@ -2,7 +2,7 @@
 
 A case is ``<case_id>.yaml`` in ``ceasefire/validation/cases/`` (package data: it ships
 in the wheel): a scenario encoded as of a forecast origin during the war, plus a
-top-level ``outcome`` block (:class:`ceasefire._outcome.Outcome`), and optionally
+top-level ``outcome`` block (:class:`ceasefire.scenario._outcome.Outcome`), and optionally
 ``<case_id>.levers.yaml``, the realised lever history after the origin in the lever-file
 format (lever -> ``[[month, value], ...]``, month 0 = the origin), passed to the engine
 as ``levers``.
@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._errors import InputError, ScenarioError
 
 if TYPE_CHECKING:
-    from .._outcome import Outcome
-    from .._scenario import Scenario
+    from ..scenario._outcome import Outcome
+    from ..scenario._scenario import Scenario
 
 __all__ = [
     "CASES_PACKAGE",
@@ -104,8 +104,8 @@ def load_case(case: str | Path, root: str | Path | None = None) -> WarCase:
     The case's scenario must carry an ``outcome`` block and its ``id`` must be the file's
     name; ``<id>.levers.yaml`` beside it, if present, is read as its realised levers.
     """
-    from .._scenario import load
-    from ..engine._levers import read_lever_file
+    from ..scenario._levers import read_lever_file
+    from ..scenario._scenario import load
 
     text = str(case)
     if text.endswith((".yaml", ".yml")) or "/" in text:

@@ -9,7 +9,7 @@ For every war case of a split (:mod:`ceasefire.validation._cases`) this runs
   on the train split's wars and conditioned on the war's age at the origin
   (:func:`base_rate`);
 - the bargaining baselines for the terms: the compromise model, the Nash bargaining
-  solution (the ``nbs`` forecast of :mod:`ceasefire._forecast`) and "no change" (the
+  solution (the ``nbs`` forecast of :mod:`ceasefire.bargaining._forecast`) and "no change" (the
   status quo),
 
 and scores them (:mod:`ceasefire.validation._scoring`; definitions in
@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import InputError
-from .._outcome import month_label
+from ..scenario._outcome import month_label
 from ._cases import WarCase, cases
 from ._scoring import (
     LOG_FLOOR,
@@ -56,7 +56,7 @@ from ._scoring import (
 )
 
 if TYPE_CHECKING:
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 F = NDArray[np.float64]
 
@@ -193,9 +193,9 @@ def _provisional_proxy(
     G_t at the month of largest G_t. Today's engine has deals that never break, so
     P(holds 36 months) = 1.
     """
-    from ..engine import LEVERS
     from ..engine._sim import compile_scenario, simulate, with_levers
     from ..engine._window import candidates, maxmin, nash_point, value
+    from ..scenario._registry import LEVERS
 
     horizon = max(sc.engine_spec.horizon_months, months)
     c = compile_scenario(sc, paths=paths, horizon=horizon, levers=levers)
@@ -232,8 +232,8 @@ def _provisional_proxy(
 
 def terms_baselines(sc: Scenario) -> dict[str, dict[str, float]]:
     """The compromise model's, Nash's and "no change" (status quo) terms per issue."""
-    from .._forecast import forecast_table, table_from_scenario
     from .._plans import static_reservation
+    from ..bargaining._forecast import forecast_table, table_from_scenario
 
     table = table_from_scenario(sc)
     comp, _ = forecast_table(table, "compromise")
