@@ -49,9 +49,16 @@ PATHS = 30
 runner = CliRunner()
 
 
-def _all_case_files() -> list[Path]:
-    builtin = [Path(load_case(c).file) for c in case_ids()]
-    return builtin + [FIXTURES / f"{c}.yaml" for c in case_ids(FIXTURES)]
+def _all_case_files() -> list[Any]:
+    """Every case file: the fixtures, then every built-in case (each over a second: slow)."""
+    fixtures = [
+        pytest.param(FIXTURES / f"{c}.yaml", marks=pytest.mark.slow, id=c)
+        for c in case_ids(FIXTURES)
+    ]
+    builtin = [
+        pytest.param(Path(load_case(c).file), marks=pytest.mark.slow, id=c) for c in case_ids()
+    ]
+    return [*fixtures, *builtin]
 
 
 def _strip_outcome(text: str) -> str:
@@ -243,7 +250,7 @@ def test_cases_ship_as_package_data() -> None:
 # ----- no forecast reads the outcome ----------------------------------------------------
 
 
-@pytest.mark.parametrize("path", _all_case_files(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", _all_case_files())
 def test_stripping_the_outcome_changes_no_forecast(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     full = cf.loads(text, file=str(path))
@@ -312,6 +319,7 @@ def test_engine_adapter_refuses_an_unblinded_scenario() -> None:
         engine_forecast(sc, months=12, paths=PATHS)
 
 
+@pytest.mark.slow
 def test_cli_run_is_byte_identical_without_the_outcome(tmp_path: Path) -> None:
     src = FIXTURES / "fixture-korea.yaml"
     bare = tmp_path / "fixture-korea.yaml"
@@ -327,6 +335,7 @@ def test_cli_run_is_byte_identical_without_the_outcome(tmp_path: Path) -> None:
 # ----- the harness ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_provisional_proxy_formula(bench: BenchResult) -> None:
     for c in bench.cases:
         p = c.engine.p_by_month
@@ -343,6 +352,7 @@ def test_provisional_proxy_formula(bench: BenchResult) -> None:
         assert c.engine.p_hold_36 == 1.0
 
 
+@pytest.mark.slow
 def test_scores_follow_from_the_forecasts(bench: BenchResult) -> None:
     for c in bench.cases:
         rec = c.to_json()
@@ -364,12 +374,14 @@ def test_scores_follow_from_the_forecasts(bench: BenchResult) -> None:
                 assert mae == pytest.approx(np.mean(errs))
 
 
+@pytest.mark.slow
 def test_victory_counts_as_no_negotiated_end(bench: BenchResult) -> None:
     (v,) = [c for c in bench.cases if c.ended_by == "victory"]
     assert v.to_json()["outcome_bin"] == v.window
     assert v.terms_mae["engine"] is None and v.held_36 is None
 
 
+@pytest.mark.slow
 def test_summary_means_and_intervals(bench: BenchResult) -> None:
     s = bench.summary
     assert s["n"] == len(bench.cases) == 5
@@ -390,6 +402,7 @@ def test_summary_means_and_intervals(bench: BenchResult) -> None:
     assert s["engine"]["durability_auc_36"] is None
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
 def test_base_rate_is_fitted_on_train_only(bench: BenchResult) -> None:
     train = [c.id for c in cases("train", FIXTURES)]
@@ -399,6 +412,7 @@ def test_base_rate_is_fitted_on_train_only(bench: BenchResult) -> None:
     assert [c.id for c in res.cases] == ["fixture-iran-iraq", "fixture-korea"]
 
 
+@pytest.mark.slow
 def test_seeded(bench: BenchResult) -> None:
     a, b = (run_bench("test", root=FIXTURES, paths=PATHS, seed=0, reps=50) for _ in range(2))
     assert a.to_json_text() == b.to_json_text()
@@ -475,4 +489,26 @@ def test_cli_error_empty_registry(tmp_path: Path) -> None:
     assert r.stderr == f"error: no war cases in the all split of {tmp_path}\n"
     r = runner.invoke(app, ["bench", "wars", "--cases", str(tmp_path / "nope")])
     assert r.exit_code == 2 and "not a directory of war cases" in r.stderr
+    assert r.stderr.count("\n") == 1
+
+
+@pytest.mark.usefixtures("stub_engine")
+def test_backtest_one_case() -> None:
+    r = runner.invoke(app, ["backtest", "fixture-korea", "--cases", str(FIXTURES)])
+    assert r.exit_code == 0, r.stderr
+    assert "settlement in month 24 (1953-07)" in r.stdout
+    assert re.search(r"24\s+1953-07\s+0\.928\s+\S+\s+◀", r.stdout)  # the stub: 1 - 0.9^25
+    assert "demarcation_line" in r.stdout and "mean |error|" in r.stdout
+    r = runner.invoke(app, ["backtest", "fixture-korea", "--cases", str(FIXTURES), "--json", "-"])
+    assert r.exit_code == 0, r.stderr
+    rec = json.loads(r.stdout)
+    assert rec["id"] == "fixture-korea" and rec["outcome_bin"] == 24
+    assert rec["calendar"][0] == "1951-07" and rec["calendar"][-1] == "1954-06"
+    assert rec["base_rate_model"]["fitted_on"] == [c.id for c in cases("train", FIXTURES)]
+
+
+def test_backtest_errors() -> None:
+    r = runner.invoke(app, ["backtest", "atlantis", "--cases", str(FIXTURES)])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.startswith("error: no war case 'atlantis' (cases: fixture-bosnia, ")
     assert r.stderr.count("\n") == 1

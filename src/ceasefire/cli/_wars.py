@@ -211,13 +211,11 @@ def backtest(
 
     from ..validation._wars import case_report
 
-    c, weibull = case_report(case, root=cases_dir, paths=paths, seed=seed)
+    c, weibull, train_ids = case_report(case, root=cases_dir, paths=paths, seed=seed)
     rec = c.to_json()
     if json_out is not None:
-        write_json(
-            {**rec, "base_rate_model": weibull.to_json(), "paths": paths, "seed": seed},
-            json_out,
-        )
+        model = {**weibull.to_json(), "fitted_on": train_ids}
+        write_json({**rec, "base_rate_model": model, "paths": paths, "seed": seed}, json_out)
         if json_out == "-":
             return
     out = console

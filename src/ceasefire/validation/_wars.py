@@ -561,11 +561,12 @@ def case_report(
     root: str | Path | None = None,
     paths: int = DEFAULT_PATHS,
     seed: int = 0,
-) -> tuple[CaseScore, Weibull]:
+) -> tuple[CaseScore, Weibull, list[str]]:
     """One case in detail (``ceasefire backtest CASE``): its scores, month by month.
 
     ``case``: an id in ``root`` (default: the built-in registry) or a case file's path.
-    The base rate is fitted on the train split of ``root``.
+    The base rate is fitted on the train split of ``root``; returns the case's scores, the
+    base rate and the ids it was fitted on.
     """
     from ._cases import load_case
 
@@ -577,4 +578,4 @@ def case_report(
         weibull = base_rate(train)
     except InputError as exc:
         raise InputError(f"train split: {exc.message}") from None
-    return score_case(c, weibull, paths=paths, seed=seed), weibull
+    return score_case(c, weibull, paths=paths, seed=seed), weibull, [t.id for t in train]
