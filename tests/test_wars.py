@@ -33,11 +33,11 @@ from ceasefire.validation._cases import (
 from ceasefire.validation._scoring import log_score, settlement_pmf
 from ceasefire.validation._wars import (
     PROXY_RATE,
-    BenchResult,
     EngineForecast,
+    WarsResult,
+    bench_wars,
     blind,
     engine_forecast,
-    run_bench,
     summarize,
     terms_baselines,
 )
@@ -49,6 +49,20 @@ PATHS = 30
 runner = CliRunner()
 
 
+def _engine_reads_beliefs() -> bool:
+    from ceasefire.scenario._engine import EngineSpec
+
+    return "beliefs" in EngineSpec.model_fields
+
+
+PENDING_BELIEFS = pytest.mark.xfail(
+    condition=not _engine_reads_beliefs(),
+    reason="the built-in cases state engine.beliefs, which the issue-11 engine adds",
+    raises=cf.ScenarioError,
+    strict=True,
+)
+
+
 def _all_case_files() -> list[Any]:
     """Every case file: the fixtures, then every built-in case (each over a second: slow)."""
     fixtures = [
@@ -56,7 +70,8 @@ def _all_case_files() -> list[Any]:
         for c in case_ids(FIXTURES)
     ]
     builtin = [
-        pytest.param(Path(load_case(c).file), marks=pytest.mark.slow, id=c) for c in case_ids()
+        pytest.param(Path(load_case_file(c)), marks=[pytest.mark.slow, PENDING_BELIEFS], id=c)
+        for c in case_ids()
     ]
     return [*fixtures, *builtin]
 
@@ -90,8 +105,8 @@ def stub_engine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def bench() -> BenchResult:
-    return run_bench("all", root=FIXTURES, paths=PATHS, seed=0, reps=200)
+def bench() -> WarsResult:
+    return bench_wars("all", root=FIXTURES, paths=PATHS, seed=0, reps=200)
 
 
 # ----- the outcome block ----------------------------------------------------------------
@@ -188,12 +203,27 @@ def test_docs_state_the_rule_and_list_every_case_with_its_split() -> None:
         assert split == split_of(cid), cid
 
 
+def load_case_file(case_id: str) -> str:
+    from importlib import resources
+
+    return str(resources.files("ceasefire.validation.cases") / f"{case_id}.yaml")
+
+
+def test_registry_has_the_cases_the_issue_asks_for() -> None:
+    ids = case_ids()
+    assert len(ids) >= 24
+    assert sum(split_of(c) == "test" for c in ids) >= 7
+
+
+@PENDING_BELIEFS
 def test_registry_cases_load_and_validate() -> None:
     for c in cases("all"):
         assert c.outcome.origin_matches(c.scenario.as_of)
         assert c.scenario.engine is not None, c.id
         assert cf.load(f"case:{c.id}").outcome == c.outcome
     assert {c.id for c in cases("train")} | {c.id for c in cases("test")} == set(case_ids())
+    did_not_settle = [c for c in cases("all") if not c.outcome.negotiated]
+    assert len(did_not_settle) >= 5
 
 
 def test_fixture_registry() -> None:
@@ -336,7 +366,7 @@ def test_cli_run_is_byte_identical_without_the_outcome(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_provisional_proxy_formula(bench: BenchResult) -> None:
+def test_provisional_proxy_formula(bench: WarsResult) -> None:
     for c in bench.cases:
         p = c.engine.p_by_month
         assert c.engine.source == "provisional-proxy"
@@ -353,7 +383,7 @@ def test_provisional_proxy_formula(bench: BenchResult) -> None:
 
 
 @pytest.mark.slow
-def test_scores_follow_from_the_forecasts(bench: BenchResult) -> None:
+def test_scores_follow_from_the_forecasts(bench: WarsResult) -> None:
     for c in bench.cases:
         rec = c.to_json()
         k = rec["outcome_bin"]
@@ -375,14 +405,14 @@ def test_scores_follow_from_the_forecasts(bench: BenchResult) -> None:
 
 
 @pytest.mark.slow
-def test_victory_counts_as_no_negotiated_end(bench: BenchResult) -> None:
+def test_victory_counts_as_no_negotiated_end(bench: WarsResult) -> None:
     (v,) = [c for c in bench.cases if c.ended_by == "victory"]
     assert v.to_json()["outcome_bin"] == v.window
     assert v.terms_mae["engine"] is None and v.held_36 is None
 
 
 @pytest.mark.slow
-def test_summary_means_and_intervals(bench: BenchResult) -> None:
+def test_summary_means_and_intervals(bench: WarsResult) -> None:
     s = bench.summary
     assert s["n"] == len(bench.cases) == 5
     assert s["engine"]["log_score"] == pytest.approx(np.mean([c.log_score for c in bench.cases]))
@@ -404,17 +434,17 @@ def test_summary_means_and_intervals(bench: BenchResult) -> None:
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
-def test_base_rate_is_fitted_on_train_only(bench: BenchResult) -> None:
+def test_base_rate_is_fitted_on_train_only(bench: WarsResult) -> None:
     train = [c.id for c in cases("train", FIXTURES)]
     assert bench.train_ids == train
-    res = run_bench("test", root=FIXTURES, paths=PATHS, seed=0, reps=20)
+    res = bench_wars("test", root=FIXTURES, paths=PATHS, seed=0, reps=20)
     assert res.weibull == bench.weibull  # the test cases' outcomes never enter the fit
     assert [c.id for c in res.cases] == ["fixture-iran-iraq", "fixture-korea"]
 
 
 @pytest.mark.slow
-def test_seeded(bench: BenchResult) -> None:
-    a, b = (run_bench("test", root=FIXTURES, paths=PATHS, seed=0, reps=50) for _ in range(2))
+def test_seeded(bench: WarsResult) -> None:
+    a, b = (bench_wars("test", root=FIXTURES, paths=PATHS, seed=0, reps=50) for _ in range(2))
     assert a.to_json_text() == b.to_json_text()
     s0, s1 = (summarize(bench.cases, hold_rate=None, reps=200, seed=s) for s in (0, 1))
     assert s0["engine"]["ci"] == bench.summary["engine"]["ci"]

@@ -17,6 +17,7 @@ from .._errors import InputError
 from ..scenario._scenario import Scenario, load
 from ._bdm import bdm_issues
 from ._ktab import read_ktab
+from ._models import MODELS
 from ._smp import forecast_smp_path, smp
 from ._spatial import compromise, nash_bargaining, spatial_utility, weighted_median
 from ._table import ActorTable, read_issue_csv
@@ -29,8 +30,6 @@ __all__ = [
     "static_reservation",
     "table_from_scenario",
 ]
-
-MODELS = ("compromise", "median", "nbs", "bdm", "smp")
 
 
 def scenario_utility(sc: Scenario, z: NDArray[np.float64]) -> NDArray[np.float64]:

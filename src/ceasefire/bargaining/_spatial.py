@@ -23,8 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
-from scipy.stats import qmc
 
 __all__ = [
     "NashSolution",
@@ -206,6 +204,10 @@ def nash_bargaining(
 
     def util(z: FloatArray) -> FloatArray:
         return spatial_utility(z, x, s, risk=risk, red_line=red_line, penalty=penalty)
+
+    # lazy: scipy.optimize and scipy.stats cost ~1 s CPU to import (CLI start-up)
+    from scipy.optimize import minimize
+    from scipy.stats import qmc
 
     m = max(256, min(8192, 2 ** int(np.ceil(np.log2(64 * k + 1)))))
     sob = qmc.Sobol(d=k, scramble=True, seed=seed).random(m)

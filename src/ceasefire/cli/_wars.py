@@ -13,7 +13,7 @@ from ._output import console, err_console, write_json
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..validation._wars import BenchResult
+    from ..validation._wars import WarsResult
 
 
 def _f(x: float | None, nd: int = 2) -> str:
@@ -32,7 +32,7 @@ def _with_ci(block: dict[str, Any], name: str, nd: int = 2) -> str:
     return f"{v:.{nd}f}" + ("" if ci is None else f" [{ci[0]:.{nd}f}, {ci[1]:.{nd}f}]")
 
 
-def _print(res: BenchResult, out: Console) -> None:
+def _print(res: WarsResult, out: Console) -> None:
     from rich import box
     from rich.table import Table
 
@@ -151,7 +151,7 @@ def wars(
     ] = None,
 ) -> None:
     """Score the engine on historical war endings against a duration base rate (issue 10)."""
-    from ..validation._wars import run_bench
+    from ..validation._wars import bench_wars
 
     if split not in ("train", "test", "all"):
         raise InputError(f"--split must be train, test or all, got {split!r}")
@@ -170,11 +170,11 @@ def wars(
                 prog.update(task, completed=done[0], description=f"case {case_id}")
                 done[0] += 1
 
-            res = run_bench(
+            res = bench_wars(
                 split, root=cases_dir, paths=paths, seed=seed, reps=reps, on_case=on_case
             )
     else:
-        res = run_bench(split, root=cases_dir, paths=paths, seed=seed, reps=reps)
+        res = bench_wars(split, root=cases_dir, paths=paths, seed=seed, reps=reps)
     if json_out is not None:
         write_json(res.to_json(), json_out)
         if json_out == "-":

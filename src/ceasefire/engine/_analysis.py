@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..scenario._registry import LEVERS
+from ..scenario._registry import DEFAULT_LEVER_GRID, LEVERS
 from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
 from ._window import Valuation, candidates, lp_weights, maxmin, nash_point, value
 
@@ -381,11 +381,7 @@ def search_levers(
     default 1 each); the cheapest setting is the lowest-cost one whose window
     opens within the horizon (ties: the earlier opening).
     """
-    grid_levels = levels or {
-        "sanctions": [0.0, 0.25, 0.5, 0.75, 1.0],
-        "strikes": [0.0, 0.25, 0.5, 0.75, 1.0],
-        "aid": [0.3, 0.6, 1.0],
-    }
+    grid_levels = levels or {name: list(v) for name, v in DEFAULT_LEVER_GRID.items()}
     spec = sc.engine_spec
     costs = {
         name: (spec.lever_cost[name].value if name in spec.lever_cost else 1.0) for name in LEVERS

@@ -37,7 +37,7 @@ __all__ = ["EngineSpec", "Front", "LeverBaseline", "OutcomeMap", "Roles", "Talks
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class Roles(_Strict):
@@ -103,7 +103,9 @@ class Talks(_Strict):
 
 class EngineSpec(_Strict):
     roles: Roles
-    horizon: Positive = Field(description="months simulated and valued")
+    horizon: Positive = Field(
+        description="months T analysed and reported; each path is simulated for 2T months"
+    )
     paths: int = Field(default=1000, ge=1, le=10_000_000)
     discount: Unit = Field(description="monthly discount factor")
     fronts: list[Front] = Field(default_factory=list)

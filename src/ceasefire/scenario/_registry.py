@@ -11,9 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["LEVERS", "PARAMETERS", "Param"]
+__all__ = ["DEFAULT_LEVER_GRID", "LEVERS", "PARAMETERS", "Param"]
 
 LEVERS = ("sanctions", "strikes", "aid", "foreign_troops")
+
+#: The levels ``ceasefire levers`` and :func:`ceasefire.search_levers` try by default.
+DEFAULT_LEVER_GRID: dict[str, tuple[float, ...]] = {
+    "sanctions": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "strikes": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "aid": (0.3, 0.6, 1.0),
+}
 
 
 @dataclass(frozen=True)

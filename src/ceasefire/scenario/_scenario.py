@@ -119,7 +119,7 @@ class Scenario(_Strict):
     """A validated, immutable scenario. Load one with :func:`ceasefire.load`."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, ignored_types=(cached_property,)
+        extra="forbid", frozen=True, strict=True, ignored_types=(cached_property,), defer_build=True
     )
 
     id: str

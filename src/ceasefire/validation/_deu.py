@@ -42,6 +42,7 @@ __all__ = [
     "BenchResult",
     "DeuData",
     "ModelScore",
+    "bench_deu",
     "capability_vector",
     "cluster_bootstrap_ci",
     "ensemble_cv",
@@ -924,3 +925,7 @@ def run_benchmark(
         folds=folds,
         cv_choices=choices,
     )
+
+
+#: The public name (``ceasefire.bench_deu``) of :func:`run_benchmark`.
+bench_deu = run_benchmark

@@ -64,14 +64,14 @@ __all__ = [
     "DEFAULT_PATHS",
     "DEFAULT_REPS",
     "PROXY_RATE",
-    "BenchResult",
     "CaseScore",
     "EngineForecast",
+    "WarsResult",
     "base_rate",
+    "bench_wars",
     "blind",
     "case_report",
     "engine_forecast",
-    "run_bench",
     "terms_baselines",
 ]
 
@@ -477,7 +477,7 @@ def summarize(
 
 
 @dataclass(frozen=True)
-class BenchResult:
+class WarsResult:
     """``ceasefire bench wars``: per-case scores and the summary (``to_json()``)."""
 
     split: str
@@ -510,7 +510,7 @@ class BenchResult:
         return json.dumps(self.to_json(), indent=2, allow_nan=False)
 
 
-def run_bench(
+def bench_wars(
     split: str = "all",
     *,
     root: str | Path | None = None,
@@ -518,7 +518,7 @@ def run_bench(
     seed: int = 0,
     reps: int = DEFAULT_REPS,
     on_case: Callable[[str], None] | None = None,
-) -> BenchResult:
+) -> WarsResult:
     """Score every case of ``split`` ('train', 'test' or 'all'); see the module docstring.
 
     ``root``: a directory of cases (default: the registry that ships with ceasefire).
@@ -544,7 +544,7 @@ def run_bench(
             on_case(case.id)
         scores.append(score_case(case, weibull, paths=paths, seed=seed))
     summary = summarize(scores, hold_rate=_hold_rate(train), reps=reps, seed=seed)
-    return BenchResult(
+    return WarsResult(
         split=split,
         cases=scores,
         summary=summary,
