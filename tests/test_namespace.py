@@ -11,11 +11,10 @@ import sys
 import types
 from pathlib import Path
 
-from conftest import DATA
-
 import pytest
 
 import ceasefire as cf
+from conftest import DATA
 
 
 def test_all_names_importable() -> None:
