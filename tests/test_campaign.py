@@ -182,7 +182,9 @@ def _option_cases() -> Iterator[Case]:
     for cmd in ("run", "levers", "backtest"):
         base = [cmd, "toy.yaml"] if cmd != "backtest" else [cmd, "korea-1951"]
         yield Case(f"seed-negative-{cmd}", [*base, "--seed", "-1"], mention="seed", files=toy)
-        yield Case(f"seed-beyond-128-bits-{cmd}", [*base, "--seed", str(2**130)], mention="seed", files=toy)
+        yield Case(
+            f"seed-beyond-128-bits-{cmd}", [*base, "--seed", str(2**130)], mention="seed", files=toy
+        )
         yield Case(f"paths-zero-{cmd}", [*base, "--paths", "0"], mention="paths", files=toy)
         yield Case(
             f"paths-huge-{cmd}", [*base, "--paths", "1000000000"], mention="paths", files=toy

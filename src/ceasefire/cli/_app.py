@@ -14,7 +14,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from .._errors import CeasefireError
 from .._version import __version__
-from . import _backtest, _bench, _core, _levers
+from . import _bench, _core, _levers, _wars
 
 
 def _flags_without_type(params: list[Any]) -> list[Any]:
@@ -129,8 +129,9 @@ bench_app = typer.Typer(
     cls=_Group,
 )
 bench_app.command("deu", cls=_Command)(guarded(_bench.deu))
+bench_app.command("wars", cls=_Command)(guarded(_wars.wars))
 app.add_typer(bench_app, name="bench")
-app.command(cls=_Command)(guarded(_backtest.backtest))
+app.command(cls=_Command)(guarded(_wars.backtest))
 
 
 def _click_exceptions() -> Any:

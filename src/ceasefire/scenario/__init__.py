@@ -47,6 +47,8 @@ __all__ = [
     "Scenario",
     "builtin_ids",
     "builtin_text",
+    "check_run_size",
+    "check_seed",
     "load",
     "loads",
     "read_lever_file",

@@ -34,6 +34,7 @@ from pydantic import (
 from .._errors import ScenarioError
 from .._io import read_text
 from ._engine import EngineSpec, cross_check, engine_quantities
+from ._outcome import Outcome
 from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit, Utility, _Strict
 from ._yaml import load_yaml, locate
 
@@ -136,6 +137,11 @@ class Scenario(_Strict):
     proposals: list[Proposal] = Field(default_factory=list)
     engine: dict[str, Any] | None = Field(
         default=None, description="inputs of the war/economy/regime engine (see docs/model.md)"
+    )
+    outcome: Outcome | None = Field(
+        default=None,
+        description="what happened after as_of (war cases only; no forecast reads it, "
+        "see docs/validation.md)",
     )
 
     # ----- array views (actors x issues), computed once -------------------------------
@@ -370,6 +376,17 @@ def _cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
             else:
                 check_q(q, (*loc, "values", iid))
         check_ref(prop.source, (*loc, "source"))
+    if sc.outcome is not None:
+        if not sc.outcome.origin_matches(sc.as_of):
+            problems.append(
+                (
+                    ("outcome", "origin"),
+                    f"origin {sc.outcome.origin} is not the month of as_of {sc.as_of.isoformat()}",
+                )
+            )
+        for iid in sc.outcome.terms:
+            if iid not in issue_ids:
+                problems.append((("outcome", "terms", iid), f"unknown issue {iid!r}"))
     return problems
 
 
@@ -555,8 +572,27 @@ def _to_plain(node: Any) -> Any:
     return node
 
 
+_CASES_PACKAGE = "ceasefire.validation.cases"
+
+
+def _load_case(case_id: str) -> Scenario:
+    root = resources.files(_CASES_PACKAGE)
+    ids = sorted(
+        p.name[: -len(".yaml")]
+        for p in root.iterdir()
+        if p.name.endswith(".yaml") and not p.name.endswith(".levers.yaml")
+    )
+    if case_id not in ids:
+        raise ScenarioError(f"no war case {case_id!r} (cases: {', '.join(ids) or 'none yet'})")
+    text = (root / f"{case_id}.yaml").read_text(encoding="utf-8")
+    return loads(text, file=f"<case:{case_id}>")
+
+
 def load(source: str | Path) -> Scenario:
-    """Load a scenario by built-in id (``"russia-ukraine-2024"``) or from a YAML file path."""
+    """Load a scenario by built-in id (``"russia-ukraine-2024"``), from a YAML file path, or a
+    historical war case by ``"case:<case_id>"`` (its scenario, outcome block included)."""
+    if isinstance(source, str) and source.startswith("case:"):
+        return _load_case(source[len("case:") :])
     if isinstance(source, str) and source in builtin_ids():
         return loads(builtin_text(source), file=f"<builtin:{source}>")
     path = Path(source)
