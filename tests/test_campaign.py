@@ -537,7 +537,11 @@ def _output_cases() -> Iterator[Case]:
     )
     yield Case("broken-pipe-scenarios", ["scenarios"], expect="quiet", extra={"broken_pipe": True})
     yield Case(
-        "sigint-at-start", ["scenarios"], expect="interrupted", extra={"sigint_at_start": True}
+        "sigint-during-run",
+        ["run", "toy.yaml", "--paths", "20000", "--horizon", "12"],
+        expect="interrupted",
+        files={"toy.yaml": TOY},
+        extra={"sigint_after": 0.5},
     )
 
 
