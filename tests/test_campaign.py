@@ -632,7 +632,11 @@ def _verdict(case: Case, r: dict[str, Any], d: Path) -> str:
         return "traceback"
     if case.expect == "error":
         return "clean error" if r["rc"] == 2 else "wrong success" if r["rc"] == 0 else "other"
-    return "success" if r["rc"] in (0, 130) else "other"
+    if case.expect == "quiet":
+        return "quiet exit" if not r["stderr"].strip() else "other"
+    if case.expect == "interrupted":
+        return "interrupted" if r["rc"] == 130 else "other"
+    return "success" if r["rc"] == 0 else "other"
 
 
 @pytest.mark.parametrize("case_id", [c.id for c in CASES])
