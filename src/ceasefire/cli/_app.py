@@ -79,7 +79,7 @@ def main() -> None:
         cmd = exc.ctx.command_path if exc.ctx is not None else "ceasefire"
         sys.stderr.write(f"error: {cmd}: {exc.format_message()} (see '{cmd} --help')\n")
         sys.exit(2)
-    except (ex.Abort, KeyboardInterrupt):  # pragma: no cover
+    except (getattr(ex, "Abort", KeyboardInterrupt), KeyboardInterrupt):  # pragma: no cover
         sys.stderr.write("interrupted\n")
         sys.exit(130)
     sys.exit(rc if isinstance(rc, int) else 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     _core,  # noqa: F401  (run, validate, scenarios, schema, forecast)
     _levers,  # noqa: F401  (levers)
+    _report,  # noqa: F401  (report)
 )
 from ._app import app
 from ._bench import bench_app
