@@ -29,7 +29,7 @@ def test_sparkline_small_change_is_flat() -> None:
     # a 0.003 change must not be stretched into a collapse across the bars
     # (the old scale stretched any range over all eight bars)
     g = np.array([0.100, 0.099, 0.098, 0.097])
-    base, step = sparkline_scale(g)
+    _base, step = sparkline_scale(g)
     assert step >= 0.005
     levels = {"▁▂▃▄▅▆▇█".index(c) for c in sparkline(g)}
     assert max(levels) - min(levels) <= 1
