@@ -18,6 +18,7 @@ from ._plans import PlanEvaluation, evaluate_plans, static_reservation
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ._notebook import Plots
     from ._scenario import Scenario
     from .engine import WindowAnalysis
 
@@ -35,9 +36,13 @@ def layer_a_forecasts(sc: Scenario) -> dict[str, dict[str, float]]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AnalysisResult:
-    """The result of :func:`analyze`."""
+    """The result of :func:`analyze`.
+
+    In a notebook it shows a headline table and the settlement figure; ``res.plot``
+    draws the report's figures (``res.plot.ripeness()``, ``res.plot.plans()``, ...).
+    """
 
     scenario: Scenario
     seed: int
@@ -71,6 +76,23 @@ class AnalysisResult:
     def to_frame(self) -> pd.DataFrame:
         """Plan acceptance as a long DataFrame (plan, actor, utility, reservation, ...)."""
         return self.plans.to_frame()
+
+    @property
+    def plot(self) -> Plots:
+        """The report's figures for this result, as Altair charts (needs ``[report]``)."""
+        from ._notebook import Plots
+
+        return Plots(self)
+
+    def __repr__(self) -> str:
+        from ._notebook import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ._notebook import result_html
+
+        return result_html(self)
 
     def forecasts_frame(self) -> pd.DataFrame:
         """Model forecasts as a DataFrame: one row per issue, one column per model."""
