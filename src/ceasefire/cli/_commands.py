@@ -6,6 +6,7 @@ from . import (
     _core,  # noqa: F401  (run, validate, scenarios, schema, forecast)
     _levers,  # noqa: F401  (levers)
     _report,  # noqa: F401  (report)
+    _serve,  # noqa: F401  (serve)
 )
 from ._app import app
 from ._bench import bench_app
