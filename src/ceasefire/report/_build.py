@@ -25,6 +25,7 @@ def make_report(
     article: str | Path | Mapping[int, str] | None = None,
     seed: int = 0,
     paths: int | None = None,
+    horizon: int | None = None,
     surface_paths: int = 200,
     surface_steps: int = 5,
     command: str | None = None,
@@ -38,13 +39,18 @@ def make_report(
 
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    res = analyze(scenario, seed=seed, paths=paths, levers=levers)
+    res = analyze(scenario, seed=seed, paths=paths, horizon=horizon, levers=levers)
     timings["run"] = time.perf_counter() - t
     rd = run_data(res, explore=explore)
     if scenario.engine is not None and surface_paths > 0:
         t = time.perf_counter()
         rd.d["report_lever_surface"] = lever_surface_data(
-            scenario, levers=levers, paths=surface_paths, seed=seed, steps=surface_steps
+            scenario,
+            levers=levers,
+            paths=surface_paths,
+            seed=seed,
+            steps=surface_steps,
+            horizon=horizon,
         )
         timings["lever_surface"] = time.perf_counter() - t
     paragraphs = read_article(article) if isinstance(article, str | Path) else article
