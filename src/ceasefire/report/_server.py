@@ -54,7 +54,10 @@ class RunRequest(BaseModel):
     """Body of ``POST /run``: a scenario (built-in ``scenario`` id or ``yaml`` text) and
     optional levers, parameters, paths and seed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["scenario"]}, {"required": ["yaml"]}]},
+    )
 
     scenario: str | None = Field(
         default=None,
@@ -121,10 +124,6 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": _one_line(message)}, status_code=status)
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 class BodyLimit:
     """ASGI middleware: refuse a request body over ``limit`` bytes with 413."""
 
@@ -141,29 +140,33 @@ class BodyLimit:
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             await too_big(scope, receive, send)
             return
+        # Read the body first (bounded), then hand it to the application: a body without
+        # a Content-Length is held to the same limit.
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def limited() -> Any:
-            nonlocal seen
+        more = True
+        while more:
             msg = await receive()
-            if msg.get("type") == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise _BodyTooLarge
-            return msg
-
-        async def tracked(msg: Any) -> None:
-            nonlocal started
-            if msg.get("type") == "http.response.start":
-                started = True
-            await send(msg)
-
-        try:
-            await self.app(scope, limited, tracked)
-        except _BodyTooLarge:
-            if not started:
+            if msg.get("type") != "http.request":
+                break
+            chunk = msg.get("body", b"")
+            seen += len(chunk)
+            if seen > self.limit:
                 await too_big(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = bool(msg.get("more_body", False))
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Any:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 def _no_aliases(text: str) -> None:
@@ -399,19 +402,23 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: list[str] | None 
         loop = asyncio.get_running_loop()
         done: asyncio.Future[dict[str, Any]] = loop.create_future()
 
+        def deliver(result: dict[str, Any] | None, exc: ApiError | None) -> None:
+            try:
+                loop.call_soon_threadsafe(_settle, done, result, exc)
+            except RuntimeError:  # the loop has closed: nobody waits for this run any more
+                pass
+
         def work() -> None:
             try:
                 result = run_request(req, lim)
             except ApiError as exc:
-                loop.call_soon_threadsafe(_settle, done, None, exc)
+                deliver(None, exc)
             except CeasefireError as exc:
-                loop.call_soon_threadsafe(_settle, done, None, ApiError(422, str(exc)))
+                deliver(None, ApiError(422, str(exc)))
             except Exception as exc:  # a bad input the checks above let through
-                loop.call_soon_threadsafe(
-                    _settle, done, None, ApiError(422, f"could not run this request: {exc}")
-                )
+                deliver(None, ApiError(422, f"could not run this request: {exc}"))
             else:
-                loop.call_soon_threadsafe(_settle, done, result, None)
+                deliver(result, None)
             finally:
                 slots.release()
 
