@@ -306,3 +306,12 @@ def test_cli_report_bad_inputs_are_one_line(tmp_path: Path) -> None:
     bad.write_text("{not json")
     r = runner.invoke(app, ["report", "--explore", str(bad)])
     assert r.exit_code == 2 and "not a JSON file" in r.output
+
+
+def test_report_without_the_extra_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "vl_convert", None)  # as if not installed
+    r = runner.invoke(app, ["report"])
+    assert r.exit_code == 2
+    assert "pip install 'ceasefire[report]'" in r.output

@@ -140,8 +140,6 @@ def test_run_time_limit_and_busy() -> None:
     c = TestClient(create_app(Limits(max_seconds=0.01)), base_url="http://127.0.0.1")
     msg = _one_line_error(c.post("/run", json={"scenario": SCEN, "paths": 200}), 422)
     assert "longer than" in msg
-    c = TestClient(create_app(Limits(max_concurrent=1)), base_url="http://127.0.0.1")
-    c.app.state  # noqa: B018
     busy = TestClient(create_app(Limits(max_concurrent=0)), base_url="http://127.0.0.1")
     _one_line_error(busy.post("/run", json={"scenario": SCEN, "paths": 20}), 429)
 

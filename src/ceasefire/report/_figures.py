@@ -463,7 +463,7 @@ def issue_space(
                 "each issue's scale in its own words; dashed line: the status quo",
             )
         )
-    )
+    ).configure_legend(orient="top", labelFontSize=11)
 
 
 # -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ filtered by a search box. Nothing is fetched from the network.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Mapping
@@ -172,6 +173,10 @@ class Report:
         from .._yaml import atomic_write_text
 
         atomic_write_text(path, self.html)
+        # a briefing is meant to be shared: the usual permissions, not the temp file's 0600
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(path, 0o666 & ~umask)
         return Path(path)
 
     def write_png(self, directory: str | Path, *, scale: float = 2.0) -> list[Path]:
