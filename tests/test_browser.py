@@ -22,10 +22,13 @@ pytest.importorskip("altair", reason="the report extra is not installed")
 pytest.importorskip("playwright", reason="playwright is not installed")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
+    ),
+]
 ARGS = [
     "--headless",
     "--no-sandbox",

@@ -38,11 +38,12 @@ def test_plot_accessor_returns_charts_with_the_run_numbers(res: cf.AnalysisResul
     assert isinstance(chart, alt.TopLevelMixin)
     spec = chart.to_dict()
     values = [r["G"] for ds in spec["datasets"].values() for r in ds if "G" in r]
-    assert values == pytest.approx(list(res.to_json()["ripeness"]["G"]))
+    assert values == pytest.approx(list(res.to_dict()["ripeness"]["G"]))
     for name in ("plans", "issue_space", "removal_risk", "counterfactuals"):
         assert isinstance(getattr(res.plot, name)(), alt.TopLevelMixin), name
 
 
+@pytest.mark.slow
 def test_example_notebook_runs(tmp_path: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")

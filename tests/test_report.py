@@ -14,10 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
+from conftest import SHARED_DATA
 
 pytest.importorskip("altair", reason="the report extra is not installed")
 
-import ceasefire.cli._commands  # registers the commands
 from ceasefire.cli._app import app
 from ceasefire.report import (
     SECTIONS,
@@ -30,8 +30,7 @@ from ceasefire.report import (
     settlement,
 )
 
-ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "article.txt"
-ARTICLE_TEXT = ARTICLE if ARTICLE.is_file() else Path("/work/shared/seed/article.txt")
+ARTICLE_TEXT = SHARED_DATA.parent / "seed" / "article.txt"
 runner = CliRunner()
 SMALL = {"paths": 100, "horizon": 24, "surface_paths": 30, "surface_steps": 3}
 
@@ -234,7 +233,7 @@ def test_run_data_equals_the_cli_json(built: tuple[str, Any], tmp_path: Path) ->
 def test_settlement_figure_follows_the_contract() -> None:
     # run JSON with a `settlement` block of the contract's shape (issue 11)
     res = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=12)
-    d = res.to_json()
+    d = res.to_dict()
     with pytest.raises(MissingData):
         settlement(d)
     p = [min(1.0, 0.03 * t) for t in range(12)]
@@ -268,6 +267,7 @@ def test_sensitivity_tornado_from_explore_json(tmp_path: Path) -> None:
     assert rd.explore is not None
 
 
+@pytest.mark.slow
 def test_cli_report_writes_html_and_pngs(tmp_path: Path) -> None:
     ex = tmp_path / "ex"
     ex.mkdir()

@@ -6,15 +6,12 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from ceasefire.engine._report import sparkline, sparkline_scale
-
-SHARED = Path(os.environ.get("CEASEFIRE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-DEU = SHARED / "data" / "deu" / "deu_dev.tsv"
+from ceasefire.cli._report import sparkline, sparkline_scale
+from conftest import DEU, needs_shared
 
 
 def test_sparkline_lowest_value_draws_the_lowest_bar() -> None:
@@ -70,6 +67,7 @@ def _check_fits(text: str, words: list[str]) -> None:
         assert re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text), w
 
 
+@pytest.mark.slow
 def test_run_fits_80_columns() -> None:
     text = _cli("run", "--paths", "60", "--horizon", "12")
     _check_fits(
@@ -87,12 +85,14 @@ def test_run_fits_80_columns() -> None:
     assert "(scale: ▁ = " in text
 
 
+@pytest.mark.slow
 def test_levers_fits_80_columns() -> None:
     text = _cli("levers", "--paths", "40", "--horizon", "6", "--aid", "0.6")
     _check_fits(text, ["first window month", "sanctions", "strikes"])
 
 
-@pytest.mark.skipif(not DEU.is_file(), reason=f"shared DEU data not at {DEU}")
+@pytest.mark.slow
+@needs_shared(DEU)
 def test_bench_deu_fits_80_columns() -> None:
     text = _cli("bench", "deu", "--data", str(DEU))
     _check_fits(text, ["ensemble_rule_cv", "reference_point", "delta [95% CI]"])

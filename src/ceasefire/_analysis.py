@@ -10,17 +10,21 @@ the settlement-window analysis, and returns an :class:`AnalysisResult` with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import TYPE_CHECKING, Any
 
-from ._forecast import MODELS, forecast_table, table_from_scenario
-from ._plans import PlanEvaluation, evaluate_plans, static_reservation
+from ._plans import PlanEvaluation, evaluate_plans
+from ._results import ResultMixin
+from ._version import __version__
+from .bargaining._forecast import MODELS, forecast_table, static_reservation, table_from_scenario
+from .engine import analyze_window
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ._notebook import Plots
-    from ._scenario import Scenario
     from .engine import WindowAnalysis
+    from .engine._analysis import Progress
+    from .scenario._scenario import Scenario
 
 __all__ = ["AnalysisResult", "analyze", "layer_a_forecasts"]
 
@@ -37,11 +41,12 @@ def layer_a_forecasts(sc: Scenario) -> dict[str, dict[str, float]]:
 
 
 @dataclass(frozen=True, repr=False)
-class AnalysisResult:
-    """The result of :func:`analyze`.
+class AnalysisResult(ResultMixin):
+    """The result of :func:`analyze`: ``to_dict()``, ``to_json()`` (the ``run --json``
+    text), ``to_frame()``, ``forecasts_frame()``; the engine's analysis is ``window``.
 
-    In a notebook it shows a headline table and the settlement figure; ``res.plot``
-    draws the report's figures (``res.plot.ripeness()``, ``res.plot.plans()``, ...).
+    In a notebook it shows a headline table and a figure; ``res.plot`` draws the report's
+    figures (``res.plot.ripeness()``, ``res.plot.plans()``, ...).
     """
 
     scenario: Scenario
@@ -51,10 +56,8 @@ class AnalysisResult:
     window: WindowAnalysis | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
-        """The ``run`` JSON contract (see README)."""
-        from . import __version__
-
+    def to_dict(self) -> dict[str, Any]:
+        """The ``run`` JSON contract (see README) as plain data."""
         sc = self.scenario
         out: dict[str, Any] = {
             "scenario": sc.id,
@@ -78,11 +81,10 @@ class AnalysisResult:
         return self.plans.to_frame()
 
     @property
-    def plot(self) -> Plots:
-        """The report's figures for this result, as Altair charts (needs ``[report]``)."""
-        from ._notebook import Plots
-
-        return Plots(self)
+    def plot(self) -> Any:
+        """The report's figures for this result, as Altair charts (needs ``[report]``):
+        ``res.plot.ripeness()``, ``.plans()``, ``.issue_space()``, ..."""
+        return _views().Plots(self)
 
     def __repr__(self) -> str:
         from ._notebook import result_repr
@@ -90,15 +92,33 @@ class AnalysisResult:
         return result_repr(self)
 
     def _repr_html_(self) -> str:
-        from ._notebook import result_html
+        from ._errors import CeasefireError
+        from ._notebook import headline_pairs
 
-        return result_html(self)
+        try:
+            views = _views()
+        except CeasefireError:  # the report extra is missing: the table alone, with the hint
+            rows = "".join(
+                f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
+                for k, v in headline_pairs(self)
+            )
+            return f"<table>{rows}</table><p><i>Figures: pip install 'ceasefire[report]'</i></p>"
+        html: str = views.result_html(self)
+        return html
 
     def forecasts_frame(self) -> pd.DataFrame:
         """Model forecasts as a DataFrame: one row per issue, one column per model."""
         import pandas as pd
 
         return pd.DataFrame(self.forecasts).loc[self.scenario.issue_ids]
+
+
+def _views() -> Any:
+    """The notebook views that draw (``ceasefire.report``, an optional extra above this
+    layer: looked up at run time, so the join does not depend on it)."""
+    import importlib
+
+    return importlib.import_module("ceasefire.report._notebook")
 
 
 def analyze(
@@ -108,7 +128,7 @@ def analyze(
     paths: int | None = None,
     horizon: int | None = None,
     levers: dict[str, Any] | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> AnalysisResult:
     """Run the default analysis of ``scenario``.
 
@@ -123,8 +143,6 @@ def analyze(
         return AnalysisResult(
             scenario=scenario, seed=seed, plans=evaluate_plans(scenario), forecasts=forecasts
         )
-    from .engine import analyze_window
-
     window = analyze_window(
         scenario, seed=seed, paths=paths, horizon=horizon, levers=levers, progress=progress
     )

@@ -1,122 +1,133 @@
-"""``ceasefire report``: the HTML briefing (and PNGs of its figures)."""
+"""Terminal summary of a settlement-window analysis."""
 
 from __future__ import annotations
 
-import shlex
-import sys
-import time
-from pathlib import Path
-from typing import Annotated, Any
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import typer
-from rich.markup import escape
+from ._output import print_items, titled_table
 
-from .. import _scenario
-from .._errors import CeasefireError, InputError
-from ._app import app, guarded
-from ._core import DEFAULT_SCENARIO, parse_levers
-from ._output import console
+if TYPE_CHECKING:
+    from rich.console import Console
 
+    from ..engine._analysis import WindowAnalysis
 
-def _require_report_extra() -> None:
-    try:
-        import altair  # noqa: F401
-        import vl_convert  # noqa: F401
-    except ImportError as exc:
-        raise CeasefireError(
-            f"`ceasefire report` needs the report extra ({exc.name} is missing): "
-            "pip install 'ceasefire[report]'"
-        ) from None
+_BARS = "▁▂▃▄▅▆▇█"
+_NICE = (1.0, 2.0, 2.5, 5.0)
 
 
-@app.command()
-@guarded
-def report(
-    scenario: Annotated[
-        str, typer.Argument(help="A built-in scenario id or a scenario YAML file.")
-    ] = DEFAULT_SCENARIO,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
-        "report.html"
-    ),
-    levers_file: Annotated[
-        Path | None, typer.Option("--levers", help="Read lever paths from a YAML/JSON/CSV file.")
-    ] = None,
-    lever: Annotated[
-        list[str] | None,
-        typer.Option(help="Hold a lever constant from month 0, e.g. --lever sanctions=0.8."),
-    ] = None,
-    explore: Annotated[
-        Path | None,
-        typer.Option(
-            "--explore",
-            help="Results of `ceasefire explore --json FILE` (the file, or a directory "
-            "holding explore.json): adds the across-worlds band and the sensitivity tornado.",
-        ),
-    ] = None,
-    article: Annotated[
-        Path | None,
-        typer.Option(
-            "--article",
-            help="The cited article as text, one paragraph per line (line N = ¶N): shows "
-            "each source's paragraph beside its quote.",
-        ),
-    ] = None,
-    png: Annotated[
-        Path | None, typer.Option("--png", help="Also write each figure as DIR/<name>.png.")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Seed for every random draw.")] = 0,
-    paths: Annotated[
-        int | None, typer.Option(help="Monte Carlo paths (default: the scenario's).", min=1)
-    ] = None,
-    grid_paths: Annotated[
-        int,
-        typer.Option(
-            help="Paths per cell of the sanctions x strikes lever grid (0: no grid).", min=0
-        ),
-    ] = 200,
-) -> None:
-    """Write a self-contained HTML briefing: headline answers, figures, provenance."""
-    _require_report_extra()
-    from ..report import make_report, read_explore
+def sparkline_scale(values: Iterable[float], *, min_step: float = 0.005) -> tuple[float, float]:
+    """A fixed scale for :func:`sparkline`: (value of the lowest bar, value per bar step).
 
-    t0 = time.perf_counter()
-    sc = _scenario.load(scenario)
-    levers: dict[str, Any] = {}
-    if levers_file is not None:
-        from ..engine import read_lever_file
+    The step is the smallest "nice" number (1, 2, 2.5 or 5 times a power of ten), at
+    least ``min_step``, such that the eight bars span the values; the lowest bar is the
+    lowest value rounded down to a multiple of the step. So a change smaller than the
+    step draws flat, whatever the range of the series.
+    """
+    vals = [float(x) for x in values]
+    lo, hi = min(vals), max(vals)
+    need = max((hi - lo) / (len(_BARS) - 1), min_step)
+    exp = math.floor(math.log10(need))
+    for e in range(exp, exp + 3):
+        for m in _NICE:
+            step = m * 10.0**e
+            if step < need * (1 - 1e-9):
+                continue
+            base = math.floor(lo / step + 1e-9) * step
+            if base + step * (len(_BARS) - 1) >= hi - 1e-12:
+                return float(base), float(step)
+    raise AssertionError("unreachable: a step of 100 x need always spans the values")
 
-        levers.update(read_lever_file(levers_file))
-    levers.update(parse_levers(lever))
-    if levers and sc.engine is None:
-        raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
-    ex = read_explore(explore) if explore is not None else None
-    if article is not None and not article.is_file():
-        raise InputError(f"--article {str(article)!r}: no such file")
-    command = "ceasefire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    rep = make_report(
-        sc,
-        levers=levers or None,
-        explore=ex,
-        article=article,
-        seed=seed,
-        paths=paths,
-        surface_paths=grid_paths,
-        command=command,
-    )
-    rep.write(out)
-    size = len(rep.html.encode("utf-8"))
+
+def sparkline(values: Iterable[float], scale: tuple[float, float] | None = None) -> str:
+    """One bar per value on a fixed scale (lowest bar = ``scale[0]``, one step per bar)."""
+    vals = [float(x) for x in values]
+    base, step = scale if scale is not None else sparkline_scale(vals)
+    top = len(_BARS) - 1
+    return "".join(_BARS[min(top, max(0, round((x - base) / step)))] for x in vals)
+
+
+def print_window_summary(w: WindowAnalysis, console: Console) -> None:
+    sc = w.scenario
+    g = w.ripeness
+    fo = w.first_window_month
+    console.print()
     console.print(
-        f"wrote {escape(str(out))} ({size / 1e6:.1f} MB, {len(rep.specs)} figures, "
-        f"{time.perf_counter() - t0:.1f} s); open it in a browser (works offline)",
-        soft_wrap=True,
+        f"[bold]Ripeness[/bold] G_t = max over deals of the worst veto player's gain from "
+        f"settling ({w.compiled.paths} paths, {w.compiled.months} months, seed {w.seed})"
     )
-    for name, why in rep.notes.items():
-        console.print(f"  [dim]not drawn: {escape(name)}: {escape(why)}[/dim]", soft_wrap=True)
-    if png is not None:
-        t = time.perf_counter()
-        written = rep.write_png(png)
-        console.print(
-            f"wrote {len(written)} PNG files to {escape(str(png))} "
-            f"({time.perf_counter() - t:.1f} s)",
-            soft_wrap=True,
+    se = w.ripeness_se
+    se0 = f" ± {se[0]:.3f} (Monte Carlo s.e.)" if se is not None else ""
+    console.print(f"  G_0 = {g[0]:+.3f}{se0}   min {g.min():+.3f}   max {g.max():+.3f}")
+    base, step = sparkline_scale(g)
+    console.print(f"  month 0 {sparkline(g, (base, step))} month {len(g) - 1}")
+    console.print(
+        f"  (scale: ▁ = {base:+.3f}, each bar higher +{step:.3g}, █ = {base + 7 * step:+.3f})"
+    )
+    marks = sorted({*range(0, len(g), 6), len(g) - 1})
+    print_items("  G by month:", [f"{t}: {g[t]:+.3f}" for t in marks], console)
+    if fo is None:
+        console.print(f"  [red]The settlement window stays shut for all {len(g)} months.[/red]")
+    elif fo == 0:
+        console.print("  [green]The settlement window is open now (month 0).[/green]")
+    else:
+        console.print(f"  [yellow]The settlement window first opens in month {fo}.[/yellow]")
+    if se is not None:
+        near = [t for t in range(len(g)) if abs(g[t]) < 2 * se[t]]
+        if near:
+            span = f"month {near[0]}" if near[0] == near[-1] else f"months {near[0]}-{near[-1]}"
+            console.print(
+                f"  G is within two Monte Carlo standard errors of 0 in {span}: an opening "
+                f"there is not resolved by {w.compiled.paths} paths (four times the paths, "
+                f"--paths {4 * w.compiled.paths}, halve the standard error)."
+            )
+    if w.predicted_deal is not None:
+        print_items(
+            f"  Predicted deal (Nash point in the window, month {fo}):",
+            [f"{k} {x:.2f}" for k, x in zip(sc.issue_ids, w.predicted_deal, strict=True)],
+            console,
         )
+
+    stall = [a for a, s in w.stalling.items() if s]
+    block = [a for a, s in w.blocking.items() if s]
+    console.print(
+        "  Stalling (in talks while refusing every deal the others accept, because talks pay): "
+        + (", ".join(f"[bold red]{a}[/bold red]" for a in stall) if stall else "nobody")
+    )
+    if block:
+        console.print(f"  Blocking the window at month 0: {', '.join(block)}")
+
+    v = w.valuation
+    if v.regime is not None:
+        t = titled_table(
+            f"Removal risk of the {sc.actor_ids[v.regime]} leadership within "
+            f"{w.compiled.months} months"
+        )
+        t.add_column("course", no_wrap=True, overflow="ellipsis")
+        t.add_column("removal probability", justify="right")
+        t.add_row("fight on", f"{v.p_fight[0]:.1%}")
+        for p, pid in enumerate(sc.proposal_ids):
+            risk = w.plan_removal[p]
+            style = "red" if risk > v.p_fight[0] else "green"
+            t.add_row(f"settle on {pid}", f"[{style}]{risk:.1%}[/{style}]")
+        console.print(t)
+
+    t = titled_table("Counterfactuals: switch one mechanism off")
+    t.add_column("mechanism off", no_wrap=True, overflow="ellipsis")
+    t.add_column("G_0", justify="right")
+    t.add_column("change in G_0", justify="right")
+    t.add_column("first window month", justify="right")
+    t.add_row("(none: baseline)", f"{g[0]:+.3f}", "", str(fo) if fo is not None else "never")
+    for name, cf in w.counterfactuals.items():
+        m = cf["first_window_month"]
+        t.add_row(
+            name, f"{cf['G0']:+.3f}", f"{cf['delta_G0']:+.3f}", str(m) if m is not None else "never"
+        )
+    console.print(t)
+    contrib = sorted(w.issue_contribution.items(), key=lambda kv: kv[1])
+    print_items(
+        "  Issues that shut the window most (G_0 minus G_0 without the issue):",
+        [f"{k} {x:+.3f}" for k, x in contrib[:3]],
+        console,
+    )

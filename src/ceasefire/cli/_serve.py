@@ -7,14 +7,11 @@ from typing import Annotated
 import typer
 
 from .._errors import CeasefireError, InputError
-from ._app import app, guarded
 from ._output import err_console
 
 LOOPBACK = "127.0.0.1"
 
 
-@app.command()
-@guarded
 def serve(
     host: Annotated[
         str,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from ._output import console, heading, titled_table
+from ._report import print_window_summary
 
 if TYPE_CHECKING:
     from .._analysis import AnalysisResult
@@ -55,4 +56,4 @@ def print_summary(res: AnalysisResult) -> None:
         )
     console.print(f)
     if res.window is not None:
-        res.window.print_summary(console)
+        print_window_summary(res.window, console)

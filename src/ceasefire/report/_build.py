@@ -12,7 +12,7 @@ from ._html import Report, build_report, read_article
 from ._surface import lever_surface_data
 
 if TYPE_CHECKING:
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 __all__ = ["make_report"]
 

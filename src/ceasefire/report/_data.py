@@ -21,7 +21,7 @@ from .._errors import InputError
 
 if TYPE_CHECKING:
     from .._analysis import AnalysisResult
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 __all__ = ["MissingData", "RunData", "calendar_months", "read_explore", "run_data"]
 
@@ -126,13 +126,13 @@ def run_data(
     if isinstance(run, Mapping):
         d = _plain(run)  # a private, plain copy
         if scenario is None:
-            from .._scenario import builtin_ids, load
+            from ..scenario._scenario import builtin_ids, load
 
             sid = d.get("scenario")
             if isinstance(sid, str) and sid in builtin_ids():
                 scenario = load(sid)
         return RunData(d, scenario, dict(explore) if explore else None)
-    d = _plain(run.to_json())
+    d = _plain(run.to_dict())
     margins = _margins_by_month(run) if run.window is not None else None
     if margins is not None:
         d["report_margin_by_month"] = margins

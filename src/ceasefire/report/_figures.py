@@ -20,7 +20,7 @@ from ._data import MissingData, RunData, calendar_months, run_data
 
 if TYPE_CHECKING:
     from .._analysis import AnalysisResult
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 __all__ = [
     "FIGURES",

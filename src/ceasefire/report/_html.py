@@ -25,7 +25,7 @@ from ._figures import FIGURES
 from ._words import headline
 
 if TYPE_CHECKING:
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 __all__ = ["SECTIONS", "Report", "build_report", "provenance_rows", "read_article"]
 
@@ -170,7 +170,7 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)
 
     def write(self, path: str | Path) -> Path:
-        from .._yaml import atomic_write_text
+        from .._io import atomic_write_text
 
         atomic_write_text(path, self.html)
         # a briefing is meant to be shared: the usual permissions, not the temp file's 0600

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 from html import escape
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import Any
 
-from ..engine import PARAMETERS
-
-if TYPE_CHECKING:
-    from ._server import Limits
+from ..scenario._registry import PARAMETERS
 
 __all__ = ["PREMISES", "page_html"]
 
@@ -63,14 +61,15 @@ def _page_js() -> str:
     return (resources.files(__package__) / "page.js").read_text(encoding="utf-8")
 
 
-def page_html(limits: Limits) -> str:
+def page_html(limits: Mapping[str, Any]) -> str:
+    """The page, for a server with these limits (``Limits.__dict__``)."""
     premises = {
         k: (max(lo, PARAMETERS[k].lo), min(hi, PARAMETERS[k].hi), step)
         for k, (lo, hi, step) in PREMISES.items()
         if k in PARAMETERS
     }
     data = {
-        "limits": json.dumps(limits.__dict__),
+        "limits": json.dumps(dict(limits)),
         "premises": json.dumps(premises),
         "lever-words": json.dumps(_LEVER_WORDS),
     }
@@ -84,7 +83,7 @@ def page_html(limits: Limits) -> str:
         "<link rel='icon' href='data:,'>"
         f"<title>ceasefire: levers and premises</title><style>{_CSS}</style></head><body>"
         "<header><h1>ceasefire: move a lever or a premise, see the war's end move</h1>"
-        f"<p id='about'></p><p>Each change reruns the model with {limits.interactive_paths} "
+        f"<p id='about'></p><p>Each change reruns the model with {limits['interactive_paths']} "
         "Monte Carlo paths so that it answers in a second or two (the command line uses 1,000): "
         "differences smaller than the band are noise. A moved lever is held at its value from "
         "month 0.</p></header>"

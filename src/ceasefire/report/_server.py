@@ -26,9 +26,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import _scenario
 from .._errors import CeasefireError
-from ..engine import LEVERS, PARAMETERS
+from ..scenario import _scenario
+from ..scenario._registry import LEVERS, PARAMETERS
 
 __all__ = ["Limits", "RunRequest", "create_app"]
 
@@ -171,7 +171,7 @@ class BodyLimit:
 
 def _no_aliases(text: str) -> None:
     """Refuse YAML that uses anchors/aliases (they can expand exponentially)."""
-    from .._yaml import load_yaml
+    from ..scenario._yaml import load_yaml
 
     tree = load_yaml(text, file="<request yaml>")
     seen: set[int] = set()
@@ -208,14 +208,9 @@ def _with_parameters(sc: Any, parameters: dict[str, float]) -> Any:
         return sc
     if sc.engine is None:
         raise ApiError(422, f"scenario {sc.id!r} has no engine section: parameters do not apply")
-    engine = dict(sc.engine)
-    params = dict(engine.get("parameters") or {})
-    for name, value in parameters.items():
-        params[name] = {"value": float(value), "judgement": "set in the request"}
-    engine["parameters"] = params
-    new = sc.model_copy(update={"engine": engine})
-    new.engine_spec  # noqa: B018  (validates the changed section)
-    return new
+    from ..scenario._changes import with_parameters
+
+    return with_parameters(sc, **{k: float(v) for k, v in parameters.items()})
 
 
 def _lever_paths(levers: dict[str, Any]) -> dict[str, Any]:
@@ -250,7 +245,7 @@ def run_request(req: RunRequest, limits: Limits) -> dict[str, Any]:
             f"limit is {limits.max_months}",
         )
     res = analyze(sc, seed=req.seed, paths=req.paths, levers=_lever_paths(req.levers) or None)
-    data: dict[str, Any] = _plain(res.to_json())
+    data: dict[str, Any] = _plain(res.to_dict())
     return data
 
 
@@ -352,7 +347,7 @@ def create_app(limits: Limits | None = None, *, allowed_hosts: list[str] | None 
     async def page() -> HTMLResponse:
         from ._page import page_html
 
-        return HTMLResponse(page_html(lim))
+        return HTMLResponse(page_html(lim.__dict__))
 
     @app.get("/assets/vega.js", include_in_schema=False)
     async def vega_js() -> Response:

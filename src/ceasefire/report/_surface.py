@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 __all__ = ["lever_surface_data"]
 

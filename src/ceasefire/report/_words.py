@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ._data import RunData
 
 if TYPE_CHECKING:
-    from .._scenario import Issue
+    from ..scenario._scenario import Issue
 
 __all__ = ["Answer", "describe_value", "headline"]
 
