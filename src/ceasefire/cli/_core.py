@@ -14,7 +14,7 @@ import ceasefire as cf
 
 from .. import scenario as scenario_layer  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from .._io import atomic_write_text
+from .._io import write_text
 from ..bargaining._models import MODELS
 from ._fast import run_forecast
 from ._output import console, dumps, err_console, progress_bar, write_json
@@ -83,7 +83,7 @@ def run(
             sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=bar
         )
     if json_out is not None:
-        write_json(res.to_json(), json_out)
+        write_json(res.to_dict(), json_out)
     if show:
         print_summary(res)
         if json_out is not None:
@@ -126,7 +126,7 @@ def scenarios(
     if export is not None:
         sid, target = export
         text = scenario_layer.builtin_text(sid)
-        atomic_write_text(target, text)
+        write_text(target, text)
         console.print(
             f"wrote {escape(sid)} to {escape(target)}; edit it, then: ceasefire run "
             f"{escape(target)}",
@@ -164,7 +164,7 @@ def schema(
     if out is None:
         typer.echo(json.dumps(data, indent=2))
     else:
-        atomic_write_text(out, dumps(data))
+        write_text(out, dumps(data))
 
 
 def forecast(
