@@ -795,7 +795,8 @@ def _choose(
     party = (b_init[None, :] == np.arange(n)[:, None]) | (b_rcvr[None, :] == np.arange(n)[:, None])
     counts = party.sum(axis=1) + 1
     choice = np.full(n, -1)  # -1: status quo
-    for m in np.unique(counts):  # a few groups of actors with equally many options
+    # a few groups of actors with equally many options (a set: np.unique loads numpy.ma)
+    for m in sorted(set(counts.tolist())):
         ks = np.flatnonzero(counts == m)
         if m == 1:
             continue
@@ -950,7 +951,9 @@ def smp(
         raise ValueError("accommodation must be an (n, n) matrix with entries in 0-1")
     if (acc.sum(axis=1) > 1 + 1e-10).any():
         raise ValueError("each row of the accommodation matrix must sum to at most 1")
-    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    gen = None  # only a Stochastic run draws (and only then is numpy.random loaded)
+    if par.state_transitions == "Stochastic":
+        gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     check_memory(n, pos.shape[1], par.max_iter)
 
     x = pos / 100.0
