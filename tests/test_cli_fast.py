@@ -78,8 +78,8 @@ def test_fast_path_loads_no_typer_rich_or_pydantic(tmp_path: Path) -> None:
         f"sys.argv = ['ceasefire', 'forecast', '-m', 'smp', {str(KTAB / 'SOE-Pol-Comp.csv')!r}, "
         f"'--json', {str(out)!r}]\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
-        "print(sorted(m for m in ('typer', 'rich', 'pydantic', 'scipy', 'pandas', 'numba', 'numpy.ma',"
-        " 'numpy.random', 'ruamel') if m in sys.modules))"
+        "print(sorted(m for m in ('typer', 'rich', 'pydantic', 'scipy', 'pandas', 'numba',"
+        " 'numpy.ma', 'numpy.random', 'ruamel') if m in sys.modules))"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip().splitlines()[-1] == "[]"
