@@ -46,6 +46,9 @@ def _child_cpu() -> float:
 def time_ktab(smpc: str, path: str, workdir: str) -> tuple[float, int]:
     """CPU seconds of one smpc run and its number of states."""
     db = os.path.join(workdir, "ktab")
+    for f in os.listdir(workdir):  # a fresh database each run: smpc appends to an old one
+        if f.startswith("ktab"):
+            os.remove(os.path.join(workdir, f))
     conf = os.path.join(os.path.dirname(smpc), "smpc-logger.conf")  # smpc logs where it finds it
     if os.path.exists(conf) and not os.path.exists(os.path.join(workdir, "smpc-logger.conf")):
         shutil.copy(conf, workdir)
