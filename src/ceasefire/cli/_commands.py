@@ -10,4 +10,4 @@ from ._app import app
 from ._bench import bench_app
 
 app.add_typer(bench_app, name="bench")
-from . import _backtest  # noqa: F401,E402  (backtest)
+from . import _backtest, _explore  # noqa: E402, F401  (backtest, explore)

@@ -90,11 +90,14 @@ def sensitivity(
 
     Columns: input, output, index ('mu_star', 'sigma', 'S1', 'ST'), value, conf
     (half-width of the 95 % interval; NaN where SALib gives none). An output that
-    does not vary over the worlds has every index 0. LHS gives no indices (empty).
+    does not vary over the worlds has every index 0. For LHS, the index is
+    'spearman': the rank correlation of input and output over the worlds, with
+    the half-width of its Fisher-z 95 % interval (a screening measure, not a
+    variance share).
     """
     rows: list[dict[str, Any]] = []
     if method == "lhs":
-        return pd.DataFrame(rows, columns=["input", "output", "index", "value", "conf"])
+        return _spearman(inputs, x, outputs)
     problem = _problem(inputs)
     for out_name, y in outputs.items():
         y = np.asarray(y, dtype=float)
@@ -164,6 +167,38 @@ def sensitivity(
                             "conf": float(res[f"{idx}_conf"][i]),
                         }
                     )
+    return pd.DataFrame(rows, columns=["input", "output", "index", "value", "conf"])
+
+
+def _spearman(inputs: list[UncertainInput], x: F, outputs: dict[str, F]) -> pd.DataFrame:
+    from scipy.stats import rankdata
+
+    rows: list[dict[str, Any]] = []
+    n = x.shape[0]
+    half = 1.959964 / np.sqrt(n - 3) if n > 3 else float("nan")
+    rx = np.column_stack([rankdata(x[:, j]) for j in range(x.shape[1])]) if n else x
+    for out_name, y in outputs.items():
+        y = np.asarray(y, dtype=float)
+        ry = rankdata(y)
+        for j, u in enumerate(inputs):
+            a, b = rx[:, j] - rx[:, j].mean(), ry - ry.mean()
+            den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+            rho = float((a * b).sum() / den) if den > 0 else 0.0
+            # Fisher z interval, reported as a half-width around rho
+            if np.isfinite(half) and abs(rho) < 1:
+                z = np.arctanh(rho)
+                conf = float((np.tanh(z + half) - np.tanh(z - half)) / 2)
+            else:
+                conf = float("nan")
+            rows.append(
+                {
+                    "input": u.name,
+                    "output": out_name,
+                    "index": "spearman",
+                    "value": rho,
+                    "conf": conf,
+                }
+            )
     return pd.DataFrame(rows, columns=["input", "output", "index", "value", "conf"])
 
 
