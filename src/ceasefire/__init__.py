@@ -20,6 +20,7 @@ from ._bargaining import (
 )
 from ._bdm import BDMResult, bdm, bdm_issues
 from ._errors import CeasefireError, InputError, ScenarioError
+from .explore import ExploreResult, explore
 from ._forecast import MODELS, forecast_file
 from ._plans import PlanEvaluation, evaluate_plans
 from ._scenario import Scenario, builtin_ids, load, loads, scenario_json_schema
@@ -32,6 +33,7 @@ __all__ = [
     "AnalysisResult",
     "BDMResult",
     "CeasefireError",
+    "ExploreResult",
     "InputError",
     "NashSolution",
     "PlanEvaluation",
@@ -46,6 +48,7 @@ __all__ = [
     "builtin_ids",
     "compromise",
     "evaluate_plans",
+    "explore",
     "forecast_file",
     "layer_a_forecasts",
     "load",

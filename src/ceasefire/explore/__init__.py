@@ -8,16 +8,20 @@ them in a Parquet dataset, and reports the spread of P(settlement by month t),
 the share of worlds where each of the article's claims holds, sensitivity
 indices and PRIM boxes. See ``docs/uncertainty.md``.
 
-Heavy dependencies (SALib, ema_workbench, pyarrow, distributed) are imported
-only when used: ``pip install 'ceasefire[explore]'``.
+Heavy dependencies (pandas, SALib, ema_workbench, pyarrow, distributed) are
+imported only when used: ``pip install 'ceasefire[explore]'``.
+
+``ceasefire.explore`` names both this subpackage and the function
+``cf.explore``; import the other names with ``from ceasefire.explore import ...``.
 """
 
 from __future__ import annotations
 
 from ._api import SA_OUTPUTS, ExploreResult, analyze_worlds, explore
-from ._design import METHODS
 from ._evaluate import P_BY_MONTH_SOURCE, evaluate_worlds, world_seeds
 from ._inputs import UncertainInput, WorldBuilder, apply_world, uncertain_inputs
+
+METHODS = ("lhs", "morris", "sobol")
 
 __all__ = [
     "METHODS",

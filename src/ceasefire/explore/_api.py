@@ -9,26 +9,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from .._claims import CLAIM_IDS, CLAIMS
 from .._errors import InputError
-from ._design import (
-    Box,
-    check_design,
-    design,
-    n_worlds,
-    prim_boxes,
-    sensitivity,
-    wilson,
-)
 from ._evaluate import P_BY_MONTH_SOURCE, evaluate_worlds
 from ._inputs import UncertainInput, uncertain_inputs
-from ._run import Evaluator, Progress, Store, parse_scheduler, run_chunks, scenario_hash
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .._scenario import Scenario
+    from ._design import Box
+    from ._run import Evaluator
+
+# pandas, SALib, pyarrow, distributed and the EMA workbench load inside the functions
+# that use them: ``import ceasefire`` (which exposes ``cf.explore``) stays light.
 
 __all__ = ["SA_OUTPUTS", "ExploreResult", "analyze_worlds", "explore"]
 
@@ -192,6 +188,9 @@ def analyze_worlds(
     p_source: str = "proxy",
 ) -> ExploreResult:
     """Shares, bands, sensitivity indices and PRIM boxes from the worlds' table."""
+    import pandas as pd
+
+    from ._design import prim_boxes, sensitivity, wilson
     names = [u.name for u in inputs]
     x = frame[names].to_numpy(dtype=float)
     pbm = (
@@ -312,8 +311,12 @@ def explore(
     """
     import time
 
+    import pandas as pd
+
     from .._scenario import Scenario as _Sc
     from .._scenario import load
+    from ._design import check_design, design, n_worlds
+    from ._run import Progress, Store, parse_scheduler, run_chunks, scenario_hash
 
     sc = scenario if isinstance(scenario, _Sc) else load(str(scenario))
     if sc.engine is None and evaluator is None:
