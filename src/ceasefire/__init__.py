@@ -20,11 +20,11 @@ from ._bargaining import (
 )
 from ._bdm import BDMResult, bdm, bdm_issues
 from ._errors import CeasefireError, InputError, ScenarioError
-from .explore import ExploreResult, explore
 from ._forecast import MODELS, forecast_file
 from ._plans import PlanEvaluation, evaluate_plans
 from ._scenario import Scenario, builtin_ids, load, loads, scenario_json_schema
 from ._smp import SMPParams, SMPResult, smp
+from .explore import ExploreResult, explore
 
 __version__ = "0.1.0"
 

@@ -191,6 +191,7 @@ def analyze_worlds(
     import pandas as pd
 
     from ._design import prim_boxes, sensitivity, wilson
+
     names = [u.name for u in inputs]
     x = frame[names].to_numpy(dtype=float)
     pbm = (
