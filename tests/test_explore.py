@@ -401,3 +401,23 @@ def test_same_results_serial_and_on_two_dask_workers(sc: cf.Scenario) -> None:
         np.stack(serial.worlds["p_by_month"]), np.stack(dask.worlds["p_by_month"])
     )
     assert serial.to_dict() == dask.to_dict()
+
+
+# ---------------------------------------------------------------------------------------
+# the default run's small exploration
+# ---------------------------------------------------------------------------------------
+
+
+def test_run_shows_the_spread_over_judgements_and_worlds_0_turns_it_off(tmp_path: Path) -> None:
+    out = tmp_path / "run.json"
+    r = runner.invoke(app, ["run", "--paths", "100", "--worlds", "4", "--json", str(out)])
+    _ok(r)
+    assert "How sure" in r.output and "Monte Carlo s.e." in r.output
+    x = json.loads(out.read_text(encoding="utf-8"))["exploration"]
+    assert x["worlds"] == 4 and x["method"] == "lhs"
+    assert len(x["settlement"]["p_by_month_median"]) == 36
+    assert x["spread"]["G0"]["q10"] <= x["spread"]["G0"]["median"] <= x["spread"]["G0"]["q90"]
+    r = runner.invoke(app, ["run", "--paths", "100", "--worlds", "0", "--json", str(out)])
+    _ok(r)
+    assert "How sure" not in r.output
+    assert "exploration" not in json.loads(out.read_text(encoding="utf-8"))

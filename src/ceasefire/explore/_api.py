@@ -186,6 +186,7 @@ def analyze_worlds(
     inputs: list[UncertainInput],
     months: int,
     p_source: str = "proxy",
+    discover: bool = True,
 ) -> ExploreResult:
     """Shares, bands, sensitivity indices and PRIM boxes from the worlds' table."""
     import pandas as pd
@@ -239,7 +240,9 @@ def analyze_worlds(
     sens = sensitivity(method, inputs, x, outputs, seed) if len(frame) else pd.DataFrame()
     box_list: list[Box] = []
     note: str | None = "no worlds"
-    if "p_settle_12" in frame and len(frame):
+    if not discover:
+        note = "scenario discovery (PRIM) not run"
+    elif "p_settle_12" in frame and len(frame):
         y = frame["p_settle_12"].to_numpy(dtype=float) >= 0.5
         box_list, note = prim_boxes(inputs, x, y, DEAL_12)
     boxes = pd.DataFrame(
@@ -295,6 +298,7 @@ def explore(
     chunk_size: int | None = None,
     progress: bool = False,
     evaluator: Evaluator | None = None,
+    discover: bool = True,
 ) -> ExploreResult:
     """Explore the analyst's uncertainty about ``scenario``.
 
@@ -308,7 +312,8 @@ def explore(
     ``vary_levers`` adds each lever, held from month 0, as an input on [0, 1].
     ``claims=False`` skips the claims (a third of the cost per world).
     ``evaluator`` replaces :func:`evaluate_worlds` (same signature), e.g. to check
-    the pipeline on a function with known sensitivity indices.
+    the pipeline on a function with known sensitivity indices. ``discover=False``
+    skips PRIM (and the EMA workbench's import, about 3 s).
     """
     import time
 
@@ -410,6 +415,7 @@ def explore(
         inputs=ins,
         months=months,
         p_source=p_source,
+        discover=discover,
     )
     res.elapsed_s = elapsed
     res.out = None if out is None else str(out)
