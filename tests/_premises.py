@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import ceasefire as cf
-from ceasefire._scenario import scenario_from_dict
+from ceasefire.scenario._scenario import scenario_from_dict
 
 
 def edit(sc: cf.Scenario, fn: Any) -> cf.Scenario:

@@ -14,6 +14,9 @@ from _premises import drop_red_line, set_engine, set_parameters
 from ceasefire.engine import WindowAnalysis, analyze_window, compile_scenario, first_open
 from ceasefire.engine import ripeness_path as _ripeness_path
 
+# every claim runs the engine (a few seconds each)
+pytestmark = pytest.mark.slow
+
 FREEZE_PLANS = ["turkey", "trump", "china", "brazil"]
 
 

@@ -11,14 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands  # registers the commands
-from ceasefire._yaml import atomic_write_text
+from ceasefire._io import atomic_write_text
 from ceasefire.cli._app import app
+from conftest import EMISSION
 
 BUILTIN = "russia-ukraine-2024"
-EMISSION = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "bdm1994" / "emission_standards.csv"
-)
 PLANS = ["turkey", "trump", "china", "brazil", "russia-maximal", "ukraine-land-swap"]
 FORECAST_MODELS = ("compromise", "median", "nbs", "bdm")
 
@@ -58,6 +55,7 @@ def run_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_run_prints_a_summary() -> None:
     r = runner.invoke(app, _run_args())
     _ok(r)
@@ -68,6 +66,7 @@ def test_run_prints_a_summary() -> None:
     assert "Traceback" not in r.output
 
 
+@pytest.mark.slow
 def test_run_json_contract(run_json: dict[str, Any]) -> None:
     d = run_json
     sc = cf.load(BUILTIN)
@@ -106,6 +105,7 @@ def test_run_json_contract(run_json: dict[str, Any]) -> None:
         assert all(0.0 <= v <= 1.0 for v in f[model].values()), model
 
 
+@pytest.mark.slow
 def test_run_json_stdout_is_only_json() -> None:
     r = runner.invoke(app, _run_args("--json", "-"))
     _ok(r)
@@ -113,6 +113,7 @@ def test_run_json_stdout_is_only_json() -> None:
     assert d["scenario"] == BUILTIN
 
 
+@pytest.mark.slow
 def test_run_same_seed_same_json(tmp_path: Path) -> None:
     a, b, c = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
     _ok(runner.invoke(app, _run_args("--json", str(a), "--seed", "7", "-q")))
@@ -121,14 +122,6 @@ def test_run_same_seed_same_json(tmp_path: Path) -> None:
     assert json.loads(a.read_text())["seed"] == 7
     _ok(runner.invoke(app, _run_args("--json", str(c), "--seed", "8", "-q")))
     assert json.loads(c.read_text())["seed"] == 8
-
-
-def test_run_from_exported_file(tmp_path: Path) -> None:
-    path = tmp_path / "mine.yaml"
-    _ok(runner.invoke(app, ["scenarios", "--export", BUILTIN, str(path)]))
-    r = runner.invoke(app, _run_args(str(path), "--json", "-"))
-    _ok(r)
-    assert json.loads(r.stdout)["scenario"] == BUILTIN
 
 
 # ---------------------------------------------------------------------------------------
@@ -171,6 +164,7 @@ def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", cf.MODELS)
 def test_forecast_contract_on_scenario(model: str, scenario_file: Path) -> None:
     sc = cf.load(scenario_file)
@@ -317,6 +311,7 @@ def test_atomic_write_keeps_old_file_on_failure(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]  # no temp file left
 
 
+@pytest.mark.slow
 def test_paths_with_brackets_are_printed_verbatim(tmp_path: Path, scenario_file: Path) -> None:
     # rich markup must not eat or choke on a user's path
     for name in ("d[red]", "e[/x]"):
@@ -338,6 +333,7 @@ def test_json_onto_a_directory_is_one_line(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_run_summary_prints_titles_verbatim(tmp_path: Path, scenario_file: Path) -> None:
     text = scenario_file.read_text(encoding="utf-8")
     path = tmp_path / "s.yaml"

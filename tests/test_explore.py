@@ -18,7 +18,6 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands  # registers the commands
 from _premises import edit, set_parameters
 from ceasefire._claims import CLAIM_IDS, CLAIMS, evaluate_claims
 from ceasefire.cli._app import app

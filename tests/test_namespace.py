@@ -8,6 +8,8 @@ import subprocess
 import sys
 import types
 
+import pytest
+
 import ceasefire as cf
 
 
@@ -43,18 +45,21 @@ def test_nothing_public_outside_all() -> None:
 
 
 def test_implementation_modules_are_private() -> None:
+    # public names are defined in private modules (the layer folders scenario/, bargaining/,
+    # engine/, validation/ hold private modules only) and reached through ``ceasefire``
     for name in cf.__all__:
         obj = getattr(cf, name)
         module = getattr(obj, "__module__", None)
         if module is not None and module.startswith("ceasefire"):
             parts = module.split(".")[1:]
-            assert parts and all(p.startswith("_") for p in parts), (name, module)
+            assert parts and parts[-1].startswith("_"), (name, module)
 
 
 def test_version_matches_metadata() -> None:
     assert cf.__version__ == importlib.metadata.version("ceasefire")
 
 
+@pytest.mark.slow
 def test_first_lines_of_a_user() -> None:
     # STYLE.md: import ceasefire as cf; sc = cf.load(...); res = cf.analyze(sc)
     sc = cf.load("russia-ukraine-2024")

@@ -16,11 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands  # registers the commands
 from ceasefire.cli._app import app
+from ceasefire.scenario._scenario import builtin_text
+from conftest import EMISSION
 
 BUILTIN = "russia-ukraine-2024"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 runner = CliRunner()
 
@@ -106,12 +106,13 @@ def test_values_on_the_unit_scale(sc: cf.Scenario) -> None:
     assert np.all((sc.proposal_matrix >= 0) & (sc.proposal_matrix <= 1))
 
 
+@pytest.mark.slow
 def test_export_validate_load_round_trip(tmp_path: Path, sc: cf.Scenario) -> None:
     out = tmp_path / "mine.yaml"
     r = runner.invoke(app, ["scenarios", "--export", BUILTIN, str(out)])
     assert r.exit_code == 0, r.output
     assert out.exists()
-    assert out.read_text(encoding="utf-8") == cf._scenario.builtin_text(BUILTIN)
+    assert out.read_text(encoding="utf-8") == builtin_text(BUILTIN)
     r = runner.invoke(app, ["validate", str(out)])
     assert r.exit_code == 0, r.output
     assert "ok" in r.stdout
@@ -584,8 +585,7 @@ def test_missing_csv_file(tmp_path: Path) -> None:
 
 
 def test_unknown_model() -> None:
-    csv = SHARED / "data" / "bdm1994" / "emission_standards.csv"
-    r = runner.invoke(app, ["forecast", "--model", "oracle", str(csv)])
+    r = runner.invoke(app, ["forecast", "--model", "oracle", str(EMISSION)])
     _assert_one_line_error(r, "--model 'oracle': choose one of " + ", ".join(cf.MODELS))
 
 

@@ -11,22 +11,21 @@ The public names are listed in ``__all__``; every other module is private.
 from __future__ import annotations
 
 from ._analysis import AnalysisResult, analyze, layer_a_forecasts
-from ._bargaining import (
+from ._errors import CeasefireError, InputError, ScenarioError
+from ._plans import PlanEvaluation, evaluate_plans
+from ._version import __version__
+from .bargaining._bdm import BDMResult, bdm, bdm_issues
+from .bargaining._forecast import MODELS, forecast_file
+from .bargaining._smp import SMPParams, SMPResult, smp
+from .bargaining._spatial import (
     NashSolution,
     compromise,
     nash_bargaining,
     spatial_utility,
     weighted_median,
 )
-from ._bdm import BDMResult, bdm, bdm_issues
-from ._errors import CeasefireError, InputError, ScenarioError
-from ._forecast import MODELS, forecast_file
-from ._plans import PlanEvaluation, evaluate_plans
-from ._scenario import Scenario, builtin_ids, load, loads, scenario_json_schema
-from ._smp import SMPParams, SMPResult, smp
-from .explore import ExploreResult, explore
-
-__version__ = "0.1.0"
+from .explore._api import ExploreResult, explore
+from .scenario._scenario import Scenario, builtin_ids, load, loads, scenario_json_schema
 
 __all__ = [
     "MODELS",

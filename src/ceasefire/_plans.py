@@ -8,29 +8,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._bargaining import spatial_utility
+from .bargaining._forecast import scenario_utility, static_reservation
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ._scenario import Scenario
+    from .scenario._scenario import Scenario
 
-__all__ = ["PlanEvaluation", "evaluate_plans", "scenario_utility", "static_reservation"]
-
-
-def scenario_utility(sc: Scenario, z: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Utility of outcome(s) ``z`` (..., K) for every actor of ``sc``: shape (..., n)."""
-    return spatial_utility(
-        z, sc.ideal, sc.salience, risk=sc.risk, red_line=sc.red_line, penalty=sc.penalty
-    )
-
-
-def static_reservation(sc: Scenario) -> NDArray[np.float64]:
-    """Each actor's static no-deal utility: its ``no_deal`` or, if unset, the status quo's."""
-    sq = scenario_utility(sc, sc.status_quo)
-    return np.array(
-        [a.no_deal.value if a.no_deal is not None else sq[i] for i, a in enumerate(sc.actors)]
-    )
+__all__ = ["PlanEvaluation", "evaluate_plans"]
 
 
 @dataclass(frozen=True)

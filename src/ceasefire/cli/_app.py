@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import typer
 
 from .._errors import CeasefireError
+from . import _backtest, _bench, _core, _explore, _levers
 
 app = typer.Typer(
     name="ceasefire",
@@ -44,9 +45,19 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _register() -> None:
-    # Each command group lives in its own module and registers itself on import.
-    from . import _commands  # noqa: F401
+# The commands: each lives in its own module as a plain function (help from its docstring
+# and annotations); they are registered here, in the order ``--help`` lists them.
+for _command in (_core.run, _core.validate, _core.scenarios, _core.schema, _core.forecast):
+    app.command()(guarded(_command))
+app.command()(guarded(_levers.levers))
+bench_app = typer.Typer(
+    help="Accuracy benchmarks: the bargaining models against recorded outcomes.",
+    no_args_is_help=True,
+)
+bench_app.command("deu")(guarded(_bench.deu))
+app.add_typer(bench_app, name="bench")
+app.command()(guarded(_backtest.backtest))
+app.command()(guarded(_explore.explore))
 
 
 def _click_exceptions() -> Any:
@@ -63,7 +74,6 @@ def _click_exceptions() -> Any:
 
 def main() -> None:
     """Entry point: usage errors, like input errors, are one line on stderr and exit 2."""
-    _register()
     ex = _click_exceptions()
     if ex is None:  # pragma: no cover - unknown Typer layout: keep its own error display
         app(prog_name="ceasefire")

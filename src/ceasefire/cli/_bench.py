@@ -8,22 +8,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
 
 from .._errors import InputError
-from ._app import guarded
-
-bench_app = typer.Typer(
-    help="Accuracy benchmarks: the bargaining models against recorded outcomes.",
-    no_args_is_help=True,
-)
+from .._io import atomic_write_text
+from ..validation._deu import CAPABILITIES, run_benchmark
 
 
 def _fmt(x: float | None, nd: int = 2) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
 
 
-@bench_app.command("deu")
-@guarded
 def deu(
     data: Annotated[
         Path, typer.Option("--data", help="DEU-format TSV (e.g. ../shared/data/deu/deu_dev.tsv).")
@@ -42,8 +39,6 @@ def deu(
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 10,
 ) -> None:
     """Score every model on the DEU issues (MAE, median AE, RMSE, within 5/10/20, by procedure)."""
-    from .._deu import CAPABILITIES, run_benchmark
-
     if capability not in CAPABILITIES:
         raise InputError(
             f"--capability must be one of {', '.join(CAPABILITIES)}, got {capability!r}"
@@ -55,15 +50,9 @@ def deu(
         sys.stdout.write(res.to_json() + "\n")
         return
     if json_out is not None:
-        from .._yaml import atomic_write_text
-
         atomic_write_text(json_out, res.to_json() + "\n")
         typer.echo(f"wrote {json_out}", err=True)
         return
-
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
 
     procs = sorted({p for m in res.models.values() for p in m.by_proc})
     table = Table(

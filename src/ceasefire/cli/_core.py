@@ -10,12 +10,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .. import _scenario
+from .._analysis import analyze
 from .._errors import InputError
-from .._forecast import MODELS, forecast_file
-from .._yaml import atomic_write_text
-from ._app import app, guarded
-from ._output import console, dumps, err_console, write_json
+from .._io import atomic_write_text
+from ..bargaining._forecast import MODELS, forecast_file
+from ..scenario import _scenario
+from ..scenario._levers import read_lever_file
+from ._output import console, dumps, err_console, progress_bar, write_json
+from ._summary import print_summary
 
 DEFAULT_SCENARIO = "russia-ukraine-2024"
 
@@ -83,7 +85,6 @@ def _exploration_json(x: Any) -> dict[str, Any]:
 
 
 def _print_exploration(res: Any, x: Any) -> None:
-
     w = res.window
     se = w.ripeness_se[0] if w is not None and w.ripeness_se is not None else float("nan")
     console.print()
@@ -112,8 +113,6 @@ def _print_exploration(res: Any, x: Any) -> None:
     )
 
 
-@app.command()
-@guarded
 def run(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario id or a scenario YAML file.")
@@ -146,19 +145,18 @@ def run(
     ] = RUN_EXPLORE_WORLDS,
 ) -> None:
     """Run the default analysis: plan acceptance, model forecasts, the settlement window."""
-    from .._analysis import analyze
-
     sc = _scenario.load(scenario)
     levers: dict[str, Any] = {}
     if levers_file is not None:
-        from ..engine import read_lever_file
-
         levers.update(read_lever_file(levers_file))
     levers.update(parse_levers(lever))
     if levers and sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
     show = not quiet and json_out != "-"
-    res = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=show)
+    with progress_bar(show) as bar:
+        res = analyze(
+            sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=bar
+        )
     spread = _run_exploration(sc, worlds, seed, horizon, levers) if worlds > 0 else None
     if json_out is not None:
         data = res.to_json()
@@ -166,8 +164,6 @@ def run(
             data["exploration"] = _exploration_json(spread)
         write_json(data, json_out)
     if show:
-        from ._summary import print_summary
-
         print_summary(res)
         if spread is not None:
             _print_exploration(res, spread)
@@ -175,8 +171,6 @@ def run(
             console.print(f"[dim]JSON written to {escape(json_out)}[/dim]", soft_wrap=True)
 
 
-@app.command()
-@guarded
 def validate(
     file: Annotated[str, typer.Argument(help="A scenario YAML file (or a built-in id).")],
 ) -> None:
@@ -199,8 +193,6 @@ def validate(
         )
 
 
-@app.command()
-@guarded
 def scenarios(
     export: Annotated[
         tuple[str, str] | None,
@@ -243,8 +235,6 @@ def scenarios(
     console.print(table)
 
 
-@app.command()
-@guarded
 def schema(
     out: Annotated[
         str | None, typer.Option("--out", "-o", help="Write to FILE instead of stdout.")
@@ -258,8 +248,6 @@ def schema(
         atomic_write_text(out, dumps(data))
 
 
-@app.command()
-@guarded
 def forecast(
     file: Annotated[
         str,

@@ -10,7 +10,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ._app import app, guarded
 from ._output import console, write_json
 
 if TYPE_CHECKING:
@@ -33,8 +32,6 @@ OUTPUT_LABEL = {
 }
 
 
-@app.command()
-@guarded
 def explore(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario id or a scenario YAML file.")
@@ -80,16 +77,16 @@ def explore(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on screen.")] = False,
 ) -> None:
     """Many plausible worlds of the scenario's judgements: shares, sensitivities, PRIM boxes."""
-    from .. import _scenario
     from .._errors import InputError
     from ..explore import explore as run_explore
+    from ..scenario import _scenario
 
     if method not in DEFAULT_N:
         raise InputError(f"--method {method!r}: choose one of {', '.join(DEFAULT_N)}")
     sc = _scenario.load(scenario)
     levers: dict[str, Any] | None = None
     if levers_file is not None:
-        from ..engine import read_lever_file
+        from ..scenario._levers import read_lever_file
 
         levers = dict(read_lever_file(levers_file))
     show = not quiet and json_out != "-"

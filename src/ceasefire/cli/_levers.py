@@ -8,11 +8,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from .. import _scenario
 from .._errors import InputError
-from ._app import app, guarded
+from ..engine import compile_scenario, first_open, ripeness_path, search_levers
+from ..scenario import _scenario
+from ..scenario._levers import read_lever_file
 from ._core import DEFAULT_SCENARIO, parse_levers
-from ._output import console, write_json
+from ._output import console, progress_bar, write_json
 
 
 def _parse_levels(text: str | None, name: str) -> list[float] | None:
@@ -27,8 +28,6 @@ def _parse_levels(text: str | None, name: str) -> list[float] | None:
     return vals
 
 
-@app.command()
-@guarded
 def levers(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario id or a scenario YAML file.")
@@ -56,8 +55,6 @@ def levers(
 ) -> None:
     """Find the first month the settlement window opens, and the cheapest lever setting that
     opens it within the horizon (grid over sanctions x strikes x aid)."""
-    from ..engine import compile_scenario, first_open, read_lever_file, ripeness_path, search_levers
-
     sc = _scenario.load(scenario)
     if sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section")
@@ -82,15 +79,16 @@ def levers(
             }[name]
         )
     grid_fixed = {k: v for k, v in fixed.items() if k not in levels}
-    res = search_levers(
-        sc,
-        seed=seed,
-        paths=paths,
-        horizon=horizon,
-        levels=levels,
-        fixed=grid_fixed or None,
-        progress=json_out != "-",
-    )
+    with progress_bar(json_out != "-") as bar:
+        res = search_levers(
+            sc,
+            seed=seed,
+            paths=paths,
+            horizon=horizon,
+            levels=levels,
+            fixed=grid_fixed or None,
+            progress=bar,
+        )
     out = res.to_json()
     out["scenario"] = sc.id
     out["given_levers"] = {k: (v if isinstance(v, float) else list(v)) for k, v in fixed.items()}

@@ -5,6 +5,8 @@ See ``docs/model.md`` for the equations and every parameter.
 
 from __future__ import annotations
 
+from ..scenario._levers import read_lever_file
+from ..scenario._registry import LEVERS, PARAMETERS
 from ._analysis import (
     COUNTERFACTUALS,
     LeverSearch,
@@ -14,8 +16,6 @@ from ._analysis import (
     ripeness_path,
     search_levers,
 )
-from ._levers import read_lever_file
-from ._params import LEVERS, PARAMETERS
 from ._sim import Compiled, SimPaths, Switches, compile_scenario, simulate
 from ._window import Valuation, maximize, value
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -10,15 +10,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._params import LEVERS
+from ..scenario._registry import LEVERS
 from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
 from ._window import Valuation, candidates, lp_weights, maxmin, nash_point, value
 
 if TYPE_CHECKING:
     import pandas as pd
-    from rich.console import Console
 
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 F = NDArray[np.float64]
 
@@ -161,26 +160,18 @@ class WindowAnalysis:
             df[name] = self.compiled.levers[name][: self.compiled.months]
         return df
 
-    def print_summary(self, console: Console) -> None:
-        from ._report import print_window_summary
 
-        print_window_summary(self, console)
+Progress = Callable[[str, int], None]
+"""A progress callback: ``progress(step, total)`` is called as each of ``total`` steps starts
+(the engine prints nothing; the CLI draws the bar)."""
 
 
 @contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Any]:
-    if not enabled:
+def _progress(progress: Progress | None, total: int) -> Iterator[Callable[[str], None]]:
+    if progress is None:
         yield lambda desc: None
-        return
-    from rich.progress import Progress
-
-    with Progress(transient=True) as prog:
-        task = prog.add_task("simulating", total=total)
-
-        def advance(desc: str) -> None:
-            prog.update(task, advance=1, description=desc)
-
-        yield advance
+    else:
+        yield lambda desc: progress(desc, total)
 
 
 def analyze_window(
@@ -190,7 +181,7 @@ def analyze_window(
     paths: int | None = None,
     horizon: int | None = None,
     levers: dict[str, Any] | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> WindowAnalysis:
     """Run the engine on ``sc`` and analyse the settlement window (see docs/model.md)."""
     c = compile_scenario(sc, paths=paths, horizon=horizon, levers=levers)
@@ -382,7 +373,7 @@ def search_levers(
     horizon: int | None = None,
     levels: dict[str, list[float]] | None = None,
     fixed: dict[str, Any] | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> LeverSearch:
     """Try every combination of lever levels (held from month 0); report first window months.
 

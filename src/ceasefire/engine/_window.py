@@ -42,8 +42,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import qmc
 
-from .._bargaining import spatial_utility
-from .._scenario import Quantity
+from ..bargaining._spatial import spatial_utility
+from ..scenario._quantity import Quantity
 from ._sim import Compiled, SimPaths
 
 F = NDArray[np.float64]

@@ -19,7 +19,7 @@ from ._inputs import UncertainInput, uncertain_inputs
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
     from ._design import Box
     from ._run import Evaluator
 
@@ -319,8 +319,8 @@ def explore(
 
     import pandas as pd
 
-    from .._scenario import Scenario as _Sc
-    from .._scenario import load
+    from ..scenario._scenario import Scenario as _Sc
+    from ..scenario._scenario import load
     from ._design import check_design, design, n_worlds
     from ._run import Progress, Store, parse_scheduler, run_chunks, scenario_hash
 

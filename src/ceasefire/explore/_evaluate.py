@@ -43,7 +43,7 @@ from .._errors import InputError
 from ._inputs import WorldBuilder, uncertain_inputs
 
 if TYPE_CHECKING:
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 __all__ = ["P_BY_MONTH_SOURCE", "evaluate_worlds", "world_seeds"]
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .._errors import InputError
 
 if TYPE_CHECKING:
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 __all__ = ["UncertainInput", "WorldBuilder", "apply_world", "uncertain_inputs"]
 
@@ -133,7 +133,7 @@ def uncertain_inputs(sc: Scenario, *, vary_levers: bool = False) -> list[Uncerta
     if vary_levers:
         if sc.engine is None:
             raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
-        from ..engine import LEVERS
+        from ..scenario._registry import LEVERS
 
         spec = sc.engine_spec
         for name in LEVERS:

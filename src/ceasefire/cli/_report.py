@@ -10,7 +10,7 @@ from rich.table import Table
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ._analysis import WindowAnalysis
+    from ..engine._analysis import WindowAnalysis
 
 _BARS = " ▁▂▃▄▅▆▇█"
 

@@ -13,13 +13,39 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._bargaining import compromise, nash_bargaining, spatial_utility, weighted_median
-from ._errors import InputError
+from .._errors import InputError
+from ..scenario._scenario import Scenario, load
+from ._bdm import bdm_issues
+from ._ktab import read_ktab
+from ._smp import forecast_smp_path, smp
+from ._spatial import compromise, nash_bargaining, spatial_utility, weighted_median
 from ._table import ActorTable, read_issue_csv
 
-__all__ = ["MODELS", "forecast_file", "forecast_table", "table_from_scenario"]
+__all__ = [
+    "MODELS",
+    "forecast_file",
+    "forecast_table",
+    "scenario_utility",
+    "static_reservation",
+    "table_from_scenario",
+]
 
 MODELS = ("compromise", "median", "nbs", "bdm", "smp")
+
+
+def scenario_utility(sc: Scenario, z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Utility of outcome(s) ``z`` (..., K) for every actor of ``sc``: shape (..., n)."""
+    return spatial_utility(
+        z, sc.ideal, sc.salience, risk=sc.risk, red_line=sc.red_line, penalty=sc.penalty
+    )
+
+
+def static_reservation(sc: Scenario) -> NDArray[np.float64]:
+    """Each actor's static no-deal utility: its ``no_deal`` or, if unset, the status quo's."""
+    sq = scenario_utility(sc, sc.status_quo)
+    return np.array(
+        [a.no_deal.value if a.no_deal is not None else sq[i] for i, a in enumerate(sc.actors)]
+    )
 
 
 def table_from_scenario(sc: Any) -> ActorTable:
@@ -72,8 +98,6 @@ def forecast_table(
     if model == "nbs":
         return _nbs(table, disagreement), []
     if model == "bdm":
-        from ._bdm import bdm_issues
-
         # an issue on which every actor stands at one position has no span: give it a unit
         # one (nobody challenges, the forecast is that position)
         scales = [
@@ -91,8 +115,6 @@ def forecast_table(
         rounds = [np.array([r[i] for i in table.issues]) for r in res.rounds]
         return np.asarray(res.forecast, dtype=float), rounds
     if model == "smp":
-        from ._smp import smp
-
         unit = table.unit_positions() * 100.0
         sal = table.salience / np.maximum(table.salience.max(), 1e-12) * 100.0
         tot = sal.sum(axis=1, keepdims=True)
@@ -139,9 +161,6 @@ def forecast_file(path: str | Path, model: str) -> dict[str, Any]:
     if not p.exists():
         raise InputError("file not found", file=str(path))
     if suffix in (".yaml", ".yml"):
-        from ._plans import static_reservation
-        from ._scenario import load
-
         sc = load(p)
         table = table_from_scenario(sc)
         disagreement = static_reservation(sc) if model == "nbs" else None
@@ -149,8 +168,6 @@ def forecast_file(path: str | Path, model: str) -> dict[str, Any]:
         return _as_json(model, table.issues, f, rounds)
     if suffix == ".xml" or (suffix == ".csv" and not _is_issue_csv(p)):
         if model == "smp":
-            from ._smp import forecast_smp_path
-
             out = forecast_smp_path(p)
             out["rounds"] = [
                 dict(
@@ -165,8 +182,6 @@ def forecast_file(path: str | Path, model: str) -> dict[str, Any]:
                 for h in out["history"]
             ]
             return out
-        from ._ktab import read_ktab
-
         kt = read_ktab(p)
         table = ActorTable(
             actors=kt.actors,

@@ -135,7 +135,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._errors import InputError
+from .._errors import InputError
 
 __all__ = ["BDMIssuesResult", "BDMModel", "BDMResult", "bdm", "bdm_issues", "weighted_median"]
 

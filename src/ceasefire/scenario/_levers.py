@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from .._errors import InputError
-from ._params import LEVERS
+from ._registry import LEVERS
+from ._yaml import load_yaml
 
 __all__ = ["read_lever_file"]
 
@@ -83,8 +84,6 @@ def read_lever_file(path: str | Path) -> dict[str, Any]:
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno) from None
     else:
-        from .._yaml import load_yaml
-
         try:
             data = load_yaml(text, file=file)
         except Exception as exc:

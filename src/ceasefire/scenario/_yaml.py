@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ._errors import InputError, ScenarioError
+from .._errors import ScenarioError
 
-__all__ = ["atomic_write_text", "dump_yaml", "load_yaml", "locate"]
+__all__ = ["dump_yaml", "load_yaml", "locate"]
 
 
 def _yaml() -> YAML:
@@ -86,26 +83,3 @@ def dump_yaml(data: Any) -> str:
     buf = io.StringIO()
     y.dump(data, buf)
     return buf.getvalue()
-
-
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a reader sees the old file or the new one."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(
-            f"cannot write: directory {str(directory)!r} does not exist", file=str(path)
-        )
-    if target.is_dir():
-        raise InputError("cannot write: it is a directory", file=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -15,12 +15,11 @@ line and column, and the field (``FILE:LINE:COL: <field>: <message>``).
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,15 +28,12 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
-    field_validator,
-    model_validator,
 )
 
-from ._errors import ScenarioError
+from .._errors import ScenarioError
+from ._engine import EngineSpec, cross_check, engine_quantities
+from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit, Utility, _Strict
 from ._yaml import load_yaml, locate
-
-if TYPE_CHECKING:
-    from .engine._spec import EngineSpec
 
 __all__ = [
     "Actor",
@@ -57,122 +53,6 @@ __all__ = [
 
 ActorKind = Literal["state", "leader", "faction", "bloc", "organisation"]
 SourceKind = Literal["article", "dataset", "paper", "book", "report", "judgement", "other"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class SourceRef(_Strict):
-    """Where a number comes from: a source id, a place in it, a short quote."""
-
-    ref: str = Field(description="id of an entry in the scenario's `sources`")
-    at: str | None = Field(default=None, description='place in the source, e.g. "¶5" or "Table 1"')
-    quote: str | None = Field(default=None, description="a few words from the source")
-
-
-class Quantity(_Strict):
-    """A number with provenance: ``{value, source: {ref, at, quote}}`` or ``{value, judgement}``.
-
-    A bare number is accepted and recorded as having no provenance;
-    ``ceasefire validate`` counts such numbers, and the built-in scenarios
-    have none.
-    """
-
-    value: float
-    source: SourceRef | None = None
-    judgement: str | None = Field(default=None, description="the reason, when no source speaks")
-    range: tuple[float, float] | None = Field(
-        default=None,
-        strict=False,
-        description="uncertainty range [low, high] for Monte Carlo draws",
-    )
-
-    lo_bound: ClassVar[float] = -math.inf
-    hi_bound: ClassVar[float] = math.inf
-    lo_open: ClassVar[bool] = False
-
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_number(cls, data: Any) -> Any:
-        if isinstance(data, bool):
-            return data  # let pydantic reject it
-        if isinstance(data, int | float):
-            return {"value": float(data)}
-        return data
-
-    @field_validator("value")
-    @classmethod
-    def _in_bounds(cls, v: float) -> float:
-        lo, hi, lo_open = cls.lo_bound, cls.hi_bound, cls.lo_open
-        if not math.isfinite(v):
-            raise ValueError("must be a finite number")
-        if v < lo or v > hi or (lo_open and v == lo):
-            raise ValueError(f"{v:g} is out of range: {_bounds_text(lo, hi, lo_open)}")
-        return v
-
-    @field_validator("range")
-    @classmethod
-    def _range_ordered(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
-        if v is None:
-            return v
-        lo, hi = v
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise ValueError("range must hold two finite numbers [low, high]")
-        if lo > hi:
-            raise ValueError(f"range [{lo:g}, {hi:g}] has low above high")
-        if lo < cls.lo_bound or hi > cls.hi_bound:
-            bounds = _bounds_text(cls.lo_bound, cls.hi_bound, False)
-            raise ValueError(f"range [{lo:g}, {hi:g}] is out of bounds: {bounds}")
-        return v
-
-    @model_validator(mode="after")
-    def _check_range(self) -> Quantity:
-        if self.range is not None:
-            lo, hi = self.range
-            if not (lo <= self.value <= hi):
-                raise ValueError(f"value {self.value:g} lies outside its range [{lo:g}, {hi:g}]")
-        if self.source is not None and self.judgement is not None:
-            raise ValueError("give either a source or a judgement, not both")
-        return self
-
-    @property
-    def has_provenance(self) -> bool:
-        return self.source is not None or bool(self.judgement and self.judgement.strip())
-
-
-def _bounds_text(lo: float, hi: float, lo_open: bool) -> str:
-    if math.isinf(hi):
-        return f"must be {'>' if lo_open else '>='} {lo:g}"
-    if math.isinf(lo):
-        return f"must be <= {hi:g}"
-    return f"must lie in {'(' if lo_open else '['}{lo:g}, {hi:g}]"
-
-
-class Unit(Quantity):
-    """A quantity on [0, 1]."""
-
-    lo_bound: ClassVar[float] = 0.0
-    hi_bound: ClassVar[float] = 1.0
-
-
-class Positive(Quantity):
-    """A quantity > 0."""
-
-    lo_bound: ClassVar[float] = 0.0
-    lo_open: ClassVar[bool] = True
-
-
-class NonNegative(Quantity):
-    """A quantity >= 0."""
-
-    lo_bound: ClassVar[float] = 0.0
-
-
-class Utility(Quantity):
-    """A utility, at most 1 (the utility of one's ideal point)."""
-
-    hi_bound: ClassVar[float] = 1.0
 
 
 class Source(_Strict):
@@ -375,16 +255,12 @@ class Scenario(_Strict):
             if name != "engine":
                 walk(getattr(self, name), name)
         if self.engine is not None:
-            from .engine._spec import engine_quantities
-
             found.extend(engine_quantities(self.engine_spec))
         return found
 
     @cached_property
     def engine_spec(self) -> EngineSpec:
         """The validated ``engine`` section (raises if the scenario has none)."""
-        from .engine._spec import EngineSpec
-
         if self.engine is None:
             raise ScenarioError(f"scenario {self.id!r} has no engine section")
         return EngineSpec.model_validate(self.engine)
@@ -574,10 +450,27 @@ def scenario_from_dict(data: Any, *, file: str = "<scenario>", tree: Any = None)
         line, col = locate(tree, loc)
         raise ScenarioError(msg, file=file, line=line, col=col, field=_field_path(tree, loc))
     if sc.engine is not None:
-        from ._engine_spec import validate_engine_section
-
         validate_engine_section(sc, tree=tree, file=file)
     return sc
+
+
+def validate_engine_section(sc: Scenario, *, tree: Any, file: str) -> EngineSpec:
+    """Validate ``sc.engine``; raises ScenarioError naming the file, line and field."""
+    try:
+        spec = EngineSpec.model_validate(sc.engine)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ("engine", *_clean_loc(err["loc"]))
+        line, col = locate(tree, loc)
+        raise ScenarioError(
+            _message(err), file=file, line=line, col=col, field=_field_path(tree, loc)
+        ) from None
+    problems = cross_check(spec, set(sc.actor_ids), set(sc.issue_ids), {s.id for s in sc.sources})
+    if problems:
+        loc, msg = problems[0]
+        line, col = locate(tree, loc)
+        raise ScenarioError(msg, file=file, line=line, col=col, field=_field_path(tree, loc))
+    return spec
 
 
 _BUILTIN_PACKAGE = "ceasefire.scenarios"

@@ -30,8 +30,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .._scenario import NonNegative, Positive, Quantity, SourceRef, Unit
-from ._params import LEVERS, PARAMETERS
+from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit
+from ._registry import LEVERS, PARAMETERS
 
 __all__ = ["EngineSpec", "Front", "LeverBaseline", "OutcomeMap", "Roles", "Talks"]
 

@@ -789,7 +789,7 @@ def smp(
 def smp_ktab(
     scenario: KTABScenario, *, params: SMPParams | None = None, rng: Any = None
 ) -> SMPResult:
-    """Run the SMP on a scenario read by :func:`ceasefire._ktab.read_ktab`.
+    """Run the SMP on a scenario read by :func:`ceasefire.bargaining._ktab.read_ktab`.
 
     Uses the scenario's parameters and ideal-adjustment matrix, and its seed
     for Stochastic runs unless ``rng`` is given.

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._bargaining import compromise, nash_bargaining, spatial_utility, weighted_median
-from ._errors import InputError
+from .._errors import InputError
+from ..bargaining import _bdm, _smp
+from ..bargaining._spatial import compromise, nash_bargaining, spatial_utility, weighted_median
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -88,7 +89,7 @@ MODELS = (
 )
 _REQUIRED = ("prnr", "proc", "out")
 _CV_MODELS = ("ensemble_cv", "ensemble_rule_cv", "tuned_cv")
-_EXTERNAL_MODELS = ("bdm", "smp")  # from ceasefire._bdm / ceasefire._smp, imported lazily
+_EXTERNAL_MODELS = ("bdm", "smp")  # ceasefire.bargaining._bdm and ._smp
 _MISSING_TOKENS = {"", "na", "nan", ".", "-"}
 _MIN_ACTORS = 3
 
@@ -361,9 +362,8 @@ def model_nbs_rp(data: DeuData, cap: FloatArray) -> FloatArray:
 
 
 def model_bdm(data: DeuData, cap: FloatArray) -> FloatArray:
-    """Bueno de Mesquita's expected-utility model (``ceasefire._bdm.bdm``), default parameters."""
-    from . import _bdm  # lazy: written in parallel; ImportError means "skip"
-
+    """Bueno de Mesquita's expected-utility model (``ceasefire.bargaining._bdm.bdm``), default
+    parameters."""
     w = _weights(data, cap)
     out = np.full(len(data), np.nan)
     has = data.has
@@ -379,10 +379,8 @@ def model_bdm(data: DeuData, cap: FloatArray) -> FloatArray:
 
 
 def model_smp(data: DeuData, cap: FloatArray) -> FloatArray:
-    """KTAB's spatial model of politics (``ceasefire._smp.smp_scenario_forecast``), one issue
-    at a time, KTAB's deterministic defaults."""
-    from . import _smp  # lazy: written in parallel; ImportError means "skip"
-
+    """KTAB's spatial model of politics (``ceasefire.bargaining._smp.smp_scenario_forecast``),
+    one issue at a time, KTAB's deterministic defaults."""
     fn = _smp.smp_scenario_forecast
     out = np.full(len(data), np.nan)
     has = data.has

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._errors import InputError
+from .._errors import InputError
 
 __all__ = [
     "PARAM_DEFAULTS",

@@ -27,7 +27,7 @@ levers follow history up to month t and are then held at their month-t values
 The dynamics are shared, not fitted: a case scenario may set only the
 initial-state parameters :data:`INITIAL_STATE_PARAMETERS` in
 ``engine.parameters``; every other dynamics parameter takes the package
-default of ``ceasefire/engine/_params.py``. :func:`backtest` refuses a case
+default of ``ceasefire/scenario/_registry.py``. :func:`backtest` refuses a case
 scenario that sets any other. The front's movement rate (kappa) is one value
 shared by every case.
 
@@ -50,7 +50,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._errors import InputError
+from .._errors import InputError
+from ..bargaining._spatial import compromise
+from ..engine import analyze_window
+from ..engine._analysis import _seed_rng
+from ..engine._sim import simulate, with_levers
+from ..engine._window import candidates, maxmin, value
+from ..scenario._registry import LEVERS
+from ..scenario._scenario import load
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -286,11 +293,6 @@ def _check_case_scenario(case_id: str, sc: Any) -> None:
 
 def _ripeness_as_of(wa: Any, seed: int) -> list[float]:
     """G_t with the levers known up to month t and held after it (see the module docstring)."""
-    from .engine import LEVERS
-    from .engine._analysis import _seed_rng
-    from .engine._sim import simulate, with_levers
-    from .engine._window import candidates, maxmin, value
-
     c = wa.compiled
     veto = np.flatnonzero(wa.scenario.veto)
     cand = candidates(wa.valuation)
@@ -304,10 +306,6 @@ def _ripeness_as_of(wa: Any, seed: int) -> list[float]:
 
 
 def _run_case(case_id: str, *, seed: int, paths: int) -> BacktestCase:
-    from ._bargaining import compromise
-    from ._scenario import load
-    from .engine import analyze_window
-
     case = CASES[case_id]
     sc = load(case["scenario"])
     _check_case_scenario(case_id, sc)

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InputError
+from .._errors import InputError
 
 __all__ = ["ActorTable", "read_issue_csv"]
 
