@@ -293,6 +293,9 @@ def test_cli_explore_real_engine_json(tmp_path: Path) -> None:
     _check_contract(data, "lhs")
     assert data["worlds"] == 3 and set(data["claims"]) == set(CLAIM_IDS)
     assert "proxy" in data["settlement"]["source"]
+    plans = {"turkey", "trump", "china", "brazil", "russia-maximal", "ukraine-land-swap"}
+    assert set(data["plans"]) == plans
+    assert all(0 <= p["lo"] <= p["share"] <= p["hi"] <= 1 for p in data["plans"].values())
     assert "Exploration" in r.output and "claims" in r.output and "PRIM" in r.output
     frame = pd.read_parquet(tmp_path / "d" / "worlds")
     assert sorted(frame["world"]) == [0, 1, 2]

@@ -200,6 +200,20 @@ def print_explore_summary(res: ExploreResult, console: Console) -> None:
                 "use --method lhs for shares of a space-filling sample.[/dim]"
             )
 
+    if len(res.plans):
+        pt = Table(title="Peace plans: share of worlds where every veto player accepts (month 0)")
+        pt.title_justify = "left"
+        pt.add_column("plan")
+        pt.add_column("share", justify="right")
+        pt.add_column("95 % interval (Wilson)", justify="right")
+        for r in res.plans.to_dict("records"):
+            pt.add_row(
+                escape(str(r["plan"])),
+                f"{float(r['share']):.0%}",
+                f"{float(r['lo']):.0%}-{float(r['hi']):.0%}",
+            )
+        console.print(pt)
+
     print_tornado(res, console)
 
     console.print()

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from .._claims import CLAIM_IDS, CLAIMS
 from .._errors import InputError
-from ._evaluate import P_BY_MONTH_SOURCE, evaluate_worlds
+from ._evaluate import P_BY_MONTH_SOURCE, PLAN_PREFIX, evaluate_worlds
 from ._inputs import UncertainInput, uncertain_inputs
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ def _q(a: F, q: float) -> F:
 class ExploreResult:
     """What :func:`explore` found. DataFrames: ``worlds`` (one row per world: its index,
     seed, inputs and outputs), ``sensitivity`` (input, output, index, value, conf),
-    ``claims`` (claim, share, lo, hi, n, text, paragraph), ``boxes`` (PRIM boxes),
+    ``claims`` (claim, share, lo, hi, n, text, paragraph), ``plans`` (plan, share of
+    worlds where every veto player accepts it at month 0, lo, hi, n), ``boxes`` (PRIM boxes),
     ``settlement`` (month, median, q10, q90, mean of P(settlement by month t))."""
 
     scenario_id: str
@@ -54,6 +55,7 @@ class ExploreResult:
     worlds: pd.DataFrame
     sensitivity: pd.DataFrame
     claims: pd.DataFrame
+    plans: pd.DataFrame
     boxes: pd.DataFrame
     settlement: pd.DataFrame
     p_source: str  # 'engine' or 'proxy'
@@ -112,6 +114,10 @@ class ExploreResult:
             "claims": {
                 r["claim"]: {"share": r["share"], "lo": r["lo"], "hi": r["hi"]}
                 for r in self.claims.to_dict("records")
+            },
+            "plans": {
+                r["plan"]: {"share": r["share"], "lo": r["lo"], "hi": r["hi"]}
+                for r in self.plans.to_dict("records")
             },
             "sensitivity": [
                 {
@@ -230,6 +236,14 @@ def analyze_worlds(
     claims = pd.DataFrame(
         claim_rows, columns=["claim", "share", "lo", "hi", "n", "text", "paragraph"]
     )
+    plan_rows: list[dict[str, Any]] = []
+    for name in frame.columns:
+        if isinstance(name, str) and name.startswith(PLAN_PREFIX):
+            acc = frame[name].to_numpy(dtype=bool)
+            share, lo, hi = wilson(int(acc.sum()), len(acc))
+            row = {"plan": name[len(PLAN_PREFIX) :], "n": len(acc)}
+            plan_rows.append({**row, "share": share, "lo": lo, "hi": hi})
+    plans = pd.DataFrame(plan_rows, columns=["plan", "share", "lo", "hi", "n"])
     outputs: dict[str, F] = {}
     for name in SA_OUTPUTS:
         if name in frame:
@@ -270,6 +284,7 @@ def analyze_worlds(
         worlds=frame,
         sensitivity=sens,
         claims=claims,
+        plans=plans,
         boxes=boxes,
         settlement=settlement,
         p_source=p_source,

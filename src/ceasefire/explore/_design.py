@@ -238,16 +238,77 @@ class Box:
 
 
 PRIM_DENSITY = 0.8
+PRUNE_TOL = 0.02
+
+
+def _inside(
+    x: F, inputs: list[UncertainInput], limits: dict[str, tuple[float, float]]
+) -> NDArray[np.bool_]:
+    cols = {u.name: j for j, u in enumerate(inputs)}
+    ok = np.ones(x.shape[0], dtype=bool)
+    for name, (lo, hi) in limits.items():
+        ok &= (x[:, cols[name]] >= lo) & (x[:, cols[name]] <= hi)
+    return ok
+
+
+def _prune(
+    x: F,
+    y: NDArray[np.bool_],
+    inputs: list[UncertainInput],
+    limits: dict[str, tuple[float, float]],
+    density: float,
+) -> dict[str, tuple[float, float]]:
+    """Drop restrictions greedily while the density stays >= ``density - PRUNE_TOL``."""
+    cur = dict(limits)
+    while cur:
+        best: tuple[float, float, str] | None = None
+        for name in cur:
+            trial = {k: v for k, v in cur.items() if k != name}
+            inside = _inside(x, inputs, trial)
+            k, n_in = int(np.sum(y & inside)), int(np.sum(inside))
+            den, cov = k / max(1, n_in), k / max(1, int(np.sum(y)))
+            if den >= density - PRUNE_TOL and (best is None or (den, cov) > best[:2]):
+                best = (den, cov, name)
+        if best is None:
+            break
+        del cur[best[2]]
+    return cur
+
+
+SCREEN_MAX = 6
+
+
+def screen(inputs: list[UncertainInput], x: F, y: NDArray[np.bool_]) -> list[int]:
+    """Inputs related to ``y``: rank correlation whose 95 % interval excludes 0 (at most
+    ``SCREEN_MAX``, strongest first); if none is, the three strongest."""
+    sp = _spearman(inputs, x, {"y": np.asarray(y, dtype=float)})
+    rho = sp["value"].to_numpy(dtype=float)
+    conf = sp["conf"].to_numpy(dtype=float)
+    order = np.argsort(-np.abs(rho), kind="stable")
+    sig = [int(j) for j in order if np.isfinite(conf[j]) and abs(rho[j]) > conf[j]]
+    return sig[:SCREEN_MAX] if sig else [int(j) for j in order[:3]]
 
 
 def prim_boxes(
-    inputs: list[UncertainInput], x: F, y: NDArray[np.bool_], output: str, *, max_boxes: int = 2
+    inputs: list[UncertainInput],
+    x: F,
+    y: NDArray[np.bool_],
+    output: str,
+    *,
+    max_boxes: int = 2,
+    screened: bool = True,
 ) -> tuple[list[Box], str | None]:
     """PRIM (EMA workbench) boxes for the worlds where ``y`` holds.
 
     On each box's peeling trajectory the box kept is the one with the highest
-    coverage among those with density >= 0.8, else the densest. Returns the boxes
-    and, when none can be found, the reason.
+    coverage among those with density >= 0.8, else the densest. Restrictions that
+    do not matter are then dropped, one at a time, while the box's density stays
+    within 0.02 of the kept box's. With ``screened`` (the default), PRIM sees only
+    the inputs that :func:`screen` relates to ``y``: with tens of inputs and tens
+    of worlds PRIM otherwise peels one world off each of many inputs and returns
+    boxes restricted on a dozen inputs that no other sample would reproduce
+    (measured on the default exploration: 64 worlds, 30 inputs, a box on 11
+    inputs). Returns the boxes and, when none can be found, the reason.
     """
     n_pos = int(np.sum(y))
     if len(y) < 10:
@@ -265,6 +326,9 @@ def prim_boxes(
         # ema_workbench 2.5 calls pandas APIs that pandas 3 deprecates (e.g. inplace=True):
         # silence warnings attributed to the workbench's own modules, nothing else
         warnings.filterwarnings("ignore", module=r"ema_workbench(\..*)?")
+        if screened:
+            keep = screen(inputs, x, y)
+            return _prim(prim, [inputs[j] for j in keep], x[:, keep], y, output, max_boxes)
         return _prim(prim, inputs, x, y, output, max_boxes)
 
 
@@ -300,12 +364,15 @@ def _prim(
             if not (lo_free and hi_free):
                 # an unrestricted side reaches the input's stated bound, not the sample's edge
                 limits[u.name] = (u.lo if lo_free else lo, u.hi if hi_free else hi)
+        limits = _prune(x, y, inputs, limits, float(dens[i]))
+        inside = _inside(x, inputs, limits)
+        k, n_in = int(np.sum(y & inside)), int(np.sum(inside))
         boxes.append(
             Box(
                 output=output,
-                coverage=float(cov[i]),
-                density=float(dens[i]),
-                mass=float(traj["mass"].iloc[i]),
+                coverage=k / max(1, int(np.sum(y))),
+                density=k / max(1, n_in),
+                mass=n_in / len(y),
                 limits=limits,
             )
         )

@@ -26,7 +26,8 @@ Outputs (arrays with a leading world axis W):
   ``settlement.p_by_month`` when it has one; until then a **proxy**: 1 from the first
   window month on, else 0 (``P_BY_MONTH_SOURCE`` says which);
 - ``p_settle_12``: ``p_by_month[:, 11]``, a deal within the first 12 months;
-- ``C1`` .. ``C7``: the article's claims (:mod:`ceasefire._claims`), where they apply.
+- ``C1`` .. ``C7``: the article's claims (:mod:`ceasefire._claims`), where they apply;
+- ``plan:<id>``: every veto player accepts the plan at month 0 (with the claims).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ __all__ = ["P_BY_MONTH_SOURCE", "evaluate_worlds", "world_seeds"]
 F = NDArray[np.float64]
 
 MONTHS_12 = 12
+PLAN_PREFIX = "plan:"
 P_BY_MONTH_SOURCE = {
     "engine": "settlement.p_by_month of the engine",
     "proxy": (
@@ -158,6 +160,7 @@ def _fallback(
     fwm = np.full(n_w, np.nan)
     pbm = np.zeros((n_w, months))
     claim_vals: dict[str, list[bool | None]] = {c: [] for c in CLAIM_IDS}
+    plan_acc = np.zeros((n_w, len(sc.proposals)), dtype=bool)
     source = "proxy"
     for j in range(n_w):
         world_sc, world_levers = build({k: float(v[j]) for k, v in arrays.items()})
@@ -173,6 +176,7 @@ def _fallback(
             pbm[j], source = _p_by_month(w, months)
             for cid, verdict in evaluate_claims(w).items():
                 claim_vals[cid].append(verdict)
+            plan_acc[j] = w.accepts_by_month[0][:, world_sc.veto].all(axis=1)
         else:
             c = compile_scenario(world_sc, paths=paths, horizon=horizon, levers=lv or None)
             _, g, _ = ripeness_path(c, ws)
@@ -193,5 +197,7 @@ def _fallback(
         for cid, vals in claim_vals.items():
             if n_w and all(v is not None for v in vals):
                 out[cid] = np.array(vals, dtype=bool)
+        for p, pid in enumerate(sc.proposal_ids):
+            out[f"{PLAN_PREFIX}{pid}"] = plan_acc[:, p]
     out["_p_by_month_source"] = np.array([source])
     return out
