@@ -423,3 +423,23 @@ def test_run_shows_the_spread_over_judgements_and_worlds_0_turns_it_off(tmp_path
     _ok(r)
     assert "How sure" not in r.output
     assert "exploration" not in json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_an_existing_cluster_by_address_gives_the_same_worlds(sc: cf.Scenario) -> None:
+    from distributed import LocalCluster
+
+    kw: dict[str, Any] = {"method": "lhs", "worlds": 4, "paths": 20, "seed": 5, "claims": False}
+    serial = cf.explore(sc, **kw)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=":0"
+    ) as cluster:
+        remote = cf.explore(sc, scheduler=cluster.scheduler_address, chunk_size=3, **kw)
+    assert serial.to_dict() == remote.to_dict()
+
+
+@pytest.mark.slow
+def test_cli_unreachable_scheduler_is_one_line() -> None:
+    r = runner.invoke(app, ["explore", "--scheduler", "tcp://127.0.0.1:9", "--paths", "5"])
+    assert r.exit_code == 2, r.output
+    assert r.output.count("\n") == 1 and "cannot reach the Dask scheduler" in r.output

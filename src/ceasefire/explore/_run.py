@@ -186,7 +186,9 @@ def _client(kind: str, arg: int | str | None) -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            # a free port: with None the scheduler's HTTP server still takes :8787 and
+            # warns (an error under -W error) when another cluster holds it
+            dashboard_address=":0",
         )
         client = Client(cluster)
         try:
@@ -196,7 +198,7 @@ def _client(kind: str, arg: int | str | None) -> Iterator[Any]:
             cluster.close()
     else:
         try:
-            client = Client(str(arg), timeout="10s")
+            client = Client(str(arg), timeout="5s")
         except OSError as exc:
             raise InputError(
                 f"--scheduler {arg}: cannot reach the Dask scheduler ({exc})"
