@@ -12,9 +12,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from .. import validation  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from .._io import atomic_write_text
-from ..validation._deu import CAPABILITIES, run_benchmark
+from .._io import write_text
 
 
 def _fmt(x: float | None, nd: int = 2) -> str:
@@ -39,18 +39,18 @@ def deu(
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 10,
 ) -> None:
     """Score every model on the DEU issues (MAE, median AE, RMSE, within 5/10/20, by procedure)."""
-    if capability not in CAPABILITIES:
+    if capability not in validation.CAPABILITIES:
         raise InputError(
-            f"--capability must be one of {', '.join(CAPABILITIES)}, got {capability!r}"
+            f"--capability must be one of {', '.join(validation.CAPABILITIES)}, got {capability!r}"
         )
     if reps < 1 or folds < 2:
         raise InputError("--reps must be >= 1 and --folds >= 2")
-    res = run_benchmark(data, capability=capability, seed=seed, reps=reps, folds=folds)
+    res = validation.bench_deu(data, capability=capability, seed=seed, reps=reps, folds=folds)
     if json_out == "-":
         sys.stdout.write(res.to_json() + "\n")
         return
     if json_out is not None:
-        atomic_write_text(json_out, res.to_json() + "\n")
+        write_text(json_out, res.to_json() + "\n")
         typer.echo(f"wrote {json_out}", err=True)
         return
 

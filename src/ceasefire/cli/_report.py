@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import numpy as np
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 _BARS = " ▁▂▃▄▅▆▇█"
 
 
-def sparkline(values: np.ndarray) -> str:
-    lo, hi = float(np.min(values)), float(np.max(values))
+def sparkline(values: Iterable[float]) -> str:
+    values = list(values)
+    lo, hi = float(min(values)), float(max(values))
     span = hi - lo if hi > lo else 1.0
     return "".join(_BARS[round((x - lo) / span * (len(_BARS) - 1))] for x in values)
 
@@ -43,12 +44,13 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
     else:
         console.print(f"  [yellow]The settlement window first opens in month {fo}.[/yellow]")
     if se is not None:
-        near = np.flatnonzero(np.abs(g) < 2 * se)
-        if near.size:
+        near = [t for t in range(len(g)) if abs(g[t]) < 2 * se[t]]
+        if near:
+            span = f"month {near[0]}" if near[0] == near[-1] else f"months {near[0]}-{near[-1]}"
             console.print(
-                f"  G is within two Monte Carlo standard errors of 0 in months "
-                f"{near.min()}-{near.max()}: an opening in that span is not resolved by "
-                f"{w.compiled.paths} paths (try --paths 10000)."
+                f"  G is within two Monte Carlo standard errors of 0 in {span}: an opening "
+                f"there is not resolved by {w.compiled.paths} paths (four times the paths, "
+                f"--paths {4 * w.compiled.paths}, halve the standard error)."
             )
     if w.predicted_deal is not None:
         deal = ", ".join(
