@@ -307,7 +307,7 @@ def test_atomic_write_keeps_old_file_on_failure(
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(cf.InputError, match=r"out\.json: cannot write: disk full"):
         write_text(target, "second")
     assert target.read_text() == "first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]  # no temp file left

@@ -68,22 +68,27 @@ def _check_structure(text: str, file: str) -> None:
     """
     depth = 0
     aliases = False
-    for token in _yaml().scan(text):
-        kind = type(token).__name__
-        if kind in _OPEN:
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = token.start_mark
-                raise ScenarioError(
-                    f"nested deeper than {MAX_DEPTH} levels",
-                    file=file,
-                    line=mark.line + 1,
-                    col=mark.column + 1,
-                )
-        elif kind in _CLOSE:
-            depth -= 1
-        elif kind == "AliasToken":
-            aliases = True
+    try:
+        for token in _yaml().scan(text):
+            kind = type(token).__name__
+            if kind in _OPEN:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = token.start_mark
+                    raise ScenarioError(
+                        f"nested deeper than {MAX_DEPTH} levels",
+                        file=file,
+                        line=mark.line + 1,
+                        col=mark.column + 1,
+                    )
+            elif kind in _CLOSE:
+                depth -= 1
+            elif kind == "AliasToken":
+                aliases = True
+    except YAMLError:
+        # A syntax error: the parser reports it (at the place it meets it first). Up to the
+        # error the nesting stayed within MAX_DEPTH, so parsing cannot recurse too deep.
+        return
     if aliases:
         _check_expanded_size(_yaml().compose(text), file)
 
