@@ -15,11 +15,10 @@ If no window opens within the horizon, the deal compared is the point that
 maximises min_veto (s_i,t(z) - w_i,t) at the month where G_t is largest
 (``deal_kind = "best_point_at_max_G"``), and the case says so.
 
-Look-ahead. ``analyze_window`` values month t with the whole lever path, and
-the ``foresight`` parameter lets actors see part of what the path brings after
-t: in a backtest they would then foresee pressure that history had not yet
-applied (Operation Storm, Praying Mantis) and the window can open early for
-that reason alone. Each case therefore also reports
+Look-ahead. Since the second-generation engine, ``analyze_window`` values
+month t knowing the lever path up to t only (actors expect the scenario's
+baseline shifted by today's deviation from it), so no run sees pressure that
+history had not yet applied. Each case still also reports
 ``first_window_month_as_of`` and ``G_as_of``: G_t from a run in which the
 levers follow history up to month t and are then held at their month-t values
 (actors know the past, not the future). Same seed, same candidate points.
