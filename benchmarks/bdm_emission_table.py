@@ -15,7 +15,7 @@ import csv
 import sys
 from pathlib import Path
 
-from ceasefire._bdm import Accept, Prob, bdm
+from ceasefire.bargaining._bdm import Accept, Prob, bdm
 
 DEFAULT_CSV = (
     Path(__file__).resolve().parents[1].parent / "shared/data/bdm1994/emission_standards.csv"

@@ -20,8 +20,8 @@ import time
 
 import numpy as np
 
-from ceasefire._ktab import read_ktab
-from ceasefire._smp import smp_ktab
+from ceasefire.bargaining._ktab import read_ktab
+from ceasefire.bargaining._smp import smp_ktab
 
 
 def write_dummy_csv(path: str, n: int, dims: int, seed: int) -> None:

@@ -11,9 +11,9 @@
 Models: compromise (capability x salience weighted mean), weighted median, asymmetric Nash
 bargaining (utility ``1 - sum_k s_k |z_k - x_k|`` with each actor's saliences normalised to 1,
 bargaining weight capability x total salience, disagreement = each actor's utility of the worst
-actor position on the table), and, when importable, BDM (``ceasefire._bdm``) and KTAB's SMP
-(``ceasefire._smp``). Issues of the KTAB case are run jointly by the Nash solution and the SMP
-and one at a time by the others.
+actor position on the table), and, when importable, BDM (``ceasefire.bargaining._bdm``) and
+KTAB's SMP (``ceasefire.bargaining._smp``). Issues of the KTAB case are run jointly by the Nash
+solution and the SMP and one at a time by the others.
 
     .venv/bin/python benchmarks/published_cases.py [--shared ../shared] [--markdown]
 """
@@ -28,7 +28,12 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from ceasefire._bargaining import compromise, nash_bargaining, spatial_utility, weighted_median
+from ceasefire.bargaining._spatial import (
+    compromise,
+    nash_bargaining,
+    spatial_utility,
+    weighted_median,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -110,7 +115,7 @@ def forecasts(case: Case) -> dict[str, list[float] | str]:
     res["nbs"] = [float(lo + v * (hi - lo)) for v in sol.point]
 
     try:
-        from ceasefire._bdm import bdm
+        from ceasefire.bargaining._bdm import bdm
 
         res["bdm"] = [
             float(
@@ -123,7 +128,7 @@ def forecasts(case: Case) -> dict[str, list[float] | str]:
     except ImportError as exc:
         res["bdm"] = f"unavailable ({exc})"
     try:
-        from ceasefire._smp import smp_scenario_forecast
+        from ceasefire.bargaining._smp import smp_scenario_forecast
 
         out = np.asarray(smp_scenario_forecast(x01, s / 100.0, c), dtype=float).ravel()
         res["smp"] = [float(lo + v * (hi - lo)) for v in out]

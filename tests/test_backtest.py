@@ -15,10 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands  # registers the commands
-from ceasefire._backtest import CASES, INITIAL_STATE_PARAMETERS, BacktestResult, backtest
 from ceasefire.cli._app import app
 from ceasefire.engine import PARAMETERS
+from ceasefire.validation._backtest import CASES, INITIAL_STATE_PARAMETERS, BacktestResult, backtest
 
 PATHS = 200
 runner = CliRunner()
@@ -31,9 +30,10 @@ def result() -> BacktestResult:
 
 @pytest.fixture(scope="module")
 def result_json(result: BacktestResult) -> dict[str, Any]:
-    return result.to_json()
+    return result.to_dict()
 
 
+@pytest.mark.slow
 def test_every_case_runs(result: BacktestResult) -> None:
     assert [c.id for c in result.cases] == list(CASES)
     for c in result.cases:
@@ -43,6 +43,7 @@ def test_every_case_runs(result: BacktestResult) -> None:
         assert (c.deal_kind == "nash_point_in_window") == c.window_opened
 
 
+@pytest.mark.slow
 def test_json_contract(result_json: dict[str, Any]) -> None:
     assert set(result_json) == {"cases"}
     json.dumps(result_json, allow_nan=False)  # plain JSON
@@ -67,12 +68,14 @@ def test_json_contract(result_json: dict[str, Any]) -> None:
             assert rec["months_early_or_late"] == fw - rec["settlement_month"]
 
 
+@pytest.mark.slow
 def test_no_look_ahead_equals_full_run_once_history_is_known(result: BacktestResult) -> None:
     # in the last month no lever changes later: knowing the past is knowing the whole path
     for c in result.cases:
         assert c.ripeness_as_of[-1] == pytest.approx(c.ripeness[-1], abs=1e-9)
 
 
+@pytest.mark.slow
 def test_to_frame(result: BacktestResult) -> None:
     df = result.to_frame()
     assert len(df) == sum(len(c["actual_terms"]) for c in CASES.values())
@@ -113,19 +116,20 @@ def test_fronts_share_one_kappa() -> None:
 
 
 def test_refuses_a_fitted_case(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ceasefire._scenario as scen
+    import ceasefire.validation._backtest as bt
 
     sc = cf.load("korea-1951")
     engine = dict(sc.engine or {})
     engine["parameters"] = {**engine["parameters"], "punishment": {"value": 5.0, "judgement": "x"}}
     fitted = sc.with_changes(engine=engine)
-    monkeypatch.setattr(scen, "load", lambda source: fitted)
+    monkeypatch.setattr(bt, "load", lambda source: fitted)
     with pytest.raises(cf.InputError, match="punishment"):
         backtest("korea-1951", paths=10)
 
 
+@pytest.mark.slow
 def test_same_seed_same_json(result_json: dict[str, Any]) -> None:
-    again = backtest(seed=0, paths=PATHS).to_json()
+    again = backtest(seed=0, paths=PATHS).to_dict()
     assert json.dumps(again, sort_keys=True) == json.dumps(result_json, sort_keys=True)
 
 
@@ -141,6 +145,7 @@ def test_cli_unknown_case_exits_2() -> None:
     assert "Traceback" not in r.output
 
 
+@pytest.mark.slow
 def test_cli_json_stdout_and_file(tmp_path: Any, result_json: dict[str, Any]) -> None:
     r = runner.invoke(app, ["backtest", "bosnia-1995", "--paths", str(PATHS), "--json", "-"])
     assert r.exit_code == 0, r.output
@@ -154,6 +159,7 @@ def test_cli_json_stdout_and_file(tmp_path: Any, result_json: dict[str, Any]) ->
     assert json.loads(out.read_text(encoding="utf-8"))["cases"][0]["id"] == "korea-1951"
 
 
+@pytest.mark.slow
 def test_cli_table() -> None:
     r = runner.invoke(app, ["backtest", "iran-iraq-1987", "--paths", str(PATHS)])
     assert r.exit_code == 0, r.output

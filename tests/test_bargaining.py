@@ -6,20 +6,15 @@ properties checked with hypothesis (actor order, bounds, clout).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ceasefire as cf
-from ceasefire._forecast import forecast_table
-from ceasefire._table import ActorTable, read_issue_csv
-
-EMISSION = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "bdm1994" / "emission_standards.csv"
-)
+from ceasefire.bargaining._forecast import forecast_table
+from ceasefire.bargaining._table import ActorTable, read_issue_csv
+from conftest import EMISSION
 
 # ---------------------------------------------------------------------------------------
 # BDM 1994, emission standards
@@ -296,6 +291,7 @@ def test_actor_order_does_not_matter(model: str, t: ActorTable, data: st.DataObj
     _check_order(model, t, list(data.draw(st.permutations(range(len(t.actors))))))
 
 
+@pytest.mark.slow
 @NBS_PROPS
 @given(t=one_issue(), data=st.data())
 def test_actor_order_does_not_matter_nbs(t: ActorTable, data: st.DataObject) -> None:
@@ -309,6 +305,7 @@ def test_forecast_within_positions(model: str, t: ActorTable) -> None:
     _check_within(model, t)
 
 
+@pytest.mark.slow
 @NBS_PROPS
 @given(t=one_issue())
 def test_forecast_within_positions_nbs(t: ActorTable) -> None:
@@ -322,6 +319,7 @@ def test_more_clout_moves_compromise_toward_actor(t: ActorTable, data: st.DataOb
     _check_clout("compromise", t, i, data.draw(st.sampled_from([1.5, 2.0, 5.0])))
 
 
+@pytest.mark.slow
 @NBS_PROPS
 @given(t=one_issue(), data=st.data())
 def test_more_clout_moves_nash_point_toward_actor(t: ActorTable, data: st.DataObject) -> None:
@@ -344,6 +342,7 @@ def test_all_actors_at_one_position() -> None:
         assert f[0] == pytest.approx(3.0), model
 
 
+@pytest.mark.slow
 @NBS2_PROPS
 @given(t=one_issue(min_actors=2, max_actors=4), data=st.data())
 def test_more_clout_moves_multi_issue_compromise_and_nash(

@@ -1,15 +1,15 @@
-"""BDM expected-utility model (ceasefire._bdm) on BDM 1994's emission case and invariances."""
+"""BDM expected-utility model (ceasefire.bargaining._bdm): BDM 1994's emission case, invariances."""
 
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from ceasefire._bdm import BDMModel, BDMResult, bdm, bdm_issues, weighted_median
 from ceasefire._errors import InputError
+from ceasefire.bargaining._bdm import BDMModel, BDMResult, bdm, bdm_issues, weighted_median
+from conftest import EMISSION
 
 # Bueno de Mesquita (1994) Table, as reproduced by Scholz, Calbert & Smith (2011) Table 1.
 ACTORS = [
@@ -32,18 +32,14 @@ SAL = np.array([a[3] for a in ACTORS], dtype=float)
 SCHOLZ_MEDIAN = np.array([8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6])
 SCHOLZ_MEAN = np.array([7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6])
 
-SHARED_CSV = Path(__file__).resolve().parents[2] / "shared/data/bdm1994/emission_standards.csv"
-
 
 @pytest.fixture(scope="module")
 def emission() -> BDMResult:
     return bdm(POS, CAP, SAL, rounds=8)
 
 
-def test_inline_table_matches_shared_csv() -> None:
-    if not SHARED_CSV.exists():
-        pytest.skip("shared data not present")
-    with SHARED_CSV.open(newline="") as fh:
+def test_inline_table_matches_the_data_csv() -> None:
+    with EMISSION.open(newline="") as fh:
         rows = [
             (r["actor"], float(r["capability"]), float(r["position"]), float(r["salience"]))
             for r in csv.DictReader(fh)

@@ -10,14 +10,17 @@ prints them.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 
 import ceasefire as cf
-from _premises import drop_red_line, edit, set_engine, set_parameters
 from ceasefire.engine import WindowAnalysis, analyze_window
+
+# every claim runs the engine (a few seconds each)
+pytestmark = pytest.mark.slow
+
+# every claim runs the engine (a few seconds each)
+pytestmark = pytest.mark.slow
 
 FREEZE_PLANS = ["turkey", "trump", "china", "brazil"]
 PATHS = 400
@@ -39,11 +42,7 @@ def accepts(w: WindowAnalysis, plan: str, actor: str, month: int = 0) -> bool:
 
 
 def with_optimism(sc: cf.Scenario, russia: float, ukraine: float) -> cf.Scenario:
-    def fn(d: dict[str, Any]) -> None:
-        d["engine"]["beliefs"]["russia"]["optimism"] = {"value": russia, "judgement": "test"}
-        d["engine"]["beliefs"]["ukraine"]["optimism"] = {"value": ukraine, "judgement": "test"}
-
-    return edit(sc, fn)
+    return cf.with_parameters(sc, optimism={"russia": russia, "ukraine": ukraine})
 
 
 # C1: emerges -----------------------------------------------------------------------------
@@ -55,7 +54,7 @@ def test_c1_russia_rejects_freeze_plans(base: WindowAnalysis) -> None:
 def test_c1_premise_without_regime_survival_russia_accepts_a_freeze(sc: cf.Scenario) -> None:
     # Premise (¶1, ¶13-14): settling risks the leader's survival. Without punishment
     # after removal and without the hardliners' backlash, two freezes pass Russia's test.
-    w = analyze_window(set_parameters(sc, punishment=0.0, backlash=0.0), seed=0, paths=PATHS)
+    w = analyze_window(cf.with_parameters(sc, punishment=0.0, backlash=0.0), seed=0, paths=PATHS)
     assert any(accepts(w, plan, "russia") for plan in FREEZE_PLANS)
 
 
@@ -68,7 +67,7 @@ def test_c2_ukraine_and_usa_reject_russia_maximal(base: WindowAnalysis) -> None:
 def test_c2_premise_ukraine_accepts_if_it_could_cede_land_and_war_were_unbearable(
     sc: cf.Scenario,
 ) -> None:
-    edited = set_parameters(set_engine(sc, "war_cost", "ukraine", 0.6), ratification_penalty=0.0)
+    edited = cf.with_parameters(sc, war_cost={"ukraine": 0.6}, ratification_penalty=0.0)
     assert accepts(analyze_window(edited, seed=0, paths=PATHS), "russia-maximal", "ukraine")
 
 
@@ -76,7 +75,7 @@ def test_c2_premise_usa_accepts_without_the_open_door_and_with_costly_aid(
     sc: cf.Scenario,
 ) -> None:
     # Premise (¶6): abandoning NATO's open door would hurt the alliance's credibility.
-    edited = set_engine(drop_red_line(sc, "usa", "nato"), "aid_cost", "usa", 0.6)
+    edited = cf.with_parameters(sc, red_line={"usa": {"nato": None}}, aid_cost={"usa": 0.6})
     assert accepts(analyze_window(edited, seed=0, paths=PATHS), "russia-maximal", "usa")
 
 
@@ -131,7 +130,9 @@ def test_c5_settling_on_a_freeze_is_riskier_for_the_leader(base: WindowAnalysis)
 
 def test_c5_premise_without_backlash_or_war_economy_settling_is_safer(sc: cf.Scenario) -> None:
     # Premises (¶13-14): the war boom keeps unrest down, hardliners call a deal betrayal.
-    w = analyze_window(set_parameters(sc, backlash=0.0, war_dependence=0.0), seed=0, paths=PATHS)
+    w = analyze_window(
+        cf.with_parameters(sc, backlash=0.0, war_dependence=0.0), seed=0, paths=PATHS
+    )
     fight = w.valuation.p_fight[0]
     for plan in FREEZE_PLANS:
         assert w.plan_removal[w.scenario.proposal_ids.index(plan)] <= fight, plan
@@ -150,7 +151,7 @@ def test_c6_premise_if_sanctions_and_strikes_did_not_bite_easing_them_matters_le
     sc: cf.Scenario,
 ) -> None:
     # Premise (¶15): sanctions and strikes drain revenue and war production.
-    toothless = set_parameters(
+    toothless = cf.with_parameters(
         sc, revenue_sanctions=0.0, revenue_strikes=0.0, strike_effect=0.0, sanctions_supply=0.0
     )
     ease = {"sanctions": 0.3, "strikes": 0.3}
@@ -178,8 +179,8 @@ def test_c7_premise_the_punishment_cuts_both_ways(sc: cf.Scenario) -> None:
     # (austerity after the bubble pops), so a heavier punishment K narrows the window
     # LESS than a light one: the counterfactual's effect falls as K rises. Measured, not
     # assumed: the test fails if K only ever weighed against settling.
-    heavy = analyze_window(set_parameters(sc, punishment=240.0), seed=0, paths=PATHS)
-    light = analyze_window(set_parameters(sc, punishment=60.0), seed=0, paths=PATHS)
+    heavy = analyze_window(cf.with_parameters(sc, punishment=240.0), seed=0, paths=PATHS)
+    light = analyze_window(cf.with_parameters(sc, punishment=60.0), seed=0, paths=PATHS)
     d_heavy = heavy.counterfactuals["no_leader_survival"]["delta_G0"]
     d_light = light.counterfactuals["no_leader_survival"]["delta_G0"]
     assert d_light > d_heavy > 0

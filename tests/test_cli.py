@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands  # registers the commands
-from ceasefire._yaml import atomic_write_text
+from ceasefire._io import atomic_write_text
 from ceasefire.cli._app import app
+from conftest import EMISSION
 
 BUILTIN = "russia-ukraine-2024"
-EMISSION = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "bdm1994" / "emission_standards.csv"
-)
 PLANS = ["turkey", "trump", "china", "brazil", "russia-maximal", "ukraine-land-swap"]
 FORECAST_MODELS = ("compromise", "median", "nbs", "bdm")
 
@@ -58,6 +57,7 @@ def run_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_run_prints_a_summary() -> None:
     r = runner.invoke(app, _run_args())
     _ok(r)
@@ -68,6 +68,7 @@ def test_run_prints_a_summary() -> None:
     assert "Traceback" not in r.output
 
 
+@pytest.mark.slow
 def test_run_json_contract(run_json: dict[str, Any]) -> None:
     d = run_json
     sc = cf.load(BUILTIN)
@@ -106,6 +107,7 @@ def test_run_json_contract(run_json: dict[str, Any]) -> None:
         assert all(0.0 <= v <= 1.0 for v in f[model].values()), model
 
 
+@pytest.mark.slow
 def test_run_json_stdout_is_only_json() -> None:
     r = runner.invoke(app, _run_args("--json", "-"))
     _ok(r)
@@ -113,6 +115,7 @@ def test_run_json_stdout_is_only_json() -> None:
     assert d["scenario"] == BUILTIN
 
 
+@pytest.mark.slow
 def test_run_same_seed_same_json(tmp_path: Path) -> None:
     a, b, c = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
     _ok(runner.invoke(app, _run_args("--json", str(a), "--seed", "7", "-q")))
@@ -121,14 +124,6 @@ def test_run_same_seed_same_json(tmp_path: Path) -> None:
     assert json.loads(a.read_text())["seed"] == 7
     _ok(runner.invoke(app, _run_args("--json", str(c), "--seed", "8", "-q")))
     assert json.loads(c.read_text())["seed"] == 8
-
-
-def test_run_from_exported_file(tmp_path: Path) -> None:
-    path = tmp_path / "mine.yaml"
-    _ok(runner.invoke(app, ["scenarios", "--export", BUILTIN, str(path)]))
-    r = runner.invoke(app, _run_args(str(path), "--json", "-"))
-    _ok(r)
-    assert json.loads(r.stdout)["scenario"] == BUILTIN
 
 
 # ---------------------------------------------------------------------------------------
@@ -171,6 +166,7 @@ def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", cf.MODELS)
 def test_forecast_contract_on_scenario(model: str, scenario_file: Path) -> None:
     sc = cf.load(scenario_file)
@@ -317,6 +313,7 @@ def test_atomic_write_keeps_old_file_on_failure(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]  # no temp file left
 
 
+@pytest.mark.slow
 def test_paths_with_brackets_are_printed_verbatim(tmp_path: Path, scenario_file: Path) -> None:
     # rich markup must not eat or choke on a user's path
     for name in ("d[red]", "e[/x]"):
@@ -338,6 +335,7 @@ def test_json_onto_a_directory_is_one_line(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_run_summary_prints_titles_verbatim(tmp_path: Path, scenario_file: Path) -> None:
     text = scenario_file.read_text(encoding="utf-8")
     path = tmp_path / "s.yaml"
@@ -349,3 +347,32 @@ def test_run_summary_prints_titles_verbatim(tmp_path: Path, scenario_file: Path)
     r = runner.invoke(app, _run_args(str(path)))
     _ok(r)
     assert "War [/draft]" in r.stdout
+
+
+# ---------------------------------------------------------------------------------------
+# the program itself: --version, help once, no type shown for flags
+# ---------------------------------------------------------------------------------------
+
+
+def _ceasefire(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("ceasefire")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, check=False)
+
+
+def test_version() -> None:
+    r = _ceasefire("--version")
+    assert (r.returncode, r.stdout, r.stderr) == (0, f"ceasefire {cf.__version__}\n", "")
+
+
+@pytest.mark.parametrize("args", [[], ["bench"]])
+def test_bare_group_prints_its_help_once(args: list[str]) -> None:
+    r = _ceasefire(*args)
+    assert r.returncode == 0
+    assert r.stdout.count("Usage:") == 1
+
+
+def test_flags_show_no_type() -> None:
+    r = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "120"})
+    assert r.exit_code == 0
+    assert "<bool>" not in r.stdout
+    assert "2T months" in r.stdout  # --horizon says what is simulated and what reported

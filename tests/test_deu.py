@@ -10,7 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ceasefire._deu import (
+from ceasefire._errors import InputError
+from ceasefire.validation._deu import (
     COUNCIL_WEIGHTS,
     BenchResult,
     capability_vector,
@@ -19,11 +20,9 @@ from ceasefire._deu import (
     load_deu,
     run_benchmark,
 )
-from ceasefire._errors import InputError
+from conftest import DEU, needs_shared
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DEU = SHARED / "data" / "deu" / "deu_dev.tsv"
-needs_deu = pytest.mark.skipif(not DEU.is_file(), reason="shared DEU data not present")
+needs_deu = needs_shared(DEU)
 
 FAST = ["compromise", "median", "commission", "reference_point", "midpoint"]
 
@@ -46,6 +45,7 @@ def test_compromise_equal_capability_matches_published_number() -> None:
     assert res.models["compromise"].mae == pytest.approx(22.36, abs=0.01)
 
 
+@pytest.mark.slow
 @needs_deu
 def test_json_contract(equal: BenchResult) -> None:
     d = json.loads(equal.to_json())
@@ -80,11 +80,17 @@ def test_json_contract(equal: BenchResult) -> None:
     assert frame.loc["compromise", "mae"] == pytest.approx(22.3587, abs=1e-3)
 
 
+@pytest.mark.slow
 @needs_deu
 def test_cv_forecasts_do_not_read_the_held_out_outcomes(equal: BenchResult) -> None:
     from dataclasses import replace
 
-    from ceasefire._deu import ENSEMBLE_COMPONENTS, ensemble_cv, ensemble_rule_cv, tuned_cv
+    from ceasefire.validation._deu import (
+        ENSEMBLE_COMPONENTS,
+        ensemble_cv,
+        ensemble_rule_cv,
+        tuned_cv,
+    )
 
     data = equal.data  # the scored issues
     cap = capability_vector(data.actors, "equal")
@@ -107,6 +113,7 @@ def test_cv_forecasts_do_not_read_the_held_out_outcomes(equal: BenchResult) -> N
     assert base.cv_mae == pytest.approx(np.abs(base.forecast - data.out).mean())
 
 
+@pytest.mark.slow
 @needs_deu
 def test_council_and_equal_differ(equal: BenchResult) -> None:
     council = run_benchmark(DEU, capability="council", models=FAST, reps=10)
@@ -289,7 +296,6 @@ def test_too_few_actors_and_empty(tmp_path: Path) -> None:
 
 
 def _cli() -> tuple[CliRunner, typer.Typer]:
-    import ceasefire.cli._commands  # noqa: F401  (registers the sub-commands)
     from ceasefire.cli._app import app
 
     return CliRunner(), app

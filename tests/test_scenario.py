@@ -16,11 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-import ceasefire.cli._commands  # registers the commands
 from ceasefire.cli._app import app
+from ceasefire.scenario._scenario import builtin_text
+from conftest import EMISSION
 
 BUILTIN = "russia-ukraine-2024"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 runner = CliRunner()
 
@@ -106,12 +106,13 @@ def test_values_on_the_unit_scale(sc: cf.Scenario) -> None:
     assert np.all((sc.proposal_matrix >= 0) & (sc.proposal_matrix <= 1))
 
 
+@pytest.mark.slow
 def test_export_validate_load_round_trip(tmp_path: Path, sc: cf.Scenario) -> None:
     out = tmp_path / "mine.yaml"
     r = runner.invoke(app, ["scenarios", "--export", BUILTIN, str(out)])
     assert r.exit_code == 0, r.output
     assert out.exists()
-    assert out.read_text(encoding="utf-8") == cf._scenario.builtin_text(BUILTIN)
+    assert out.read_text(encoding="utf-8") == builtin_text(BUILTIN)
     r = runner.invoke(app, ["validate", str(out)])
     assert r.exit_code == 0, r.output
     assert "ok" in r.stdout
@@ -584,8 +585,7 @@ def test_missing_csv_file(tmp_path: Path) -> None:
 
 
 def test_unknown_model() -> None:
-    csv = SHARED / "data" / "bdm1994" / "emission_standards.csv"
-    r = runner.invoke(app, ["forecast", "--model", "oracle", str(csv)])
+    r = runner.invoke(app, ["forecast", "--model", "oracle", str(EMISSION)])
     _assert_one_line_error(r, "--model 'oracle': choose one of " + ", ".join(cf.MODELS))
 
 
@@ -595,3 +595,47 @@ def _assert_one_line_error(r, want: str) -> None:
     assert r.stdout == ""
     assert "Traceback" not in r.output
     assert not re.search(r"^\s+File \"", r.output, re.MULTILINE)
+
+
+# ---------------------------------------------------------------------------------------
+# with_parameters: change a premise by name, validated
+# ---------------------------------------------------------------------------------------
+
+
+def test_with_parameters_sets_each_kind_of_premise(sc: cf.Scenario) -> None:
+    new = cf.with_parameters(
+        sc,
+        punishment=5.0,
+        sanctions=0.9,
+        horizon=24,
+        war_cost={"ukraine": {"value": 0.2, "judgement": "why"}},
+        ideal={"russia": {"donetsk": 0.8}},
+        salience={"russia": {"donetsk": 3.0}},
+        red_line={"usa": {"nato": None}},
+    )
+    assert new is not sc and sc.engine_spec.param("punishment") != 5.0
+    spec = new.engine_spec
+    assert spec.param("punishment") == 5.0
+    assert spec.levers["sanctions"].value == 0.9 and spec.levers["sanctions"].path is None
+    assert spec.horizon_months == 24
+    assert spec.war_cost["ukraine"].judgement == "why"
+    r = new.actor_index("russia")
+    k = new.issue_ids.index("donetsk")
+    assert new.ideal[r, k] == 0.8 and new.salience_raw[r, k] == 3.0
+    assert np.isnan(new.red_line[new.actor_index("usa"), new.issue_ids.index("nato")])
+    # everything else as it was, and every number keeps its provenance
+    assert new.ideal[r, k - 1] == sc.ideal[r, k - 1]
+    assert all(q.has_provenance for _, q in new.quantities())
+
+
+def test_with_parameters_validates(sc: cf.Scenario) -> None:
+    with pytest.raises(cf.ScenarioError, match=r"engine\.parameters\.punishment"):
+        cf.with_parameters(sc, punishment=-1.0)
+    with pytest.raises(cf.ScenarioError, match="must lie in"):
+        cf.with_parameters(sc, sanctions=1.5)
+    with pytest.raises(cf.InputError, match="unknown premise 'nonesuch'"):
+        cf.with_parameters(sc, nonesuch=1.0)
+    with pytest.raises(cf.InputError, match="unknown actor 'nobody'"):
+        cf.with_parameters(sc, ideal={"nobody": {"donetsk": 0.5}})
+    with pytest.raises(cf.InputError, match="expected a number"):
+        cf.with_parameters(sc, punishment="high")

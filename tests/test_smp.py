@@ -1,7 +1,7 @@
 """Tests of the SMP (KTAB's spatial model of politics) and the KTAB readers.
 
 The deterministic reference runs are KAPSARC's own (KTAB, lsyaseen/KTAB,
-``examples/smp/doc/20170530_ref-*.txt``), read from ``shared/data/ktab``.
+``examples/smp/doc/20170530_ref-*.txt``), copied into ``tests/data/ktab`` with KTAB's licence.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from ceasefire._errors import InputError
-from ceasefire._ktab import PARAM_NAMES, read_ktab, read_ktab_csv, read_ktab_xml
-from ceasefire._smp import (
+from ceasefire.bargaining._ktab import PARAM_NAMES, read_ktab, read_ktab_csv, read_ktab_xml
+from ceasefire.bargaining._smp import (
     SMPParams,
     _all_challenges,
     _analyse,
@@ -26,11 +26,7 @@ from ceasefire._smp import (
     smp_ktab,
     smp_scenario_forecast,
 )
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-KTAB = SHARED / "data" / "ktab"
-
-needs_data = pytest.mark.skipif(not KTAB.is_dir(), reason="shared/data/ktab not present")
+from conftest import KTAB
 
 
 def _parse_summary(
@@ -66,12 +62,6 @@ def _parse_summary(
 # reproduction of KTAB's deterministic reference runs
 
 
-def test_shared_path_resolves() -> None:
-    assert SHARED.name == "shared"
-    assert SHARED.parent == Path(__file__).resolve().parent.parent.parent
-
-
-@needs_data
 @pytest.mark.parametrize("name", ["dummyData_3Dim", "SOE-Pol-Comp"])
 def test_reference_run_reproduced(name: str) -> None:
     sc = read_ktab(KTAB / f"{name}.csv")
@@ -93,7 +83,6 @@ def test_reference_run_reproduced(name: str) -> None:
     assert (fmt_prob == ref_prob).all()
 
 
-@needs_data
 def test_forecast_smp_path_json_shape() -> None:
     path = KTAB / "dummyData_3Dim.csv"
     d = forecast_smp_path(str(path))
@@ -118,7 +107,6 @@ def test_forecast_smp_path_json_shape() -> None:
 # stochastic mode
 
 
-@needs_data
 def test_stochastic_seed_reproducible() -> None:
     sc = read_ktab(KTAB / "smpExample.xml")
     assert sc.params["StateTransitions"] == "Stochastic"
@@ -149,7 +137,6 @@ def test_stochastic_seed_matters() -> None:
 # every KTAB option runs
 
 
-@needs_data
 @pytest.mark.parametrize(
     ("key", "value"), [(k, v) for k, vals in PARAM_NAMES.items() for v in vals]
 )
@@ -367,14 +354,11 @@ def test_wrong_extension(tmp_path: Path) -> None:
 
 
 def _example_xml() -> str:
-    if KTAB.is_dir():
-        return (KTAB / "smpExample.xml").read_text(encoding="utf-8-sig")
-    pytest.skip("shared/data/ktab not present")
+    return (KTAB / "smpExample.xml").read_text(encoding="utf-8-sig")
 
 
-@needs_data
 def test_shipped_example_xml() -> None:
-    # KTAB's last commit has an empty first <dCoord> at line 32; the shared copy
+    # KTAB's last commit has an empty first <dCoord> at line 32; the copy in tests/data
     # may have it filled in. Either way the reader says the right thing.
     path = KTAB / "smpExample.xml"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -462,7 +446,7 @@ def test_xml_wrong_actor_count(tmp_path: Path) -> None:
 def test_blocked_paths_match_batched() -> None:
     """The cache-blocked (i, n, j) and (a, i, j) evaluations equal the gathered /
     batched ones (different code paths, same numbers)."""
-    from ceasefire._smp import _some_challenges
+    from ceasefire.bargaining._smp import _some_challenges
 
     rng = np.random.default_rng(9)
     n = 45

@@ -12,14 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._forecast import MODELS, forecast_table, table_from_scenario
-from ._plans import PlanEvaluation, evaluate_plans, static_reservation
+from ._plans import PlanEvaluation, evaluate_plans
+from ._results import ResultMixin
+from ._version import __version__
+from .bargaining._forecast import MODELS, forecast_table, static_reservation, table_from_scenario
+from .engine import analyze_window
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ._scenario import Scenario
     from .engine import WindowAnalysis
+    from .engine._analysis import Progress
+    from .scenario._scenario import Scenario
 
 __all__ = ["AnalysisResult", "analyze", "layer_a_forecasts"]
 
@@ -35,9 +39,10 @@ def layer_a_forecasts(sc: Scenario) -> dict[str, dict[str, float]]:
     return out
 
 
-@dataclass(frozen=True)
-class AnalysisResult:
-    """The result of :func:`analyze`."""
+@dataclass(frozen=True, repr=False)
+class AnalysisResult(ResultMixin):
+    """The result of :func:`analyze`: ``to_dict()``, ``to_json()`` (the ``run --json``
+    text), ``to_frame()``, ``forecasts_frame()``; the engine's analysis is ``window``."""
 
     scenario: Scenario
     seed: int
@@ -46,10 +51,8 @@ class AnalysisResult:
     window: WindowAnalysis | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
-        """The ``run`` JSON contract (see README)."""
-        from . import __version__
-
+    def to_dict(self) -> dict[str, Any]:
+        """The ``run`` JSON contract (see README) as plain data."""
         sc = self.scenario
         out: dict[str, Any] = {
             "scenario": sc.id,
@@ -86,7 +89,7 @@ def analyze(
     paths: int | None = None,
     horizon: int | None = None,
     levers: dict[str, Any] | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> AnalysisResult:
     """Run the default analysis of ``scenario``.
 
@@ -101,8 +104,6 @@ def analyze(
         return AnalysisResult(
             scenario=scenario, seed=seed, plans=evaluate_plans(scenario), forecasts=forecasts
         )
-    from .engine import analyze_window
-
     window = analyze_window(
         scenario, seed=seed, paths=paths, horizon=horizon, levers=levers, progress=progress
     )

@@ -8,33 +8,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._bargaining import spatial_utility
+from ._results import ResultMixin
+from .bargaining._forecast import scenario_utility, static_reservation
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ._scenario import Scenario
+    from .scenario._scenario import Scenario
 
-__all__ = ["PlanEvaluation", "evaluate_plans", "scenario_utility", "static_reservation"]
-
-
-def scenario_utility(sc: Scenario, z: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Utility of outcome(s) ``z`` (..., K) for every actor of ``sc``: shape (..., n)."""
-    return spatial_utility(
-        z, sc.ideal, sc.salience, risk=sc.risk, red_line=sc.red_line, penalty=sc.penalty
-    )
+__all__ = ["PlanEvaluation", "evaluate_plans"]
 
 
-def static_reservation(sc: Scenario) -> NDArray[np.float64]:
-    """Each actor's static no-deal utility: its ``no_deal`` or, if unset, the status quo's."""
-    sq = scenario_utility(sc, sc.status_quo)
-    return np.array(
-        [a.no_deal.value if a.no_deal is not None else sq[i] for i, a in enumerate(sc.actors)]
-    )
-
-
-@dataclass(frozen=True)
-class PlanEvaluation:
+@dataclass(frozen=True, repr=False)
+class PlanEvaluation(ResultMixin):
     """Utilities, reservations, margins and acceptance of every plan for every actor.
 
     ``utility``, ``reservation``, ``margin`` and ``accepts`` are (plans, actors);
@@ -77,6 +63,10 @@ class PlanEvaluation:
                 }
             )
         return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"plans": [...]}``: one record per plan (see :meth:`to_records`)."""
+        return {"plans": self.to_records()}
 
     def to_frame(self) -> pd.DataFrame:
         """Long table: one row per (plan, actor)."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
-from ._app import app, guarded
+from .. import validation  # lazy names: nothing loads before a command runs
 from ._output import console, err_console, write_json
 
 
@@ -14,8 +16,6 @@ def _month(m: int | None) -> str:
     return "never" if m is None else str(m)
 
 
-@app.command()
-@guarded
 def backtest(
     case: Annotated[
         str | None,
@@ -32,15 +32,11 @@ def backtest(
     paths: Annotated[int, typer.Option(help="Monte Carlo paths per case.", min=1)] = 1000,
 ) -> None:
     """Backtest the engine: first window month vs the settlement month, deal vs actual terms."""
-    from .._backtest import backtest as run_backtest
-
-    res = run_backtest(None if case is None else [case], seed=seed, paths=paths)
+    res = validation.backtest(None if case is None else [case], seed=seed, paths=paths)
     if json_out is not None:
-        write_json(res.to_json(), json_out)
+        write_json(res.to_dict(), json_out)
         if json_out == "-":
             return
-
-    from rich.table import Table
 
     table = Table(
         title=f"Backtests: historical war endings (seed {seed}, {paths} paths)",
@@ -60,7 +56,7 @@ def backtest(
     table.add_column("status quo / compromise", justify="right")
     for c in res.cases:
         diff = c.months_early_or_late
-        refs = c.to_json()["mean_reference_error"]
+        refs = c.to_dict()["mean_reference_error"]
         deal = f"{c.mean_deal_error:.2f}" + ("" if c.window_opened else " (max-G point)")
         table.add_row(
             c.id,
@@ -73,8 +69,6 @@ def backtest(
         )
     out = console
     if not out.is_terminal:  # a pipe or a file: do not squeeze the table into 80 columns
-        from rich.console import Console
-
         out = Console(highlight=False, width=max(console.width, 110))
     out.print(table)
     for c in res.cases:

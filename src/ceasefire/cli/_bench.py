@@ -8,22 +8,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
 
+from .. import validation  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from ._app import guarded
-
-bench_app = typer.Typer(
-    help="Accuracy benchmarks: the bargaining models against recorded outcomes.",
-    no_args_is_help=True,
-)
+from .._io import atomic_write_text
 
 
 def _fmt(x: float | None, nd: int = 2) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
 
 
-@bench_app.command("deu")
-@guarded
 def deu(
     data: Annotated[
         Path, typer.Option("--data", help="DEU-format TSV (e.g. ../shared/data/deu/deu_dev.tsv).")
@@ -42,28 +39,20 @@ def deu(
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 10,
 ) -> None:
     """Score every model on the DEU issues (MAE, median AE, RMSE, within 5/10/20, by procedure)."""
-    from .._deu import CAPABILITIES, run_benchmark
-
-    if capability not in CAPABILITIES:
+    if capability not in validation.CAPABILITIES:
         raise InputError(
-            f"--capability must be one of {', '.join(CAPABILITIES)}, got {capability!r}"
+            f"--capability must be one of {', '.join(validation.CAPABILITIES)}, got {capability!r}"
         )
     if reps < 1 or folds < 2:
         raise InputError("--reps must be >= 1 and --folds >= 2")
-    res = run_benchmark(data, capability=capability, seed=seed, reps=reps, folds=folds)
+    res = validation.bench_deu(data, capability=capability, seed=seed, reps=reps, folds=folds)
     if json_out == "-":
         sys.stdout.write(res.to_json() + "\n")
         return
     if json_out is not None:
-        from .._yaml import atomic_write_text
-
         atomic_write_text(json_out, res.to_json() + "\n")
         typer.echo(f"wrote {json_out}", err=True)
         return
-
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
 
     procs = sorted({p for m in res.models.values() for p in m.by_proc})
     table = Table(

@@ -10,12 +10,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .. import _scenario
+import ceasefire as cf
+
+from .. import scenario as scenario_layer  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from .._forecast import MODELS, forecast_file
-from .._yaml import atomic_write_text
-from ._app import app, guarded
-from ._output import console, dumps, err_console, write_json
+from .._io import atomic_write_text
+from ..bargaining._models import MODELS
+from ._output import console, dumps, err_console, progress_bar, write_json
+from ._summary import print_summary
 
 DEFAULT_SCENARIO = "russia-ukraine-2024"
 
@@ -38,8 +40,6 @@ def parse_levers(items: list[str] | None) -> dict[str, float]:
     return out
 
 
-@app.command()
-@guarded
 def run(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario id or a scenario YAML file.")
@@ -52,7 +52,12 @@ def run(
         int | None, typer.Option(help="Monte Carlo paths (default: the scenario's, 1000).", min=1)
     ] = None,
     horizon: Annotated[
-        int | None, typer.Option(help="Months simulated (default: the scenario's, 36).", min=1)
+        int | None,
+        typer.Option(
+            help="Months T analysed and reported (default: the scenario's, 36); each path is "
+            "simulated for 2T months, so that month T-1 is valued over T months ahead.",
+            min=1,
+        ),
     ] = None,
     lever: Annotated[
         list[str] | None,
@@ -64,36 +69,31 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on screen.")] = False,
 ) -> None:
     """Run the default analysis: plan acceptance, model forecasts, the settlement window."""
-    from .._analysis import analyze
-
-    sc = _scenario.load(scenario)
+    sc = cf.load(scenario)
     levers: dict[str, Any] = {}
     if levers_file is not None:
-        from ..engine import read_lever_file
-
-        levers.update(read_lever_file(levers_file))
+        levers.update(scenario_layer.read_lever_file(levers_file))
     levers.update(parse_levers(lever))
     if levers and sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
     show = not quiet and json_out != "-"
-    res = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=show)
+    with progress_bar(show) as bar:
+        res = cf.analyze(
+            sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=bar
+        )
     if json_out is not None:
-        write_json(res.to_json(), json_out)
+        write_json(res.to_dict(), json_out)
     if show:
-        from ._summary import print_summary
-
         print_summary(res)
         if json_out is not None:
             console.print(f"[dim]JSON written to {escape(json_out)}[/dim]", soft_wrap=True)
 
 
-@app.command()
-@guarded
 def validate(
     file: Annotated[str, typer.Argument(help="A scenario YAML file (or a built-in id).")],
 ) -> None:
     """Check a scenario file; print what it holds, or the first error with its line."""
-    sc = _scenario.load(file)
+    sc = cf.load(file)
     qs = sc.quantities()
     bare = [path for path, q in qs if not q.has_provenance]
     console.print(
@@ -111,8 +111,6 @@ def validate(
         )
 
 
-@app.command()
-@guarded
 def scenarios(
     export: Annotated[
         tuple[str, str] | None,
@@ -126,7 +124,7 @@ def scenarios(
     """List the built-in scenarios, or export one as an editable YAML file."""
     if export is not None:
         sid, target = export
-        text = _scenario.builtin_text(sid)
+        text = scenario_layer.builtin_text(sid)
         atomic_write_text(target, text)
         console.print(
             f"wrote {escape(sid)} to {escape(target)}; edit it, then: ceasefire run "
@@ -135,7 +133,7 @@ def scenarios(
         )
         return
     table = Table(title="Built-in scenarios")
-    ids = _scenario.builtin_ids()
+    ids = cf.builtin_ids()
     table.add_column("id", no_wrap=True, min_width=max(map(len, ids), default=2))
     table.add_column("title")
     table.add_column("as of")
@@ -143,7 +141,7 @@ def scenarios(
     table.add_column("issues", justify="right")
     table.add_column("plans", justify="right")
     for sid in ids:
-        sc = _scenario.load(sid)
+        sc = cf.load(sid)
         table.add_row(
             sid,
             sc.title,
@@ -155,23 +153,19 @@ def scenarios(
     console.print(table)
 
 
-@app.command()
-@guarded
 def schema(
     out: Annotated[
         str | None, typer.Option("--out", "-o", help="Write to FILE instead of stdout.")
     ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format."""
-    data = _scenario.scenario_json_schema()
+    data = cf.scenario_json_schema()
     if out is None:
         typer.echo(json.dumps(data, indent=2))
     else:
         atomic_write_text(out, dumps(data))
 
 
-@app.command()
-@guarded
 def forecast(
     file: Annotated[
         str,
@@ -191,7 +185,7 @@ def forecast(
     """Forecast the outcome of each issue with one bargaining model."""
     if model not in MODELS:
         raise InputError(f"--model {model!r}: choose one of {', '.join(MODELS)}")
-    result = forecast_file(file, model)
+    result = cf.forecast_file(file, model)
     if json_out is not None:
         write_json(result, json_out)
         if json_out == "-":

@@ -8,11 +8,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from .. import _scenario
+import ceasefire as cf
+
+from .. import engine
+from .. import scenario as scenario_layer  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from ._app import app, guarded
 from ._core import DEFAULT_SCENARIO, parse_levers
-from ._output import console, write_json
+from ._output import console, progress_bar, write_json
 
 
 def _parse_levels(text: str | None, name: str) -> list[float] | None:
@@ -27,8 +29,6 @@ def _parse_levels(text: str | None, name: str) -> list[float] | None:
     return vals
 
 
-@app.command()
-@guarded
 def levers(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario id or a scenario YAML file.")
@@ -47,7 +47,10 @@ def levers(
     aid: Annotated[str | None, typer.Option(help="Grid levels for aid.")] = None,
     paths: Annotated[int, typer.Option(help="Monte Carlo paths per grid point.", min=1)] = 300,
     horizon: Annotated[
-        int | None, typer.Option(help="Months (default: scenario's).", min=1)
+        int | None,
+        typer.Option(
+            help="Months T analysed (default: the scenario's); paths run 2T months.", min=1
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed (common random numbers across the grid).")] = 0,
     json_out: Annotated[
@@ -56,42 +59,35 @@ def levers(
 ) -> None:
     """Find the first month the settlement window opens, and the cheapest lever setting that
     opens it within the horizon (grid over sanctions x strikes x aid)."""
-    from ..engine import compile_scenario, first_open, read_lever_file, ripeness_path, search_levers
-
-    sc = _scenario.load(scenario)
+    sc = cf.load(scenario)
     if sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section")
     fixed: dict[str, Any] = {}
     if levers_file is not None:
-        fixed.update(read_lever_file(levers_file))
+        fixed.update(scenario_layer.read_lever_file(levers_file))
     fixed.update(parse_levers(lever))
-    _, g, _ = ripeness_path(
-        compile_scenario(sc, paths=paths, horizon=horizon, levers=fixed or None), seed
+    _, g, _ = engine.ripeness_path(
+        engine.compile_scenario(sc, paths=paths, horizon=horizon, levers=fixed or None), seed
     )
-    given_first = first_open(g)
+    given_first = engine.first_open(g)
     levels: dict[str, list[float]] = {}
     for name, text in (("sanctions", sanctions), ("strikes", strikes), ("aid", aid)):
         parsed = _parse_levels(text, name)
         levels[name] = (
-            parsed
-            if parsed is not None
-            else {
-                "sanctions": [0.0, 0.25, 0.5, 0.75, 1.0],
-                "strikes": [0.0, 0.25, 0.5, 0.75, 1.0],
-                "aid": [0.3, 0.6, 1.0],
-            }[name]
+            parsed if parsed is not None else list(scenario_layer.DEFAULT_LEVER_GRID[name])
         )
     grid_fixed = {k: v for k, v in fixed.items() if k not in levels}
-    res = search_levers(
-        sc,
-        seed=seed,
-        paths=paths,
-        horizon=horizon,
-        levels=levels,
-        fixed=grid_fixed or None,
-        progress=json_out != "-",
-    )
-    out = res.to_json()
+    with progress_bar(json_out != "-") as bar:
+        res = cf.search_levers(
+            sc,
+            seed=seed,
+            paths=paths,
+            horizon=horizon,
+            levels=levels,
+            fixed=grid_fixed or None,
+            progress=bar,
+        )
+    out = res.to_dict()
     out["scenario"] = sc.id
     out["given_levers"] = {k: (v if isinstance(v, float) else list(v)) for k, v in fixed.items()}
     out["given_first_window_month"] = given_first

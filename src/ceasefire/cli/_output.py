@@ -1,38 +1,20 @@
-"""Shared CLI output helpers: JSON to stdout or to a file (atomically)."""
+"""Shared CLI output helpers: JSON to stdout or to a file (atomically), the progress bar."""
 
 from __future__ import annotations
 
-import json
-import math
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.progress import Progress
 
-from .._yaml import atomic_write_text
+from .._io import atomic_write_text
+from .._results import dumps
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
-
-
-def _clean(obj: Any) -> Any:
-    """Make a structure JSON-safe: NaN and infinities become null, numpy scalars plain."""
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item") and not isinstance(obj, str | bytes):
-        try:
-            obj = obj.item()
-        except (TypeError, ValueError):
-            pass
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write_json(data: Any, target: str) -> None:
@@ -43,3 +25,24 @@ def write_json(data: Any, target: str) -> None:
         sys.stdout.flush()
     else:
         atomic_write_text(target, text)
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[str, int], None] | None]:
+    """A transient progress bar for the engine's ``progress(step, total)`` callback.
+
+    Yields None when ``enabled`` is false (the engine then reports nothing).
+    """
+    if not enabled:
+        yield None
+        return
+    with Progress(transient=True) as prog:
+        task: Any = None
+
+        def step(description: str, total: int) -> None:
+            nonlocal task
+            if task is None:
+                task = prog.add_task("simulating", total=total)
+            prog.update(task, advance=1, description=description)
+
+        yield step

@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ._output import console
+from ._report import print_window_summary
 
 if TYPE_CHECKING:
     from .._analysis import AnalysisResult
@@ -59,4 +60,4 @@ def print_summary(res: AnalysisResult) -> None:
         )
     console.print(f)
     if res.window is not None:
-        res.window.print_summary(console)
+        print_window_summary(res.window, console)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -10,17 +10,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._results import ResultMixin
+from ..scenario._registry import DEFAULT_LEVER_GRID, LEVERS
 from ._hazard import Settlement, deal_candidates, settlement_hazard
-from ._params import LEVERS
 from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
 from ._value import breakdown_hazard
 from ._window import Valuation, candidates, lp_weights, maxmin, nash_point, value
 
 if TYPE_CHECKING:
     import pandas as pd
-    from rich.console import Console
 
-    from .._scenario import Scenario
+    from ..scenario._scenario import Scenario
 
 F = NDArray[np.float64]
 
@@ -60,8 +60,8 @@ def ripeness_path(c: Compiled, seed: int, *, cand: F | None = None) -> tuple[Val
     return v, g, z
 
 
-@dataclass
-class WindowAnalysis:
+@dataclass(repr=False)
+class WindowAnalysis(ResultMixin):
     """Everything the engine says about the settlement window of one scenario run."""
 
     scenario: Scenario
@@ -117,6 +117,12 @@ class WindowAnalysis:
         return u - self.plan_values[0] + self.valuation.fight[0][None, :]
 
     # ----- output ------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The engine's part of the ``run --json`` contract, as plain data."""
+        out: dict[str, Any] = {"plans": [{} for _ in self.scenario.proposals]}
+        self.extend_json(out)
+        return out
+
     def extend_json(self, out: dict[str, Any]) -> None:
         sc = self.scenario
         acc = self.accepts_by_month
@@ -204,26 +210,18 @@ class WindowAnalysis:
             df[name] = self.compiled.levers[name][: self.compiled.months]
         return df
 
-    def print_summary(self, console: Console) -> None:
-        from ._report import print_window_summary
 
-        print_window_summary(self, console)
+Progress = Callable[[str, int], None]
+"""A progress callback: ``progress(step, total)`` is called as each of ``total`` steps starts
+(the engine prints nothing; the CLI draws the bar)."""
 
 
 @contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Any]:
-    if not enabled:
+def _progress(progress: Progress | None, total: int) -> Iterator[Callable[[str], None]]:
+    if progress is None:
         yield lambda desc: None
-        return
-    from rich.progress import Progress
-
-    with Progress(transient=True) as prog:
-        task = prog.add_task("simulating", total=total)
-
-        def advance(desc: str) -> None:
-            prog.update(task, advance=1, description=desc)
-
-        yield advance
+    else:
+        yield lambda desc: progress(desc, total)
 
 
 def calendar_months(sc: Scenario, months: int) -> list[str]:
@@ -239,7 +237,7 @@ def analyze_window(
     paths: int | None = None,
     horizon: int | None = None,
     levers: dict[str, Any] | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
     tail: int | None = None,
 ) -> WindowAnalysis:
     """Run the engine on ``sc`` and analyse the settlement window (see docs/model.md)."""
@@ -414,8 +412,8 @@ def _contributions(c: Compiled, sim: Any, v0: Valuation, g0: float, cand: F) -> 
 # -----------------------------------------------------------------------------
 
 
-@dataclass
-class LeverSearch:
+@dataclass(repr=False)
+class LeverSearch(ResultMixin):
     """Grid search over levers for the cheapest setting that opens the window."""
 
     grid: list[dict[str, Any]]
@@ -423,7 +421,8 @@ class LeverSearch:
     baseline_first_window_month: int | None
     months: int
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The grid, the cheapest setting and the baseline first window month."""
         return {
             "months": self.months,
             "baseline_first_window_month": self.baseline_first_window_month,
@@ -445,7 +444,7 @@ def search_levers(
     horizon: int | None = None,
     levels: dict[str, list[float]] | None = None,
     fixed: dict[str, Any] | None = None,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> LeverSearch:
     """Try every combination of lever levels (held from month 0); report first window months.
 
@@ -453,11 +452,7 @@ def search_levers(
     default 1 each); the cheapest setting is the lowest-cost one whose window
     opens within the horizon (ties: the earlier opening).
     """
-    grid_levels = levels or {
-        "sanctions": [0.0, 0.25, 0.5, 0.75, 1.0],
-        "strikes": [0.0, 0.25, 0.5, 0.75, 1.0],
-        "aid": [0.3, 0.6, 1.0],
-    }
+    grid_levels = levels or {name: list(v) for name, v in DEFAULT_LEVER_GRID.items()}
     spec = sc.engine_spec
     costs = {
         name: (spec.lever_cost[name].value if name in spec.lever_cost else 1.0) for name in LEVERS

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 from ._value import PathValues, breakdown_hazard, interp_b, settle_mix
 
@@ -57,6 +56,8 @@ class Settlement:
 
 def deal_candidates(sc_proposals: F, ideal: F, sq: F, extra: F | None, n_sobol: int = 128) -> F:
     """Plans first (in order), then ideal points, the status quo, Sobol points, ``extra``."""
+    from scipy.stats import qmc  # lazy: scipy.stats is slow to import
+
     k = sc_proposals.shape[1] if sc_proposals.size else ideal.shape[1]
     sob = qmc.Sobol(d=k, scramble=True, seed=11).random(n_sobol)
     parts = [sc_proposals.reshape(-1, k), ideal, sq[None, :], sob]
@@ -176,7 +177,7 @@ def settlement_hazard(
 
 
 def _utility(sc: object, z: F) -> F:
-    from .._bargaining import spatial_utility
+    from ..bargaining._spatial import spatial_utility
 
     return spatial_utility(
         z,

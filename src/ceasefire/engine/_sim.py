@@ -35,11 +35,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from ._params import LEVERS, PARAMETERS
+from .._errors import InputError
+from ..scenario._registry import LEVERS, PARAMETERS
 
 if TYPE_CHECKING:
-    from .._scenario import Scenario
-    from ._spec import EngineSpec
+    from ..scenario._engine import EngineSpec
+    from ..scenario._scenario import Scenario
 
 SIM_BLOCK = 4096  # rows simulated together
 TAIL_MONTHS = 120  # months simulated at least after the reported ones
@@ -117,8 +118,6 @@ def lever_paths(
             out[name] = np.full(steps, base.value)
     for name, val in (overrides or {}).items():
         if name not in LEVERS:
-            from .._errors import InputError
-
             raise InputError(f"unknown lever {name!r} (levers: {', '.join(LEVERS)})")
         arr = np.atleast_1d(np.asarray(val, dtype=float))
         if arr.size >= steps:

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .._bargaining import spatial_utility
+from ..bargaining._spatial import spatial_utility
 from ._sim import Compiled, Noise, SimPaths, run_from, state_at, world_values
 
 F = NDArray[np.float64]
@@ -303,12 +303,15 @@ def path_values(c: Compiled, sim: SimPaths, noise: Noise, sal: F | None = None) 
     belief = np.where(denom > 0, (n0 * mu0[:, None, :] + obs) / np.where(denom > 0, denom, 1), 0)
     belief = np.where(denom > 0, belief, mu0[:, None, :])
     corr = np.zeros_like(fit)
+    corr_y = np.zeros_like(fit)
     dw = np.zeros_like(fit)
     if np.any(mu0 != 0):
-        _, _, _, lsm_eps = _fight_values(c, sim, noise, sal, k, drift=DRIFT_EPS)
+        y_eps, _, _, lsm_eps = _fight_values(c, sim, noise, sal, k, drift=DRIFT_EPS)
         dw = (lsm_eps.predict(x) - fit) / DRIFT_EPS
-        corr[..., sides[0]] = belief[..., 0] * dw[..., sides[0]]
-        corr[..., sides[1]] = -belief[..., 1] * dw[..., sides[1]]
+        dy = (y_eps - y) / DRIFT_EPS  # per path (common random numbers); same mean as dw
+        for j, sign in ((0, 1.0), (1, -1.0)):
+            corr[..., sides[j]] = sign * belief[..., j] * dw[..., sides[j]]
+            corr_y[..., sides[j]] = sign * belief[..., j] * dy[..., sides[j]]
     fight = fit + corr
 
     pun, rem, b_grid = _settle_tables(c, sim, wv)
@@ -317,7 +320,7 @@ def path_values(c: Compiled, sim: SimPaths, noise: Noise, sal: F | None = None) 
         compiled=c,
         fight=fight,
         fight_true=fit,
-        fight_y=y + corr,
+        fight_y=y + corr_y,
         belief=belief,
         dw_dmu=dw,
         pun_table=pun,

@@ -1,0 +1,213 @@
+"""One entry point for every bargaining model on every input format.
+
+Inputs: a one-issue CSV (``actor,capability,position,salience``), a KTAB CSV
+or XML (SMP's formats), or a scenario YAML (multi-issue, on [0, 1]).
+Forecasts are reported on the input's own scale.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._errors import InputError
+from ..scenario._scenario import Scenario, load
+from ._bdm import bdm_issues
+from ._ktab import read_ktab
+from ._models import MODELS
+from ._smp import forecast_smp_path, smp
+from ._spatial import compromise, nash_bargaining, spatial_utility, weighted_median
+from ._table import ActorTable, read_issue_csv
+
+__all__ = [
+    "MODELS",
+    "forecast_file",
+    "forecast_table",
+    "scenario_utility",
+    "static_reservation",
+    "table_from_scenario",
+]
+
+
+def scenario_utility(sc: Scenario, z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Utility of outcome(s) ``z`` (..., K) for every actor of ``sc``: shape (..., n)."""
+    return spatial_utility(
+        z, sc.ideal, sc.salience, risk=sc.risk, red_line=sc.red_line, penalty=sc.penalty
+    )
+
+
+def static_reservation(sc: Scenario) -> NDArray[np.float64]:
+    """Each actor's static no-deal utility: its ``no_deal`` or, if unset, the status quo's."""
+    sq = scenario_utility(sc, sc.status_quo)
+    return np.array(
+        [a.no_deal.value if a.no_deal is not None else sq[i] for i, a in enumerate(sc.actors)]
+    )
+
+
+def table_from_scenario(sc: Any) -> ActorTable:
+    """The scenario's actors as a table on the [0, 1] scale (capability = clout)."""
+    k = len(sc.issues)
+    return ActorTable(
+        actors=sc.actor_ids,
+        issues=sc.issue_ids,
+        capability=sc.clout,
+        positions=sc.ideal,
+        salience=sc.salience,
+        lower=np.zeros(k),
+        upper=np.ones(k),
+    )
+
+
+def _nbs(table: ActorTable, disagreement: NDArray[np.float64] | None) -> NDArray[np.float64]:
+    x = table.unit_positions()
+    _, k = x.shape
+    tot = table.salience.sum(axis=1, keepdims=True)
+    s = table.salience / np.where(tot > 0, tot, 1.0)
+    if k == 1:
+        # One issue: salience cannot enter the (normalised) utility, so it enters
+        # the bargaining weight: how hard an actor presses on the issue.
+        w = table.capability * table.salience[:, 0]
+    else:
+        w = table.capability.astype(float)
+    keep = w > 0
+    if disagreement is None:
+        # Without a stated no-deal point, disagreement is each actor's worst corner
+        # of the box: every outcome is individually rational.
+        corners = np.array(np.meshgrid(*[[0.0, 1.0]] * k, indexing="ij")).reshape(k, -1).T
+        disagreement = spatial_utility(corners, x, s).min(axis=0) - 1e-9
+    sol = nash_bargaining(x[keep], s[keep], w[keep], np.asarray(disagreement)[keep])
+    return table.from_unit(sol.point)
+
+
+def forecast_table(
+    table: ActorTable,
+    model: str,
+    *,
+    disagreement: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.float64], list[NDArray[np.float64]]]:
+    """Run ``model`` on ``table``; returns (forecast (K,), rounds [(K,), ...])."""
+    if model == "compromise":
+        return np.atleast_1d(compromise(table.positions, table.salience, table.capability)), []
+    if model == "median":
+        f = weighted_median(table.positions, table.salience, table.capability)
+        return np.atleast_1d(f), []
+    if model == "nbs":
+        return _nbs(table, disagreement), []
+    if model == "bdm":
+        # an issue on which every actor stands at one position has no span: give it a unit
+        # one (nobody challenges, the forecast is that position)
+        scales = [
+            (float(lo), float(hi) if hi > lo else float(lo) + 1.0)
+            for lo, hi in zip(table.lower, table.upper, strict=True)
+        ]
+        sal = table.salience
+        if sal.shape[1] > 1:
+            # BDM's salience is how much an issue matters to an actor, 1 for its top
+            # priority: a scenario's shares across issues are rescaled by each actor's
+            # largest (a 20 % share of seven issues is not a 0.2 willingness to resist).
+            top = sal.max(axis=1, keepdims=True)
+            sal = np.where(top > 0, sal / np.where(top > 0, top, 1.0), sal)
+        res = bdm_issues(table.positions, table.capability, sal, issues=table.issues, scales=scales)
+        rounds = [np.array([r[i] for i in table.issues]) for r in res.rounds]
+        return np.asarray(res.forecast, dtype=float), rounds
+    if model == "smp":
+        unit = table.unit_positions() * 100.0
+        sal = table.salience / np.maximum(table.salience.max(), 1e-12) * 100.0
+        tot = sal.sum(axis=1, keepdims=True)
+        sal = sal * 100.0 / np.maximum(tot, 100.0)  # rows above 100 scaled down to 100
+        sal = np.where(sal.sum(axis=1, keepdims=True) <= 0, 1e-3, sal)
+        cap = np.maximum(table.capability, 1e-9)
+        sres = smp(cap, unit, sal, actors=table.actors, dims=table.issues)
+        states = [_smp_readout(st.positions, st.probabilities) for st in sres.history]
+        rounds = [table.from_unit(s / 100.0) for s in states]
+        return rounds[-1], rounds
+    raise InputError(f"unknown model {model!r} (choose from {', '.join(MODELS)})")
+
+
+def _smp_readout(
+    positions: NDArray[np.float64], probabilities: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """SMP read-out: the position of the actor whose position is most likely to win."""
+    return np.asarray(positions[int(np.argmax(probabilities))], dtype=float)
+
+
+def _is_issue_csv(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            for line in fh:
+                if line.strip():
+                    names = {c.strip().lower() for c in line.split(",")}
+                    return {"actor", "position"} <= names or "capability" in names
+    except (OSError, UnicodeDecodeError):
+        return True
+    return True
+
+
+def forecast_file(path: str | Path, model: str) -> dict[str, Any]:
+    """Run ``model`` on the file at ``path``; returns the forecast JSON dict.
+
+    ``{"model", "forecast": {issue: float}, "rounds": [{issue: float}, ...]}``;
+    for SMP on a KTAB file, the SMP contract (``actors``, ``dims``, ``history``)
+    is returned with ``rounds`` added.
+    """
+    if model not in MODELS:
+        raise InputError(f"unknown model {model!r} (choose from {', '.join(MODELS)})")
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if not p.exists():
+        raise InputError("file not found", file=str(path))
+    if suffix in (".yaml", ".yml"):
+        sc = load(p)
+        table = table_from_scenario(sc)
+        disagreement = static_reservation(sc) if model == "nbs" else None
+        f, rounds = forecast_table(table, model, disagreement=disagreement)
+        return _as_json(model, table.issues, f, rounds)
+    if suffix == ".xml" or (suffix == ".csv" and not _is_issue_csv(p)):
+        if model == "smp":
+            out = forecast_smp_path(p)
+            out["rounds"] = [
+                dict(
+                    zip(
+                        out["dims"],
+                        _smp_readout(
+                            np.array(h["positions"]), np.array(h["probabilities"])
+                        ).tolist(),
+                        strict=True,
+                    )
+                )
+                for h in out["history"]
+            ]
+            return out
+        kt = read_ktab(p)
+        table = ActorTable(
+            actors=kt.actors,
+            issues=kt.dims,
+            capability=kt.capability,
+            positions=kt.positions,
+            salience=kt.salience,
+            lower=np.zeros(len(kt.dims)),
+            upper=np.full(len(kt.dims), 100.0),
+        )
+        f, rounds = forecast_table(table, model)
+        return _as_json(model, table.issues, f, rounds)
+    if suffix == ".csv":
+        table = read_issue_csv(p)
+        f, rounds = forecast_table(table, model)
+        return _as_json(model, table.issues, f, rounds)
+    raise InputError(
+        "unrecognised input: give a one-issue .csv, a KTAB .csv/.xml or a scenario .yaml",
+        file=str(path),
+    )
+
+
+def _as_json(
+    model: str, issues: list[str], f: NDArray[np.float64], rounds: list[NDArray[np.float64]]
+) -> dict[str, Any]:
+    return {
+        "model": model,
+        "forecast": {k: float(v) for k, v in zip(issues, f, strict=True)},
+        "rounds": [{k: float(v) for k, v in zip(issues, r, strict=True)} for r in rounds],
+    }

@@ -1,0 +1,165 @@
+"""The engine's named parameters: defaults, bounds and meaning.
+
+Every parameter a scenario can set in ``engine.parameters`` is listed here
+with its default, the interval it must lie in, its unit and what it does.
+A scenario that leaves a parameter out gets the default; the built-in
+scenarios state every parameter with its provenance. ``docs/model.md``
+explains each equation they enter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_LEVER_GRID", "LEVERS", "PARAMETERS", "Param"]
+
+LEVERS = ("sanctions", "strikes", "aid", "foreign_troops")
+
+#: The levels ``ceasefire levers`` and :func:`ceasefire.search_levers` try by default.
+DEFAULT_LEVER_GRID: dict[str, tuple[float, ...]] = {
+    "sanctions": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "strikes": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "aid": (0.3, 0.6, 1.0),
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    default: float
+    lo: float
+    hi: float
+    unit: str
+    meaning: str
+
+
+PARAMETERS: dict[str, Param] = {
+    # ----- battlefield ---------------------------------------------------------------
+    "theta0": Param(
+        0.54, 0.0, 1.0, "share", "side A's share of the contest at month 0: M_A^m / (M_A^m + M_B^m)"
+    ),
+    "contest_exponent": Param(1.5, 0.1, 5.0, "-", "m in the contest success function"),
+    "force_adjustment": Param(
+        0.15, 0.0, 1.0, "1/month", "rate at which combat power moves toward its sustainable level"
+    ),
+    "force_noise": Param(0.03, 0.0, 1.0, "-", "s.d. of the monthly log shock to sustainable power"),
+    "fatigue_a": Param(0.002, 0.0, 0.1, "1/month", "side A's monthly loss of sustainable power"),
+    "fatigue_b": Param(0.004, 0.0, 0.1, "1/month", "side B's monthly loss of sustainable power"),
+    "aid_share": Param(
+        0.4,
+        0.0,
+        1.0,
+        "share",
+        "share of side B's sustainable power that aid provides at the baseline",
+    ),
+    "strike_effect": Param(
+        0.25, 0.0, 2.0, "-", "loss of side A's power per unit of strikes above the baseline"
+    ),
+    "troop_effect": Param(
+        0.15, 0.0, 2.0, "-", "gain in side A's power per unit of foreign troops above the baseline"
+    ),
+    "economy_effect": Param(
+        0.30, 0.0, 2.0, "-", "loss of side A's war production when the fiscal bubble has popped"
+    ),
+    "sanctions_supply": Param(
+        0.10, 0.0, 2.0, "-", "loss of side A's war production per unit of sanctions above baseline"
+    ),
+    "diminishing_returns": Param(
+        1.0, 0.0, 5.0, "-", "eta: advances scale with (1 - O)^eta (and retreats with O^eta)"
+    ),
+    "front_noise": Param(0.002, 0.0, 0.1, "share/month", "s.d. of monthly front-line noise"),
+    # ----- economy (side A) ------------------------------------------------------------
+    "revenue_sanctions": Param(0.30, 0.0, 1.0, "-", "share of revenue lost at full sanctions"),
+    "revenue_strikes": Param(0.20, 0.0, 1.0, "-", "share of revenue lost at full strikes"),
+    "war_spending": Param(0.76, 0.0, 2.0, "revenue units", "monthly war-time spending"),
+    "buffer0": Param(1.0, 0.0, 10.0, "buffer units", "fiscal buffer at month 0"),
+    "buffer_rate": Param(0.35, 0.0, 5.0, "buffer units", "buffer drained per unit of deficit"),
+    "buffer_floor": Param(
+        0.25, 0.0, 10.0, "buffer units", "below this the war-time bubble pops (absorbing)"
+    ),
+    "buffer_noise": Param(0.015, 0.0, 1.0, "buffer units", "s.d. of monthly fiscal shocks"),
+    "war_dependence": Param(
+        0.6, 0.0, 1.0, "share", "how much output and calm depend on war production"
+    ),
+    # ----- regime (side A's leader) ---------------------------------------------------
+    "hazard_base": Param(-6.0, -20.0, 5.0, "log", "gamma_0 of the removal hazard"),
+    "hazard_hardliners": Param(2.0, 0.0, 20.0, "-", "gamma_H: weight of hardliner discontent"),
+    "hazard_unrest": Param(2.0, 0.0, 20.0, "-", "gamma_U: weight of mass unrest"),
+    "hazard_repression": Param(1.0, 0.0, 20.0, "-", "gamma_Phi: weight of repression capacity"),
+    "repression": Param(1.0, 0.0, 5.0, "-", "Phi: repression capacity"),
+    "unrest_base": Param(0.3, 0.0, 5.0, "-", "unrest level with neither boom nor austerity"),
+    "unrest_boom": Param(
+        0.4, 0.0, 5.0, "-", "unrest the war boom suppresses (times war_dependence) while it lasts"
+    ),
+    "unrest_austerity": Param(0.8, 0.0, 5.0, "-", "unrest added once the bubble has popped"),
+    "unrest_demobilisation": Param(
+        0.5, 0.0, 5.0, "-", "unrest shock of peace (times war_dependence, if no pop yet)"
+    ),
+    "unrest_adjustment": Param(0.2, 0.0, 1.0, "1/month", "rate unrest moves to its target"),
+    "unrest_noise": Param(0.03, 0.0, 1.0, "-", "s.d. of monthly unrest shocks"),
+    "demobilisation_decay": Param(0.06, 0.0, 1.0, "1/month", "rate the peace shock fades"),
+    "recovery_rate": Param(
+        0.05, 0.0, 1.0, "1/month", "rate austerity fades under peace once war spending ends"
+    ),
+    "hardliner_base": Param(0.3, 0.0, 5.0, "-", "hardliner discontent in a war going well"),
+    "hardliner_setback": Param(
+        10.0,
+        0.0,
+        1000.0,
+        "per share lost",
+        "discontent added per unit of territory lost in a month",
+    ),
+    "hardliner_decay": Param(0.1, 0.0, 1.0, "1/month", "rate discontent relaxes in war"),
+    "hardliner_noise": Param(0.03, 0.0, 1.0, "-", "s.d. of monthly discontent shocks"),
+    "backlash": Param(
+        1.0,
+        0.0,
+        50.0,
+        "-",
+        "discontent jump at a settlement per unit of the hardliners' utility loss",
+    ),
+    "backlash_decay": Param(0.03, 0.0, 1.0, "1/month", "rate post-settlement backlash fades"),
+    "punishment": Param(
+        100.0, 0.0, 10000.0, "utility-months", "K: what removal from office costs the leader"
+    ),
+    "settlement_rate": Param(
+        0.25,
+        0.0,
+        1.0,
+        "1/month",
+        "lambda: monthly probability that a deal is signed while the perceived zone of agreement "
+        "is open (bargaining friction)",
+    ),
+    "breakdown_base": Param(
+        0.01,
+        0.0,
+        0.5,
+        "1/month",
+        "monthly probability that a signed deal breaks down at reference terms (Fortna 2003, 2004)",
+    ),
+    "belief_strength": Param(
+        12.0,
+        0.0,
+        600.0,
+        "months",
+        "n0: months of battlefield evidence an actor's prior optimism is worth (learning rate)",
+    ),
+    "belief_noise": Param(
+        0.01,
+        0.0,
+        1.0,
+        "share/month",
+        "s.d. of the front trend an actor reads from one month of fighting (fog of war)",
+    ),
+    # ----- side B ---------------------------------------------------------------------
+    "ratification_penalty": Param(
+        2.0, 0.0, 100.0, "utility", "utility side B's leaders lose per unit of held land ceded"
+    ),
+    "ratification_tolerance": Param(
+        0.02, 0.0, 1.0, "share", "land beyond the line side B can cede without a veto"
+    ),
+    # ----- talks ----------------------------------------------------------------------
+    "talks_relief": Param(
+        0.3, 0.0, 1.0, "share", "share of sanctions, strikes and aid suspended while talks run"
+    ),
+    "talks_months": Param(6.0, 0.0, 60.0, "months", "how long talks run before they fail"),
+}
