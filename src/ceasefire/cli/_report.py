@@ -87,7 +87,8 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
     _print_settlement(w, console)
     console.print(
         "[bold]Ripeness[/bold] (diagnostic, expected values) G_t = max over deals of the "
-        f"worst veto player's gain from settling ({w.compiled.paths} paths, {w.compiled.months} months, seed {w.seed})"
+        f"worst veto player's gain from settling ({w.compiled.paths} paths, "
+        f"{w.compiled.months} months, seed {w.seed})"
     )
     se = w.ripeness_se
     se0 = f" ± {se[0]:.3f} (Monte Carlo s.e.)" if se is not None else ""
