@@ -419,3 +419,23 @@ def test_known_answer_no_uncertainty_and_no_friction() -> None:
     np.testing.assert_allclose(st.p_by_month[0], expect, atol=1e-12)
     np.testing.assert_allclose(st.p_se[0], 0.0, atol=1e-12)
     assert first is not None and 0 < first < c.months  # the case has an answer to find
+
+
+@pytest.mark.slow
+def test_evaluate_worlds_vectorised_over_worlds() -> None:
+    from ceasefire.engine import evaluate_worlds
+
+    sc = cf.load("russia-ukraine-2024")
+    rates = np.array([0.05, 0.25, 0.6])
+    out = evaluate_worlds(
+        sc, {"settlement_rate": rates, "punishment": np.full(3, 120.0)}, paths=100, claims=False
+    )
+    assert out["p_by_month"].shape == (3, 36) and out["G0"].shape == (3,)
+    # the friction changes the hazard, not the values: same G, rising P(deal within a year)
+    np.testing.assert_allclose(out["G"], out["G"][:1].repeat(3, axis=0), atol=1e-12)
+    assert out["p_settle_12"][0] < out["p_settle_12"][1] < out["p_settle_12"][2]
+    # one world alone gives the same numbers as inside the batch (common random numbers)
+    one = evaluate_worlds(sc, {"settlement_rate": rates[1:2]}, paths=100, claims=False)
+    np.testing.assert_allclose(one["p_by_month"][0], out["p_by_month"][1], atol=1e-12)
+    with pytest.raises(cf.InputError):
+        evaluate_worlds(sc, {"no_such_input": rates}, paths=10, claims=False)
