@@ -439,3 +439,22 @@ def test_evaluate_worlds_vectorised_over_worlds() -> None:
     np.testing.assert_allclose(one["p_by_month"][0], out["p_by_month"][1], atol=1e-12)
     with pytest.raises(cf.InputError):
         evaluate_worlds(sc, {"no_such_input": rates}, paths=10, claims=False)
+
+
+def test_numba_kernel_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire.engine._kernel as kern
+    import ceasefire.engine._sim as sim_mod
+
+    if not kern.available():
+        pytest.skip("numba is not installed (the kernel is optional)")
+    sc = cf.load("russia-ukraine-2024")
+    c = compile_scenario(
+        sc, paths=20, levers={"sanctions": [0.6] * 5 + [1.0]}, worlds={"punishment": [60, 240]}
+    )
+    monkeypatch.setattr(kern, "MIN_WORK", 0)
+    fast = simulate(c, np.random.default_rng(1))
+    monkeypatch.setattr(sim_mod, "USE_NUMBA", False)
+    slow = simulate(c, np.random.default_rng(1))
+    for name in ("z_war", "fronts", "theta", "hardliners", "unrest", "hazard", "buffer"):
+        np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(fast.popped, slow.popped)

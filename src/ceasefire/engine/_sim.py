@@ -334,6 +334,119 @@ def run_from(
         "m_a": np.empty((r, m)),
         "m_b": np.empty((r, m)),
     }
+    from . import _kernel
+
+    if USE_NUMBA and r * m >= _kernel.MIN_WORK and _kernel.available():
+        _run_kernel(c, p, s0, t0, nz, levers, sq, kappa, troops, out)
+    else:
+        _run_numpy(c, p, s0, t0, nz, levers, sq, kappa, troops, out)
+    eps_obs = np.tile(nz.eps_obs[:, t0:], (r // n, 1, 1))
+    return SimPaths(
+        z_war=out["z_war"],
+        fronts=out["fronts"],
+        theta=out["theta"],
+        popped=out["popped"].astype(bool),
+        hardliners=out["hardliners"],
+        unrest=out["unrest"],
+        hazard=out["hazard"],
+        buffer=out["buffer"],
+        m_a=out["m_a"],
+        m_b=out["m_b"],
+        params=p,
+        eps_obs=eps_obs,
+    )
+
+
+USE_NUMBA = True  # the compiled kernel when numba is installed (tests compare both)
+
+
+def _run_kernel(
+    c: Compiled,
+    p: dict[str, F],
+    s0: dict[str, F],
+    t0: int,
+    nz: Noise,
+    levers: dict[str, F],
+    sq: F,
+    kappa: F,
+    troops: F,
+    out: dict[str, NDArray[np.generic]],
+) -> None:
+    from . import _kernel
+
+    spec, sw = c.spec, c.switches
+    r, n = len(p["theta0"]), c.paths
+    par = np.ascontiguousarray(np.stack([p[k] for k in _kernel.PARAM_ORDER], axis=1))
+    dep = p["war_dependence"] if sw.war_economy else np.zeros(r)
+    g_h = p["hazard_hardliners"] if sw.hardliners else np.zeros(r)
+    h_const = p["hazard_base"] - p["hazard_repression"] * p["repression"]
+    drift = p["_drift"] if "_drift" in p else np.zeros(r)
+    st = np.stack(
+        [s0["m_a"], s0["m_b"], s0["buffer"], s0["popped"], s0["unrest"], s0["hard"]], axis=1
+    )
+    weight = np.array([fr.weight.value if fr.weight else 1.0 for fr in spec.fronts])
+    n_o = len(c.outcome)
+    out_issue = np.array([j for j, *_ in c.outcome], dtype=np.int64)
+    out_at0 = np.array([a for _, _, a, _ in c.outcome], dtype=float)
+    out_at1 = np.array([b for *_, b in c.outcome], dtype=float)
+    out_lever = (
+        np.stack([levers[name] for _, name, _, _ in c.outcome]) if n_o else np.zeros((0, c.steps))
+    )
+    ref = np.array([c.lever_ref[k] for k in ("sanctions", "strikes", "aid", "foreign_troops")])
+    popped = np.empty(out["popped"].shape, dtype=np.bool_)
+    _kernel.run(
+        par,
+        np.ascontiguousarray(dep),
+        np.ascontiguousarray(g_h),
+        np.ascontiguousarray(h_const),
+        np.ascontiguousarray(drift),
+        np.ascontiguousarray(st),
+        np.ascontiguousarray(s0["o"]),
+        sq,
+        np.array(c.front_issue, dtype=np.int64),
+        kappa,
+        troops,
+        weight,
+        out_issue,
+        out_at0,
+        out_at1,
+        np.ascontiguousarray(out_lever),
+        levers["sanctions"],
+        levers["strikes"],
+        levers["aid"],
+        levers["foreign_troops"],
+        ref,
+        np.ascontiguousarray(nz.eps[t0:]),
+        np.ascontiguousarray(nz.eps_front[t0:]),
+        np.arange(r, dtype=np.int64) % n,
+        t0,
+        out["z_war"],
+        out["fronts"],
+        out["theta"],
+        popped,
+        out["hardliners"],
+        out["unrest"],
+        out["hazard"],
+        out["buffer"],
+        out["m_a"],
+        out["m_b"],
+    )
+    out["popped"] = popped
+
+
+def _run_numpy(
+    c: Compiled,
+    p: dict[str, F],
+    s0: dict[str, F],
+    t0: int,
+    nz: Noise,
+    levers: dict[str, F],
+    sq: F,
+    kappa: F,
+    troops: F,
+    out: dict[str, NDArray[np.generic]],
+) -> None:
+    r, n = len(p["theta0"]), c.paths
     for lo in range(0, r, SIM_BLOCK):
         hi = min(lo + SIM_BLOCK, r)
         blk = slice(lo, hi)
@@ -352,21 +465,6 @@ def run_from(
         )
         for name, arr in res.items():
             out[name][blk] = np.moveaxis(arr, 0, 1)
-    eps_obs = np.tile(nz.eps_obs[:, t0:], (r // n, 1, 1))
-    return SimPaths(
-        z_war=out["z_war"],
-        fronts=out["fronts"],
-        theta=out["theta"],
-        popped=out["popped"].astype(bool),
-        hardliners=out["hardliners"],
-        unrest=out["unrest"],
-        hazard=out["hazard"],
-        buffer=out["buffer"],
-        m_a=out["m_a"],
-        m_b=out["m_b"],
-        params=p,
-        eps_obs=eps_obs,
-    )
 
 
 def state_at(sim: SimPaths, t: int, t_sim0: int = 0) -> dict[str, F]:
