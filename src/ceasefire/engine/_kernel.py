@@ -54,7 +54,7 @@ MIN_WORK = 1_500_000  # path-months below which numpy is used (no compile time t
 try:  # numba's parallel range where numba is installed, plain range otherwise
     from numba import prange as _prange
 except ImportError:  # pragma: no cover - numba is optional
-    _prange = range  # type: ignore[misc,assignment]
+    _prange = range  # type: ignore[misc]
 
 
 def available() -> bool:
