@@ -103,7 +103,11 @@ class LeverBaseline(Unit):
 
 
 class Belief(_Strict):
-    """A belligerent's prior beliefs (contract 2 of the wave-2 plan)."""
+    """An actor's prior beliefs (contract 2 of the wave-2 plan).
+
+    Any actor may state them; the engine uses those of ``side_a`` and ``side_b``,
+    the two sides whose fronts it simulates (others are recorded).
+    """
 
     optimism: Quantity = Field(
         description="perceived extra monthly drift of the fronts in this actor's favour "
@@ -211,8 +215,6 @@ def cross_check(
     for actor in spec.beliefs:
         if actor not in actor_ids:
             out.append(((*base, "beliefs", actor), f"unknown actor {actor!r}"))
-        elif actor not in (spec.roles.side_a, spec.roles.side_b):
-            out.append(((*base, "beliefs", actor), "beliefs are held by side_a or side_b"))
     for iid in spec.breakdown:
         if iid not in issue_ids:
             out.append(((*base, "breakdown", iid), f"unknown issue {iid!r}"))
