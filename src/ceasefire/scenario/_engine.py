@@ -46,6 +46,11 @@ class Roles(_Strict):
     regime: str | None = Field(default=None, description="the actor whose leader can be removed")
     hardliners: str | None = Field(default=None, description="faction whose backlash counts")
     ratifier: str | None = Field(default=None, description="actor bound by ratification")
+    regime_type: str | None = Field(
+        default=None,
+        description="the regime actor's regime type: personalist, mixed or democracy "
+        "(Goemans 2000; Chiozza & Goemans 2011)",
+    )
 
 
 class Front(_Strict):
@@ -97,6 +102,24 @@ class LeverBaseline(Unit):
         return self
 
 
+class Belief(_Strict):
+    """An actor's prior beliefs (contract 2 of the wave-2 plan).
+
+    Any actor may state them; the engine uses those of ``side_a`` and ``side_b``,
+    the two sides whose fronts it simulates (others are recorded).
+    """
+
+    optimism: Quantity = Field(
+        description="perceived extra monthly drift of the fronts in this actor's favour "
+        "(share/month)"
+    )
+    support_months: NonNegative | None = Field(
+        default=None,
+        description="months this actor expects the other side's outside support to last "
+        "(recorded; not yet used by the engine)",
+    )
+
+
 class Talks(_Strict):
     participants: list[str] = Field(default_factory=list)
 
@@ -116,6 +139,12 @@ class EngineSpec(_Strict):
     lever_cost: dict[str, NonNegative] = Field(default_factory=dict)
     talks: Talks = Field(default_factory=Talks)
     parameters: dict[str, Quantity] = Field(default_factory=dict)
+    beliefs: dict[str, Belief] = Field(default_factory=dict)
+    breakdown: dict[str, Quantity] = Field(
+        default_factory=dict,
+        description="issue -> change in the log breakdown hazard of a signed deal per unit of "
+        "the issue's value, centred at 0.5 (Fortna 2004; Powell 2006)",
+    )
 
     def param(self, name: str) -> float:
         q = self.parameters.get(name)
@@ -140,7 +169,7 @@ def cross_check(
     out: list[tuple[Loc, str]] = []
     base: Loc = ("engine",)
     for role, actor in spec.roles.model_dump().items():
-        if actor is not None and actor not in actor_ids:
+        if role != "regime_type" and actor is not None and actor not in actor_ids:
             out.append(((*base, "roles", role), f"unknown actor {actor!r}"))
     if abs(spec.horizon.value - round(spec.horizon.value)) > 1e-9:
         out.append(((*base, "horizon", "value"), "must be a whole number of months"))
@@ -193,6 +222,19 @@ def cross_check(
         for actor in getattr(spec, key):
             if actor not in actor_ids:
                 out.append(((*base, key, actor), f"unknown actor {actor!r}"))
+    if spec.roles.regime_type not in (None, "personalist", "mixed", "democracy"):
+        out.append(
+            (
+                (*base, "roles", "regime_type"),
+                f"unknown regime type {spec.roles.regime_type!r} (personalist, mixed or democracy)",
+            )
+        )
+    for actor in spec.beliefs:
+        if actor not in actor_ids:
+            out.append(((*base, "beliefs", actor), f"unknown actor {actor!r}"))
+    for iid in spec.breakdown:
+        if iid not in issue_ids:
+            out.append(((*base, "breakdown", iid), f"unknown issue {iid!r}"))
     for i, actor in enumerate(spec.talks.participants):
         if actor not in actor_ids:
             out.append(((*base, "talks", "participants", i), f"unknown actor {actor!r}"))
@@ -247,6 +289,12 @@ def engine_quantities(spec: EngineSpec) -> list[tuple[str, Quantity]]:
     for key in ("levers", "war_cost", "aid_cost", "lever_cost", "parameters"):
         for k, v in getattr(spec, key).items():
             out.append((f"engine.{key}.{k}", v))
+    for k, b in spec.beliefs.items():
+        out.append((f"engine.beliefs.{k}.optimism", b.optimism))
+        if b.support_months is not None:
+            out.append((f"engine.beliefs.{k}.support_months", b.support_months))
+    for k, v in spec.breakdown.items():
+        out.append((f"engine.breakdown.{k}", v))
     for fr in spec.fronts:
         out.append((f"engine.fronts[{fr.id}].kappa", fr.kappa))
         if fr.troops is not None:

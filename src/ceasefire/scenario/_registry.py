@@ -169,12 +169,34 @@ PARAMETERS: dict[str, Param] = {
     "punishment": Param(
         100.0, 0.0, 10000.0, "utility-months", "K: what removal from office costs the leader"
     ),
-    "foresight": Param(
-        0.3,
+    "settlement_rate": Param(
+        0.25,
         0.0,
         1.0,
-        "share",
-        "how far actors foresee the war's future rather than extrapolate today",
+        "1/month",
+        "lambda: monthly probability that a deal is signed while the perceived zone of agreement "
+        "is open (bargaining friction)",
+    ),
+    "breakdown_base": Param(
+        0.01,
+        0.0,
+        0.5,
+        "1/month",
+        "monthly probability that a signed deal breaks down at reference terms (Fortna 2003, 2004)",
+    ),
+    "belief_strength": Param(
+        12.0,
+        0.0,
+        600.0,
+        "months",
+        "n0: months of battlefield evidence an actor's prior optimism is worth (learning rate)",
+    ),
+    "belief_noise": Param(
+        0.01,
+        0.0,
+        1.0,
+        "share/month",
+        "s.d. of the front trend an actor reads from one month of fighting (fog of war)",
     ),
     # ----- side B ---------------------------------------------------------------------
     "ratification_penalty": Param(
