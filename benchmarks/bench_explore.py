@@ -20,9 +20,9 @@ import time
 import numpy as np
 
 import ceasefire as cf
-from ceasefire.explore import evaluate_worlds, uncertain_inputs
-from ceasefire.explore._design import design
-from ceasefire.explore._run import _client, eval_chunk
+from ceasefire.exploration import evaluate_worlds, uncertain_inputs
+from ceasefire.exploration._design import design
+from ceasefire.exploration._run import _client, eval_chunk
 
 
 def main() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-from ceasefire._io import atomic_write_text
+from ceasefire._io import write_text
 from ceasefire.cli._app import app
 from conftest import EMISSION
 
@@ -298,15 +300,15 @@ def test_atomic_write_keeps_old_file_on_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "out.json"
-    atomic_write_text(target, "first")
+    write_text(target, "first")
     assert target.read_text() == "first"
 
     def boom(src: str, dst: str) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError, match="disk full"):
-        atomic_write_text(target, "second")
+    with pytest.raises(cf.InputError, match=r"out\.json: cannot write: disk full"):
+        write_text(target, "second")
     assert target.read_text() == "first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]  # no temp file left
 
@@ -345,3 +347,32 @@ def test_run_summary_prints_titles_verbatim(tmp_path: Path, scenario_file: Path)
     r = runner.invoke(app, _run_args(str(path)))
     _ok(r)
     assert "War [/draft]" in r.stdout
+
+
+# ---------------------------------------------------------------------------------------
+# the program itself: --version, help once, no type shown for flags
+# ---------------------------------------------------------------------------------------
+
+
+def _ceasefire(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("ceasefire")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, check=False)
+
+
+def test_version() -> None:
+    r = _ceasefire("--version")
+    assert (r.returncode, r.stdout, r.stderr) == (0, f"ceasefire {cf.__version__}\n", "")
+
+
+@pytest.mark.parametrize("args", [[], ["bench"]])
+def test_bare_group_prints_its_help_once(args: list[str]) -> None:
+    r = _ceasefire(*args)
+    assert r.returncode == 0
+    assert r.stdout.count("Usage:") == 1
+
+
+def test_flags_show_no_type() -> None:
+    r = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "120"})
+    assert r.exit_code == 0
+    assert "<bool>" not in r.stdout
+    assert "2T months" in r.stdout  # --horizon says what is simulated and what reported

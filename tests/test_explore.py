@@ -18,10 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-from _premises import edit, set_parameters
 from ceasefire._claims import CLAIM_IDS, CLAIMS, evaluate_claims
 from ceasefire.cli._app import app
-from ceasefire.explore import (
+from ceasefire.exploration import (
     apply_world,
     evaluate_worlds,
     uncertain_inputs,
@@ -31,6 +30,15 @@ from ceasefire.explore import (
 BUILTIN = "russia-ukraine-2024"
 SRC = Path(cf.__file__).resolve().parents[1]
 runner = CliRunner()
+
+
+def edit(sc: cf.Scenario, fn: Any) -> cf.Scenario:
+    """Apply ``fn`` to the scenario's plain data and validate the result again."""
+    from ceasefire.scenario import scenario_from_dict
+
+    data = sc.model_dump(mode="python", exclude_none=True)
+    fn(data)
+    return scenario_from_dict(data, file=f"<{sc.id} edited>")
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +165,7 @@ def test_claims_hold_on_the_default_run_and_fail_without_their_premise(sc: cf.Sc
     assert verdicts == dict.fromkeys(CLAIM_IDS, True)
     # without the leader's survival stakes the window is open now: C3 fails (test_claims.py)
     flipped = evaluate_claims(
-        cf.analyze(set_parameters(sc, punishment=0.0, backlash=0.0), paths=300)
+        cf.analyze(cf.with_parameters(sc, punishment=0.0, backlash=0.0), paths=300)
     )
     assert flipped["C3"] is False
     assert all(c.paragraph.startswith("¶") for c in CLAIMS.values())

@@ -136,6 +136,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import InputError
+from .._results import ResultMixin
+
+#: The memory one BDM round may use: its vote arrays are n x n x n.
+MAX_BDM_BYTES = 2 * 2**30
 
 __all__ = ["BDMIssuesResult", "BDMModel", "BDMResult", "bdm", "bdm_issues", "weighted_median"]
 
@@ -166,8 +170,8 @@ def weighted_mean(x: ArrayLike, weight: ArrayLike) -> float:
     return float(np.average(np.asarray(x, dtype=float), weights=np.asarray(weight, dtype=float)))
 
 
-@dataclass(frozen=True)
-class BDMResult:
+@dataclass(frozen=True, repr=False)
+class BDMResult(ResultMixin):
     """Outcome of :func:`bdm` on one issue, on the caller's scale.
 
     ``rounds[0]`` is the input; ``rounds[t]`` the positions after ``t``
@@ -188,6 +192,18 @@ class BDMResult:
     def per_round_forecast(self) -> list[float]:
         """The forecast (weighted median) after each round, input first."""
         return list(self.median)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Rounds, per-round median and mean, forecast, risk exponents and parameters."""
+        return {
+            "model": "bdm",
+            "forecast": float(self.forecast),
+            "rounds": [[float(v) for v in r] for r in self.rounds],
+            "median": [float(v) for v in self.median],
+            "mean": [float(v) for v in self.mean],
+            "risk": [[float(v) for v in r] for r in self.risk],
+            "params": dict(self.params),
+        }
 
 
 class BDMModel:
@@ -250,6 +266,13 @@ class BDMModel:
 
     def win_probability(self, x: FloatArray, w: FloatArray) -> FloatArray:
         """``P[i, j]``: probability that ``i`` beats ``j`` in a vote of all actors."""
+        n = x.shape[0]
+        if n**3 * 8 * 4 > MAX_BDM_BYTES:
+            raise InputError(
+                f"BDM with {n:,} actors needs about {n**3 * 32 / 2**30:,.1f} GiB (four n x n x n "
+                f"arrays of 8 bytes); the limit is {MAX_BDM_BYTES / 2**30:.0f} GiB "
+                f"(about {round((MAX_BDM_BYTES / 32) ** (1 / 3))} actors)"
+            )
         dist = np.abs(x[:, None] - x[None, :])  # dist[k, m] = |x_k - x_m|
         votes = w[:, None, None] * (dist[:, None, :] - dist[:, :, None])  # [k, i, j]
         if self.prob == "net":

@@ -20,11 +20,12 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize
-from scipy.stats import qmc
+
+from .._results import ResultMixin
 
 __all__ = [
     "NashSolution",
@@ -151,8 +152,8 @@ def weighted_median(
     return float(med[0]) if one else med
 
 
-@dataclass(frozen=True)
-class NashSolution:
+@dataclass(frozen=True, repr=False)
+class NashSolution(ResultMixin):
     """The asymmetric Nash bargaining point.
 
     ``point``: the outcome (K,); ``gains``: u_a(point) - d_a per actor;
@@ -165,6 +166,14 @@ class NashSolution:
     point: FloatArray
     gains: FloatArray
     feasible: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"point": [...], "gains": [...], "feasible": bool}``."""
+        return {
+            "point": [float(v) for v in self.point],
+            "gains": [float(v) for v in self.gains],
+            "feasible": bool(self.feasible),
+        }
 
 
 def nash_bargaining(
@@ -206,6 +215,10 @@ def nash_bargaining(
 
     def util(z: FloatArray) -> FloatArray:
         return spatial_utility(z, x, s, risk=risk, red_line=red_line, penalty=penalty)
+
+    # lazy: scipy.optimize and scipy.stats cost ~1 s CPU to import (CLI start-up)
+    from scipy.optimize import minimize
+    from scipy.stats import qmc
 
     m = max(256, min(8192, 2 ** int(np.ceil(np.log2(64 * k + 1)))))
     sob = qmc.Sobol(d=k, scramble=True, seed=seed).random(m)

@@ -10,12 +10,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from .._analysis import analyze
+import ceasefire as cf
+
+from .. import scenario as scenario_layer  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from .._io import atomic_write_text
-from ..bargaining._forecast import MODELS, forecast_file
-from ..scenario import _scenario
-from ..scenario._levers import read_lever_file
+from .._io import write_text
+from ..bargaining._models import MODELS
 from ._output import console, dumps, err_console, progress_bar, write_json
 from ._summary import print_summary
 
@@ -55,7 +55,7 @@ def _run_exploration(
     """
     if sc.engine is None:
         return None
-    from ..explore import explore, uncertain_inputs
+    from ..exploration import explore, uncertain_inputs
 
     if not uncertain_inputs(sc):
         return None
@@ -125,7 +125,12 @@ def run(
         int | None, typer.Option(help="Monte Carlo paths (default: the scenario's, 1000).", min=1)
     ] = None,
     horizon: Annotated[
-        int | None, typer.Option(help="Months simulated (default: the scenario's, 36).", min=1)
+        int | None,
+        typer.Option(
+            help="Months T analysed and reported (default: the scenario's, 36); each path is "
+            "simulated for 2T months, so that month T-1 is valued over T months ahead.",
+            min=1,
+        ),
     ] = None,
     lever: Annotated[
         list[str] | None,
@@ -145,21 +150,21 @@ def run(
     ] = RUN_EXPLORE_WORLDS,
 ) -> None:
     """Run the default analysis: plan acceptance, model forecasts, the settlement window."""
-    sc = _scenario.load(scenario)
+    sc = cf.load(scenario)
     levers: dict[str, Any] = {}
     if levers_file is not None:
-        levers.update(read_lever_file(levers_file))
+        levers.update(scenario_layer.read_lever_file(levers_file))
     levers.update(parse_levers(lever))
     if levers and sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
     show = not quiet and json_out != "-"
     with progress_bar(show) as bar:
-        res = analyze(
+        res = cf.analyze(
             sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=bar
         )
     spread = _run_exploration(sc, worlds, seed, horizon, levers) if worlds > 0 else None
     if json_out is not None:
-        data = res.to_json()
+        data = res.to_dict()
         if spread is not None:
             data["exploration"] = _exploration_json(spread)
         write_json(data, json_out)
@@ -175,7 +180,7 @@ def validate(
     file: Annotated[str, typer.Argument(help="A scenario YAML file (or a built-in id).")],
 ) -> None:
     """Check a scenario file; print what it holds, or the first error with its line."""
-    sc = _scenario.load(file)
+    sc = cf.load(file)
     qs = sc.quantities()
     bare = [path for path, q in qs if not q.has_provenance]
     console.print(
@@ -206,8 +211,8 @@ def scenarios(
     """List the built-in scenarios, or export one as an editable YAML file."""
     if export is not None:
         sid, target = export
-        text = _scenario.builtin_text(sid)
-        atomic_write_text(target, text)
+        text = scenario_layer.builtin_text(sid)
+        write_text(target, text)
         console.print(
             f"wrote {escape(sid)} to {escape(target)}; edit it, then: ceasefire run "
             f"{escape(target)}",
@@ -215,7 +220,7 @@ def scenarios(
         )
         return
     table = Table(title="Built-in scenarios")
-    ids = _scenario.builtin_ids()
+    ids = cf.builtin_ids()
     table.add_column("id", no_wrap=True, min_width=max(map(len, ids), default=2))
     table.add_column("title")
     table.add_column("as of")
@@ -223,7 +228,7 @@ def scenarios(
     table.add_column("issues", justify="right")
     table.add_column("plans", justify="right")
     for sid in ids:
-        sc = _scenario.load(sid)
+        sc = cf.load(sid)
         table.add_row(
             sid,
             sc.title,
@@ -241,11 +246,11 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format."""
-    data = _scenario.scenario_json_schema()
+    data = cf.scenario_json_schema()
     if out is None:
         typer.echo(json.dumps(data, indent=2))
     else:
-        atomic_write_text(out, dumps(data))
+        write_text(out, dumps(data))
 
 
 def forecast(
@@ -267,7 +272,7 @@ def forecast(
     """Forecast the outcome of each issue with one bargaining model."""
     if model not in MODELS:
         raise InputError(f"--model {model!r}: choose one of {', '.join(MODELS)}")
-    result = forecast_file(file, model)
+    result = cf.forecast_file(file, model)
     if json_out is not None:
         write_json(result, json_out)
         if json_out == "-":

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -15,7 +15,7 @@ from ._output import console, write_json
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..explore import ExploreResult
+    from ..exploration import ExploreResult
 
 DEFAULT_SCENARIO = "russia-ukraine-2024"
 DEFAULT_N = {"lhs": 64, "morris": 4, "sobol": 64}
@@ -78,7 +78,7 @@ def explore(
 ) -> None:
     """Many plausible worlds of the scenario's judgements: shares, sensitivities, PRIM boxes."""
     from .._errors import InputError
-    from ..explore import explore as run_explore
+    from ..exploration import explore as run_explore
     from ..scenario import _scenario
 
     if method not in DEFAULT_N:
@@ -125,7 +125,7 @@ def print_spread(res: ExploreResult, console: Console, mc_se: float | None = Non
     """G_0 and the first window month over worlds, beside the Monte Carlo error."""
     g = res.spread("G0")
     se = res.mc_se_g0() if mc_se is None else mc_se
-    se_txt = f"{se:.4f}" if np.isfinite(se) else "n/a"
+    se_txt = f"{se:.4f}" if math.isfinite(se) else "n/a"
     console.print(
         f"  G_0 over worlds: median {_band(g, '+.3f')} (10-90 %); "
         f"Monte Carlo s.e. within a world {se_txt}"
@@ -170,7 +170,7 @@ def print_explore_summary(res: ExploreResult, console: Console) -> None:
             f"{r['median']:.2f}",
             f"{r['q10']:.2f}-{r['q90']:.2f}",
             f"{r['mean']:.2f}",
-            "n/a (proxy)" if proxy else (f"{se:.3f}" if np.isfinite(se) else "n/a"),
+            "n/a (proxy)" if proxy else (f"{se:.3f}" if math.isfinite(se) else "n/a"),
         )
     console.print(t)
 
@@ -261,7 +261,7 @@ def print_tornado(res: ExploreResult, console: Console, top: int = 8) -> None:
         for r in s.to_dict("records"):
             name, val, cf = str(r["input"]), float(r["value"]), float(r["conf"])
             bar = "█" * max(1, round(20 * abs(val) / scale)) if val else ""
-            conf = f" ± {cf:.3g}" if np.isfinite(cf) else ""
+            conf = f" ± {cf:.3g}" if math.isfinite(cf) else ""
             extra = f"  sigma {float(sig[name]):.3g}" if name in sig else ""
             console.print(
                 f"  {escape(name):<{width}} {bar:<20} {val:+.3g}{conf}{extra}", soft_wrap=True

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+import ceasefire as cf
+
+from .. import engine
+from .. import scenario as scenario_layer  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from ..engine import compile_scenario, first_open, ripeness_path, search_levers
-from ..scenario import _scenario
-from ..scenario._levers import read_lever_file
 from ._core import DEFAULT_SCENARIO, parse_levers
 from ._output import console, progress_bar, write_json
 
@@ -46,7 +47,10 @@ def levers(
     aid: Annotated[str | None, typer.Option(help="Grid levels for aid.")] = None,
     paths: Annotated[int, typer.Option(help="Monte Carlo paths per grid point.", min=1)] = 300,
     horizon: Annotated[
-        int | None, typer.Option(help="Months (default: scenario's).", min=1)
+        int | None,
+        typer.Option(
+            help="Months T analysed (default: the scenario's); paths run 2T months.", min=1
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed (common random numbers across the grid).")] = 0,
     json_out: Annotated[
@@ -55,32 +59,28 @@ def levers(
 ) -> None:
     """Find the first month the settlement window opens, and the cheapest lever setting that
     opens it within the horizon (grid over sanctions x strikes x aid)."""
-    sc = _scenario.load(scenario)
+    scenario_layer.check_seed(seed)
+    scenario_layer.check_run_size(paths, horizon)
+    sc = cf.load(scenario)
     if sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section")
     fixed: dict[str, Any] = {}
     if levers_file is not None:
-        fixed.update(read_lever_file(levers_file))
+        fixed.update(scenario_layer.read_lever_file(levers_file))
     fixed.update(parse_levers(lever))
-    _, g, _ = ripeness_path(
-        compile_scenario(sc, paths=paths, horizon=horizon, levers=fixed or None), seed
+    _, g, _ = engine.ripeness_path(
+        engine.compile_scenario(sc, paths=paths, horizon=horizon, levers=fixed or None), seed
     )
-    given_first = first_open(g)
+    given_first = engine.first_open(g)
     levels: dict[str, list[float]] = {}
     for name, text in (("sanctions", sanctions), ("strikes", strikes), ("aid", aid)):
         parsed = _parse_levels(text, name)
         levels[name] = (
-            parsed
-            if parsed is not None
-            else {
-                "sanctions": [0.0, 0.25, 0.5, 0.75, 1.0],
-                "strikes": [0.0, 0.25, 0.5, 0.75, 1.0],
-                "aid": [0.3, 0.6, 1.0],
-            }[name]
+            parsed if parsed is not None else list(scenario_layer.DEFAULT_LEVER_GRID[name])
         )
     grid_fixed = {k: v for k, v in fixed.items() if k not in levels}
     with progress_bar(json_out != "-") as bar:
-        res = search_levers(
+        res = cf.search_levers(
             sc,
             seed=seed,
             paths=paths,
@@ -89,7 +89,7 @@ def levers(
             fixed=grid_fixed or None,
             progress=bar,
         )
-    out = res.to_json()
+    out = res.to_dict()
     out["scenario"] = sc.id
     out["given_levers"] = {k: (v if isinstance(v, float) else list(v)) for k, v in fixed.items()}
     out["given_first_window_month"] = given_first

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..scenario._registry import LEVERS
+from .._results import ResultMixin
+from ..scenario._registry import DEFAULT_LEVER_GRID, LEVERS, check_run_size, check_seed
 from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
 from ._window import Valuation, candidates, lp_weights, maxmin, nash_point, value
 
@@ -57,8 +58,8 @@ def ripeness_path(c: Compiled, seed: int, *, cand: F | None = None) -> tuple[Val
     return v, g, z
 
 
-@dataclass
-class WindowAnalysis:
+@dataclass(repr=False)
+class WindowAnalysis(ResultMixin):
     """Everything the engine says about the settlement window of one scenario run."""
 
     scenario: Scenario
@@ -103,6 +104,12 @@ class WindowAnalysis:
         return u - self.plan_values[0] + self.valuation.fight[0][None, :]
 
     # ----- output ------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The engine's part of the ``run --json`` contract, as plain data."""
+        out: dict[str, Any] = {"plans": [{} for _ in self.scenario.proposals]}
+        self.extend_json(out)
+        return out
+
     def extend_json(self, out: dict[str, Any]) -> None:
         sc = self.scenario
         acc = self.accepts_by_month
@@ -342,8 +349,8 @@ def _contributions(c: Compiled, sim: Any, v0: Valuation, g0: float, cand: F) -> 
 # -----------------------------------------------------------------------------
 
 
-@dataclass
-class LeverSearch:
+@dataclass(repr=False)
+class LeverSearch(ResultMixin):
     """Grid search over levers for the cheapest setting that opens the window."""
 
     grid: list[dict[str, Any]]
@@ -351,7 +358,8 @@ class LeverSearch:
     baseline_first_window_month: int | None
     months: int
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The grid, the cheapest setting and the baseline first window month."""
         return {
             "months": self.months,
             "baseline_first_window_month": self.baseline_first_window_month,
@@ -381,11 +389,9 @@ def search_levers(
     default 1 each); the cheapest setting is the lowest-cost one whose window
     opens within the horizon (ties: the earlier opening).
     """
-    grid_levels = levels or {
-        "sanctions": [0.0, 0.25, 0.5, 0.75, 1.0],
-        "strikes": [0.0, 0.25, 0.5, 0.75, 1.0],
-        "aid": [0.3, 0.6, 1.0],
-    }
+    check_seed(seed)
+    check_run_size(paths, horizon)
+    grid_levels = levels or {name: list(v) for name, v in DEFAULT_LEVER_GRID.items()}
     spec = sc.engine_spec
     costs = {
         name: (spec.lever_cost[name].value if name in spec.lever_cost else 1.0) for name in LEVERS

@@ -40,7 +40,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 from ..bargaining._spatial import spatial_utility
 from ..scenario._quantity import Quantity
@@ -296,6 +295,8 @@ def candidates(v: Valuation, n_sobol: int = 1024, seed: int = 0) -> F:
     """Sobol points of the box plus plans, ideal points, the status quo and their midpoints."""
     sc = v.compiled.scenario
     k = len(sc.issues)
+    from scipy.stats import qmc  # lazy: scipy.stats costs ~0.8 s CPU to import
+
     sob = qmc.Sobol(d=k, scramble=True, seed=seed).random(n_sobol)
     anchors = np.vstack([sc.proposal_matrix, sc.ideal, sc.status_quo[None, :]])
     mids = (anchors[:, None, :] + anchors[None, :, :]) / 2.0

@@ -15,7 +15,7 @@ __all__ = ["NonNegative", "Positive", "Quantity", "SourceRef", "Unit", "Utility"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class SourceRef(_Strict):

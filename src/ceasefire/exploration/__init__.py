@@ -11,8 +11,9 @@ indices and PRIM boxes. See ``docs/uncertainty.md``.
 Heavy dependencies (pandas, SALib, ema_workbench, pyarrow, distributed) are
 imported only when used: ``pip install 'ceasefire[explore]'``.
 
-``ceasefire.explore`` names both this subpackage and the function
-``cf.explore``; import the other names with ``from ceasefire.explore import ...``.
+The subpackage is ``exploration`` so that it does not shadow the public function
+``cf.explore`` (importing a subpackage sets the package attribute of its name); the other
+names: ``from ceasefire.exploration import ...``.
 """
 
 from __future__ import annotations
