@@ -50,10 +50,11 @@ def main() -> None:
 
     for k in args.workers:
         with _client("local", k) as client:
+            [sc_f] = client.scatter([sc], broadcast=True)  # as `explore` does
             # warm-up: import ceasefire on every worker
             warm = [
                 client.submit(
-                    eval_chunk, evaluate_worlds, sc, names, x[:1], np.array([0]), kw, pure=False
+                    eval_chunk, evaluate_worlds, sc_f, names, x[:1], np.array([0]), kw, pure=False
                 )
                 for _ in range(k)
             ]

@@ -211,8 +211,11 @@ def linear_evaluator(scenario: Any, inputs: dict[str, Any], **kw: Any) -> dict[s
     }
 
 
+@pytest.mark.slow  # three outputs' bootstraps at N = 512: ~15 s (Ishigami covers Sobol quickly)
 def test_sobol_known_answer_linear_model(sc: cf.Scenario) -> None:
-    res = cf.explore(sc, method="sobol", worlds=512, seed=2, evaluator=linear_evaluator)
+    res = cf.explore(
+        sc, method="sobol", worlds=512, seed=2, evaluator=linear_evaluator, chunk_size=4096
+    )
     s = res.sensitivity
     g = s[(s["output"] == "G0")].set_index(["input", "index"])
     # Var(3u) : Var(u) = 9 : 1 for independent uniforms
@@ -452,3 +455,40 @@ def test_cli_unreachable_scheduler_is_one_line() -> None:
     r = runner.invoke(app, ["explore", "--scheduler", "tcp://127.0.0.1:9", "--paths", "5"])
     assert r.exit_code == 2, r.output
     assert r.output.count("\n") == 1 and "cannot reach the Dask scheduler" in r.output
+
+
+ISHIGAMI = (K, B, S)  # three of the scenario's inputs, each mapped onto [-pi, pi]
+
+
+def ishigami_evaluator(scenario: Any, inputs: dict[str, Any], **kw: Any) -> dict[str, np.ndarray]:
+    """The Ishigami function (a = 7, b = 0.1) of three inputs; the others do nothing."""
+    bounds = {K: (70.0, 130.0), B: (0.6, 1.4), S: (0.2, 0.4)}
+    x1, x2, x3 = (np.pi * (2 * _unit(inputs[n], *bounds[n]) - 1) for n in ISHIGAMI)
+    y = np.sin(x1) + 7.0 * np.sin(x2) ** 2 + 0.1 * x3**4 * np.sin(x1)
+    n = y.shape[0]
+    return {
+        "G0": y,
+        "first_window_month": np.full(n, np.nan),
+        "p_settle_12": np.zeros(n),
+        "p_by_month": np.zeros((n, 36)),
+        "world_seed": world_seeds(kw["seed"], kw["world_ids"]),
+    }
+
+
+def test_sobol_known_answer_ishigami(sc: cf.Scenario) -> None:
+    res = cf.explore(
+        sc, method="sobol", worlds=1024, seed=3, evaluator=ishigami_evaluator, chunk_size=8192
+    )
+    g = res.sensitivity[res.sensitivity["output"] == "G0"].set_index(["input", "index"])["value"]
+    # analytic indices (Ishigami & Homma 1990; Saltelli et al. 2008, Global Sensitivity Analysis)
+    expect = {
+        (K, "S1"): 0.3139,
+        (B, "S1"): 0.4424,
+        (S, "S1"): 0.0,
+        (K, "ST"): 0.5576,
+        (B, "ST"): 0.4424,
+        (S, "ST"): 0.2437,
+    }
+    for key, val in expect.items():
+        assert g[key] == pytest.approx(val, abs=0.06), key
+    assert g.drop(index=list(ISHIGAMI), level="input").abs().max() < 0.02

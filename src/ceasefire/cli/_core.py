@@ -85,6 +85,8 @@ def _exploration_json(x: Any) -> dict[str, Any]:
 
 
 def _print_exploration(res: Any, x: Any) -> None:
+    from ._explore import month_text
+
     w = res.window
     se = w.ripeness_se[0] if w is not None and w.ripeness_se is not None else float("nan")
     console.print()
@@ -104,8 +106,9 @@ def _print_exploration(res: Any, x: Any) -> None:
     st = x.settlement
     by12 = float(st["mean"].iloc[min(11, len(st) - 1)])
     console.print(
-        f"  First window month over judgements: median {f['median']:.0f}, 10-90 % "
-        f"[{f['q10']:.0f}, {f['q90']:.0f}]; never within {x.months} months in "
+        f"  First window month over judgements: median {month_text(f['median'], x.months)}, "
+        f"10-90 % [{month_text(f['q10'], x.months)}, {month_text(f['q90'], x.months)}]; "
+        f"never within {x.months} months in "
         f"{f['share_nan']:.0%} of worlds; open within 12 months in {by12:.0%}"
     )
     console.print(

@@ -117,6 +117,11 @@ def explore(
             console.print(f"[dim]JSON written to {escape(json_out)}[/dim]", soft_wrap=True)
 
 
+def month_text(m: float, months: int) -> str:
+    """A first-window-month quantile: 'never' where it is the horizon (never opens)."""
+    return "never" if m >= months else f"{m:.0f}"
+
+
 def _band(s: dict[str, float], fmt: str) -> str:
     return f"{s['median']:{fmt}}  [{s['q10']:{fmt}}, {s['q90']:{fmt}}]"
 
@@ -132,7 +137,8 @@ def print_spread(res: ExploreResult, console: Console, mc_se: float | None = Non
     )
     f = res.spread("first_window_month")
     console.print(
-        f"  First window month: median {f['median']:.0f}  [{f['q10']:.0f}, {f['q90']:.0f}]; "
+        f"  First window month: median {month_text(f['median'], res.months)}  "
+        f"[{month_text(f['q10'], res.months)}, {month_text(f['q90'], res.months)}]; "
         f"never within {res.months} months in {f['share_nan']:.0%} of worlds"
     )
 

@@ -179,9 +179,12 @@ def _client(kind: str, arg: int | str | None) -> Iterator[Any]:
     from distributed import Client
 
     if kind == "local":
+        import logging
+
         from distributed import LocalCluster
 
         cluster = LocalCluster(
+            silence_logs=logging.ERROR,  # no nanny warnings on the user's terminal at close
             n_workers=int(arg or 1),
             threads_per_worker=1,
             processes=True,
