@@ -315,3 +315,22 @@ def test_report_without_the_extra_says_how_to_install(monkeypatch: pytest.Monkey
     r = runner.invoke(app, ["report"])
     assert r.exit_code == 2
     assert "pip install 'ceasefire[report]'" in r.output
+
+
+def test_headline_reads_the_engine_v2_deal() -> None:
+    # predicted_deal in the shape of contract 3: month, terms, P(holds)
+    from ceasefire.report._words import headline
+
+    res = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=12)
+    d = res.to_dict()
+    terms = {k: 0.5 for k in d["issues"]}
+    d["predicted_deal"] = {"month": 3, "terms": terms, "p_hold_12": 0.9, "p_hold_36": 0.8}
+    d["plans"][0]["first_month_all_veto_accept"] = 4
+    d["plans"][0]["p_hold_36"] = 0.75
+    answers = {h.question: h for h in headline(run_data(d))}
+    terms_answer = answers["On what terms?"]
+    assert "signed around month 3 (2025-02)" in terms_answer.answer
+    assert "after 12 months 90%, after 36 months 80%" in terms_answer.uncertainty
+    assert len(terms_answer.items) == len(d["issues"])
+    assert all("about: " in item for item in terms_answer.items)  # 0.5: the mid anchor
+    assert "holds 36 months with P = 75%" in answers["Which named plan could pass?"].answer

@@ -110,22 +110,47 @@ def headline(rd: RunData) -> list[Answer]:
         unc += spread_note
         out.append(Answer("Will a deal come, and when?", ans, unc))
     deal = d.get("predicted_deal")
-    terms = deal.get("terms", deal) if isinstance(deal, Mapping) else None
+    v2 = isinstance(deal, Mapping) and "terms" in deal  # the engine's second generation
+    terms = deal.get("terms") if isinstance(deal, Mapping) and v2 else deal
     sc = rd.scenario
-    if terms and sc is not None:
+    if terms and sc is not None and isinstance(terms, Mapping):
+        q10 = (s or {}).get("terms_q10") or {}
+        q90 = (s or {}).get("terms_q90") or {}
         parts = []
         for issue in sc.issues:
             v = terms.get(issue.id)
-            if v is not None:
-                parts.append(f"{issue.label}: {v:.2f}, {describe_value(issue, float(v))}")
-        when = deal.get("month", d.get("first_window_month")) if isinstance(deal, Mapping) else None
+            if v is None:
+                continue
+            spread = (
+                f" (10-90%: {q10[issue.id]:.2f}-{q90[issue.id]:.2f})"
+                if issue.id in q10 and issue.id in q90
+                else ""
+            )
+            parts.append(f"{issue.label}: {v:.2f}{spread}, {describe_value(issue, float(v))}")
+        if v2 and isinstance(deal, Mapping):
+            lead = f"The predicted deal, signed around {_month(rd, deal.get('month'))}"
+            hold = [
+                f"after {m} months {deal[k]:.0%}"
+                for m, k in ((12, "p_hold_12"), (36, "p_hold_36"))
+                if isinstance(deal.get(k), int | float)
+            ]
+            unc = ("P(the deal still holds) " + ", ".join(hold) + ". " if hold else "") + (
+                "The ranges are the 10-90% of the simulated deals' terms." if q10 else ""
+            )
+        else:
+            lead = (
+                "Predicted deal (Nash point when the window opens, "
+                f"{_month(rd, d.get('first_window_month'))})"
+            )
+            unc = (
+                "A point forecast: the bargaining models' forecasts in the issue-space figure "
+                "show how far apart the standard models are on each issue."
+            )
         out.append(
             Answer(
                 "On what terms?",
-                f"Predicted deal (Nash point when the window opens, {_month(rd, when)}), "
-                "issue by issue, in each issue's own words:",
-                "A point forecast: the bargaining models' forecasts in the issue-space figure "
-                "show how far apart the standard models are on each issue.",
+                lead + ", issue by issue, in each issue's own words:",
+                unc,
                 tuple(parts),
             )
         )
@@ -134,7 +159,12 @@ def headline(rd: RunData) -> list[Answer]:
     plans = d.get("plans") or []
     if plans:
         firsts = [
-            f"{p['id']} ({_month(rd, p.get('first_month_all_veto_accept'))})"
+            f"{p['id']} ({_month(rd, p.get('first_month_all_veto_accept'))}"
+            + (
+                f"; holds 36 months with P = {p['p_hold_36']:.0%})"
+                if isinstance(p.get("p_hold_36"), int | float)
+                else ")"
+            )
             for p in plans
             if p.get("first_month_all_veto_accept") is not None
         ]

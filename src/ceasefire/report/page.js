@@ -139,12 +139,14 @@ async function draw(d) {
   $('headline').textContent = head + (d.stalling ? ` Stalling: ${stall.join(', ') || 'nobody'}.` : '');
   const veto = d.veto_players;
   let t = '<tr><th>plan</th>' + veto.map(a => `<th>${a}</th>`).join('') +
-          '<th>all now</th><th>all from month</th></tr>';
+          '<th>all now</th><th>all from month</th>' +
+          (d.plans.some(p => p.p_hold_36 != null) ? '<th>holds 36 mo</th>' : '') + '</tr>';
   for (const p of d.plans) {
     t += `<tr><td>${p.id}</td>` + veto.map(a => `<td class="${p.margin[a] >= 0 ? 'yes' : 'no'}">` +
          `${fmt(p.margin[a], 3)}</td>`).join('') +
          `<td class="${p.veto_players_accept ? 'yes' : 'no'}">${p.veto_players_accept ? 'yes' : 'no'}</td>` +
-         `<td>${p.first_month_all_veto_accept ?? 'never'}</td></tr>`;
+         `<td>${p.first_month_all_veto_accept ?? 'never'}</td>` +
+         (p.p_hold_36 != null ? `<td>${(100 * p.p_hold_36).toFixed(0)}%</td>` : '') + '</tr>';
   }
   $('plans').innerHTML = t;
   const rr = d.regime_risk;
