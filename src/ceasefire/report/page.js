@@ -100,7 +100,8 @@ function curveSpec(d) {
   } else {
     const g = d.ripeness.G, se = d.ripeness.G_se || g.map(() => 0);
     values = g.map((x, k) => ({date: cal(k), y: x, lo: x - 1.96 * se[k], hi: x + 1.96 * se[k]}));
-    title = 'Ripeness G_t: the window is open above 0 (band: Monte Carlo 95%)';
+    title = 'Ripeness G_t: the window is open above 0 ' + (d.ripeness.G_se
+      ? '(band: Monte Carlo 95%)' : '(no Monte Carlo band below 200 paths)');
     ytitle = 'G_t';
   }
   window.lastCurve = values.map(v => v.y);
