@@ -10,7 +10,6 @@ filtered by a search box. Nothing is fetched from the network.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Mapping
@@ -170,13 +169,9 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)
 
     def write(self, path: str | Path) -> Path:
-        from .._io import atomic_write_text
+        from .._io import write_text  # keeps the user's umask, devices and links
 
-        atomic_write_text(path, self.html)
-        # a briefing is meant to be shared: the usual permissions, not the temp file's 0600
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(path, 0o666 & ~umask)
+        write_text(path, self.html)
         return Path(path)
 
     def write_png(self, directory: str | Path, *, scale: float = 2.0) -> list[Path]:
