@@ -336,3 +336,12 @@ def test_headline_reads_the_engine_v2_deal() -> None:
     assert len(terms_answer.items) == len(d["issues"])
     assert all("about: " in item for item in terms_answer.items)  # 0.5: the mid anchor
     assert "holds 36 months with P = 75%" in answers["Which named plan could pass?"].answer
+
+
+def test_cli_report_bad_article_or_explore_fail_before_the_run(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["report", "--article", str(tmp_path)])
+    assert r.exit_code == 2 and "is a directory" in r.output
+    r = runner.invoke(app, ["report", "--article", str(tmp_path / "missing.txt")])
+    assert r.exit_code == 2 and "not found" in r.output
+    r = runner.invoke(app, ["report", "--explore", "/dev/null"])
+    assert r.exit_code == 2 and r.output.count("\n") == 1

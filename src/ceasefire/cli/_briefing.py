@@ -76,7 +76,7 @@ def report(
 ) -> None:
     """Write a self-contained HTML briefing: headline answers, figures, provenance."""
     _require_report_extra()
-    from ..report import make_report, read_explore
+    from ..report import make_report, read_article, read_explore
 
     t0 = time.perf_counter()
     sc = cf.load(scenario)
@@ -87,14 +87,13 @@ def report(
     if levers and sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
     ex = read_explore(explore) if explore is not None else None
-    if article is not None and not article.is_file():
-        raise InputError(f"--article {str(article)!r}: no such file")
+    paragraphs = read_article(article) if article is not None else None  # before the run
     command = "ceasefire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     rep = make_report(
         sc,
         levers=levers or None,
         explore=ex,
-        article=article,
+        article=paragraphs,
         seed=seed,
         paths=paths,
         surface_paths=grid_paths,

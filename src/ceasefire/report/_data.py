@@ -156,11 +156,14 @@ def read_explore(path: str | Path) -> dict[str, Any]:
                 )
             cand = found[0]
         p = cand
-    if not p.is_file():
+    if not p.exists():
         raise InputError(f"--explore {str(p)!r}: no such file or directory")
+    from .._io import read_text  # regular files only, bounded, UTF-8
+
+    text = read_text(p, what="exploration result")
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise InputError(f"--explore {str(p)!r}: not a JSON file ({exc})") from None
     if not isinstance(data, dict) or "method" not in data:
         raise InputError(f"--explore {str(p)!r}: not the output of `ceasefire explore --json`")
