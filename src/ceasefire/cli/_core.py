@@ -55,6 +55,15 @@ def _run_exploration(
     """
     if sc.engine is None:
         return None
+    try:  # the explore extra (SALib): the core install runs without it, and says so
+        import SALib.sample  # noqa: F401
+    except ImportError:
+        err_console.print(
+            "[dim]The spread over the analyst's judgements needs the explore extra: "
+            "pip install 'ceasefire\\[explore]' (or --worlds 0 to skip it).[/dim]",
+            soft_wrap=True,
+        )
+        return None
     from ..exploration import explore, uncertain_inputs
 
     if not uncertain_inputs(sc):
