@@ -345,3 +345,27 @@ def test_cli_report_bad_article_or_explore_fail_before_the_run(tmp_path: Path) -
     assert r.exit_code == 2 and "not found" in r.output
     r = runner.invoke(app, ["report", "--explore", "/dev/null"])
     assert r.exit_code == 2 and r.output.count("\n") == 1
+
+
+def test_headline_states_the_spread_over_judgements() -> None:
+    # the small exploration `ceasefire run --json` carries (shape of its "exploration" key)
+    from ceasefire.report._words import headline
+
+    d = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=12).to_dict()
+    d["exploration"] = {
+        "method": "lhs",
+        "worlds": 32,
+        "paths": 100,
+        "seed": 0,
+        "settlement": {},
+        "spread": {
+            "G0": {"median": -0.05, "q10": -0.13, "q90": -0.001, "share_nan": 0.0},
+            "first_window_month": {"median": 8.0, "q10": 1.0, "q90": 12.0, "share_nan": 0.47},
+        },
+    }
+    rd = run_data(d)
+    assert rd.explore is not None and rd.explore["worlds"] == 32
+    first = headline(rd)[0]
+    assert "Over 32 worlds" in first.uncertainty
+    assert "never opens within 12 months in 47% of worlds" in first.uncertainty
+    assert "10-90% of worlds [1, 12]" in first.uncertainty

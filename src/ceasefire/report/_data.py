@@ -122,7 +122,7 @@ def run_data(
     if isinstance(run, RunData):
         if explore is None and scenario is None:
             return run
-        return RunData(run.d, scenario or run.scenario, dict(explore) if explore else run.explore)
+        return RunData(run.d, scenario or run.scenario, _plain(dict(explore)) if explore else run.explore)
     if isinstance(run, Mapping):
         d = _plain(run)  # a private, plain copy
         if scenario is None:
@@ -131,12 +131,14 @@ def run_data(
             sid = d.get("scenario")
             if isinstance(sid, str) and sid in builtin_ids():
                 scenario = load(sid)
-        return RunData(d, scenario, dict(explore) if explore else None)
+        if explore is None and isinstance(d.get("exploration"), Mapping):
+            explore = d["exploration"]  # `ceasefire run --json` carries a small exploration
+        return RunData(d, scenario, _plain(dict(explore)) if explore else None)
     d = _plain(run.to_dict())
     margins = _margins_by_month(run) if run.window is not None else None
     if margins is not None:
         d["report_margin_by_month"] = margins
-    return RunData(d, scenario or run.scenario, dict(explore) if explore else None)
+    return RunData(d, scenario or run.scenario, _plain(dict(explore)) if explore else None)
 
 
 def read_explore(path: str | Path) -> dict[str, Any]:

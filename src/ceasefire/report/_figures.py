@@ -603,8 +603,8 @@ def lever_surface(
     surf = surface or rd.d.get("report_lever_surface")
     if not surf:
         raise MissingData(
-            "no lever grid in this run: compute one with "
-            "ceasefire.report.lever_surface_data(scenario) (the report does)"
+            "no lever grid in this run (`ceasefire report` computes one unless --grid-paths 0; "
+            "in Python: ceasefire.report.lever_surface_data(scenario))"
         )
     grid = pd.DataFrame(surf["grid"])
     step_s = float(surf.get("step", 0.25))

@@ -63,6 +63,19 @@ def headline(rd: RunData) -> list[Answer]:
         else "The spread over the analyst's own judgements is not shown: run "
         "`ceasefire explore --json FILE` and pass `--explore FILE`."
     )
+    spread = ex.get("spread") or {}
+    fw = spread.get("first_window_month") or {}
+    g0 = spread.get("G0") or {}
+    if fw.get("median") is not None and g0.get("median") is not None:
+        months = len(rd.months) or "the"
+        spread_note = (
+            f"Over {ex.get('worlds', '?')} worlds of the analyst's judgements (every stated "
+            f"range drawn, {ex.get('method', '?')}, {ex.get('paths', '?')} paths each): the "
+            f"window first opens in month {fw['median']:.0f} in the median world, 10-90% of "
+            f"worlds [{fw['q10']:.0f}, {fw['q90']:.0f}]; it never opens within {months} months "
+            f"in {fw.get('share_nan', 0.0):.0%} of worlds; G_0 median {g0['median']:+.3f}, "
+            f"10-90% [{g0['q10']:+.3f}, {g0['q90']:+.3f}]. "
+        )
     if s and s.get("p_by_month"):
         p = s["p_by_month"]
         se = s.get("p_se") or [0.0] * len(p)
