@@ -83,6 +83,8 @@ def test_run_fits_80_columns() -> None:
         ],
     )
     assert "(scale: ▁ = " in text
+    # labels stay with their values: "median -0.050", not "median\n-0.050"
+    assert re.search(r"over judgements median [+-]\d\.\d{3}", text), text[-600:]
 
 
 @pytest.mark.slow

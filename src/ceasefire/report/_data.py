@@ -122,7 +122,9 @@ def run_data(
     if isinstance(run, RunData):
         if explore is None and scenario is None:
             return run
-        return RunData(run.d, scenario or run.scenario, _plain(dict(explore)) if explore else run.explore)
+        return RunData(
+            run.d, scenario or run.scenario, _plain(dict(explore)) if explore else run.explore
+        )
     if isinstance(run, Mapping):
         d = _plain(run)  # a private, plain copy
         if scenario is None:
