@@ -26,6 +26,7 @@ from ceasefire.exploration import (
     uncertain_inputs,
     world_seeds,
 )
+from conftest import DATA
 
 BUILTIN = "russia-ukraine-2024"
 SRC = Path(cf.__file__).resolve().parents[1]
@@ -323,7 +324,7 @@ def test_cli_explore_real_engine_json(tmp_path: Path) -> None:
         (["--resume"], "--resume needs --out"),
         (["--scheduler", "cluster"], "expected local, local:K or tcp://HOST:PORT"),
         (["--scheduler", "local:0"], "K must lie in"),
-        (["korea-1951"], "nothing uncertain to explore"),
+        ([str(DATA / "toy-two-issues.yaml")], "nothing uncertain to explore"),
         (["no-such-scenario"], "no built-in scenario"),
     ],
 )
