@@ -16,7 +16,7 @@ from .. import scenario as scenario_layer  # lazy names: nothing loads before a 
 from .._errors import InputError
 from .._io import write_text
 from ..bargaining._models import MODELS
-from ._output import console, dumps, err_console, progress_bar, write_json
+from ._output import console, dumps, err_console, print_items, progress_bar, write_json
 from ._summary import print_summary
 
 DEFAULT_SCENARIO = "russia-ukraine-2024"
@@ -54,6 +54,15 @@ def _run_exploration(
     64 and more cheap.
     """
     if sc.engine is None:
+        return None
+    try:  # the explore extra (SALib): the core install runs without it, and says so
+        import SALib.sample  # noqa: F401
+    except ImportError:
+        err_console.print(
+            "[dim]The spread over the analyst's judgements needs the explore extra: "
+            "pip install 'ceasefire\\[explore]' (or --worlds 0 to skip it).[/dim]",
+            soft_wrap=True,
+        )
         return None
     from ..exploration import explore, uncertain_inputs
 
@@ -96,20 +105,26 @@ def _print_exploration(res: Any, x: Any) -> None:
     )
     x_g = x.spread("G0")
     se_txt = f"± {se:.3f}" if se == se else "n/a"
-    console.print(
-        f"  G_0: this run {w.ripeness[0]:+.3f} {se_txt} (Monte Carlo s.e.); over judgements "
-        f"median {x_g['median']:+.3f}, 10-90 % [{x_g['q10']:+.3f}, {x_g['q90']:+.3f}]"
-        if w is not None
-        else ""
-    )
+    if w is not None:  # lines wrap between items, never between a label and its value
+        print_items(
+            "  G_0:",
+            [
+                f"this run {w.ripeness[0]:+.3f} {se_txt} (Monte Carlo s.e.)",
+                f"over judgements median {x_g['median']:+.3f}",
+                f"10-90 % [{x_g['q10']:+.3f}, {x_g['q90']:+.3f}]",
+            ],
+        )
     f = x.spread("first_window_month")
     st = x.settlement
     by12 = float(st["mean"].iloc[min(11, len(st) - 1)])
-    console.print(
-        f"  First window month over judgements: median {month_text(f['median'], x.months)}, "
-        f"10-90 % [{month_text(f['q10'], x.months)}, {month_text(f['q90'], x.months)}]; "
-        f"never within {x.months} months in "
-        f"{f['share_nan']:.0%} of worlds; open within 12 months in {by12:.0%}"
+    print_items(
+        "  First window month over judgements:",
+        [
+            f"median {month_text(f['median'], x.months)}",
+            f"10-90 % [{month_text(f['q10'], x.months)}, {month_text(f['q90'], x.months)}]",
+            f"never within {x.months} months in {f['share_nan']:.0%} of worlds",
+            f"open within 12 months in {by12:.0%}",
+        ],
     )
     console.print(
         "  [dim]Which judgements matter, the claims' shares, PRIM boxes: ceasefire explore[/dim]"
