@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_LEVER_GRID", "LEVERS", "PARAMETERS", "Param"]
+__all__ = ["DEFAULT_LEVER_GRID", "LEVERS", "PARAMETERS", "TALKS_RELIEF_LEVERS", "Param"]
 
 LEVERS = ("sanctions", "strikes", "aid", "foreign_troops")
+
+#: The levers that talks suspend in part while they run (``talks_relief``).
+TALKS_RELIEF_LEVERS = ("sanctions", "strikes", "aid")
 
 #: The levels ``ceasefire levers`` and :func:`ceasefire.search_levers` try by default.
 DEFAULT_LEVER_GRID: dict[str, tuple[float, ...]] = {
