@@ -118,10 +118,7 @@ def test_fronts_share_one_kappa() -> None:
 def test_refuses_a_fitted_case(monkeypatch: pytest.MonkeyPatch) -> None:
     import ceasefire.validation._backtest as bt
 
-    sc = cf.load("korea-1951")
-    engine = dict(sc.engine or {})
-    engine["parameters"] = {**engine["parameters"], "punishment": {"value": 5.0, "judgement": "x"}}
-    fitted = sc.with_changes(engine=engine)
+    fitted = cf.with_parameters(cf.load("korea-1951"), punishment=5.0)
     monkeypatch.setattr(bt, "load", lambda source: fitted)
     with pytest.raises(cf.InputError, match="punishment"):
         backtest("korea-1951", paths=10)
