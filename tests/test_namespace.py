@@ -166,3 +166,27 @@ def test_every_result_has_to_dict_to_json_and_a_short_repr() -> None:
         assert json.loads(text) == json.loads(json.dumps(d)), type(r)
         assert len(repr(r)) < 1000, (type(r), len(repr(r)))
     assert res.to_json() == json.dumps(res.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_no_function_level_imports_of_ceasefire_modules() -> None:
+    # imports inside functions hide the structure from readers and from the import
+    # contracts (lint-imports); only heavy third-party modules are imported late (scipy,
+    # pandas: start-up time), each with a comment saying so
+    import ast
+
+    found = []
+    for path in sorted((REPO / "src" / "ceasefire").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.ImportFrom) and (
+                    node.level > 0 or (node.module or "").startswith("ceasefire")
+                ):
+                    found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+                elif isinstance(node, ast.Import) and any(
+                    a.name.startswith("ceasefire") for a in node.names
+                ):
+                    found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert found == []
