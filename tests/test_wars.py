@@ -458,6 +458,7 @@ def _bench_args(*extra: str) -> list[str]:
     return [*base, *extra]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
 def test_json_contract() -> None:
     r = runner.invoke(app, _bench_args("--split", "test", "--json", "-"))
@@ -480,6 +481,7 @@ def test_json_contract() -> None:
         assert block["terms_mae"] is None or type(block["terms_mae"]) is float
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
 def test_table_on_stdout() -> None:
     r = runner.invoke(app, _bench_args("--split", "train"))
@@ -488,6 +490,7 @@ def test_table_on_stdout() -> None:
     assert "Weibull" in r.stdout and "Summary over 3 cases" in r.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
 def test_json_to_file(tmp_path: Path) -> None:
     target = tmp_path / "wars.json"
@@ -521,6 +524,7 @@ def test_cli_error_empty_registry(tmp_path: Path) -> None:
     assert r.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
 def test_backtest_one_case() -> None:
     r = runner.invoke(app, ["backtest", "fixture-korea", "--cases", str(FIXTURES)])
