@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -124,13 +125,34 @@ def test_lever_override_and_file(tmp_path: Path) -> None:
         ("bombing: 0.5\n", ".yaml", "bombing: unknown lever"),
         ("", ".yaml", "the file is empty"),
         ("month,aid\n0,x\n", ".csv", "is not a number"),
+        ("month,aid\n0,0.5\n5,1.5\n", ".csv", "levers.csv:3: aid: '1.5' must lie in [0, 1]"),
+        ("sanctions: [[0, 0.5], [1e8, 1.0]]\n", ".yaml", "must lie in [0, 360]"),
+        ("sanctions: [[0, 0.5], [soon, 1.0]]\n", ".yaml", "month 'soon' is not an integer"),
+        ("sanctions: [[0, 0.5], [.inf, 1.0]]\n", ".yaml", "month inf is not an integer"),
+        ("sanctions: [[0, 0.5], [2.5, 1.0]]\n", ".yaml", "month 2.5 is not an integer"),
+        ("sanctions: [[5, 0.5], [2, 1.0]]\n", ".yaml", "knot months must increase"),
+        ('{"aid": [0.5, NaN]}', ".json", "must lie in [0, 1]"),
     ],
 )
 def test_bad_lever_files(tmp_path: Path, text: str, suffix: str, message: str) -> None:
     f = tmp_path / f"levers{suffix}"
     f.write_text(text)
-    with pytest.raises(cf.InputError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        read_lever_file(f)
+    with pytest.raises(cf.InputError, match=re.escape(message)):
+        read_lever_file(f, horizon=36)
+
+
+def test_lever_overrides_are_checked_in_one_place() -> None:
+    sc = cf.load("russia-ukraine-2024")
+    for levers, message in [
+        ({"bombing": 0.5}, "unknown lever 'bombing'"),
+        ({"sanctions": 1.5}, "lever sanctions: 1.5 must lie in [0, 1]"),
+        ({"aid": [0.5, float("nan")]}, "lever aid, month 1: nan must lie in [0, 1]"),
+        ({"aid": []}, "lever aid: empty list"),
+    ]:
+        with pytest.raises(cf.InputError, match=re.escape(message)):
+            compile_scenario(sc, paths=10, levers=levers)
+    with pytest.raises(cf.ScenarioError, match="lies beyond month 360"):
+        cf.with_parameters(sc, sanctions={"value": 0.5, "path": [[0, 0.5], [400, 0.6]]})
 
 
 @pytest.mark.slow

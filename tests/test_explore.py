@@ -134,6 +134,7 @@ def test_evaluate_worlds_contract(sc: cf.Scenario) -> None:
     assert out["p_settle_12"].tolist() == out["p_by_month"][:, 11].tolist()
 
 
+@pytest.mark.slow
 def test_evaluate_worlds_with_claims_and_chunk_independence(sc: cf.Scenario) -> None:
     inputs = {"engine.parameters.punishment": [70.0, 100.0, 130.0]}
     full = evaluate_worlds(sc, inputs, paths=30, seed=3, claims=True)
@@ -161,6 +162,7 @@ def test_evaluate_worlds_errors(sc: cf.Scenario) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_claims_hold_on_the_default_run_and_fail_without_their_premise(sc: cf.Scenario) -> None:
     verdicts = evaluate_claims(cf.analyze(sc, seed=0, paths=300))
     assert verdicts == dict.fromkeys(CLAIM_IDS, True)
@@ -284,6 +286,7 @@ def test_json_contract_python(sc: cf.Scenario) -> None:
     assert set(res.worlds.columns) >= {"world", "world_seed", K, "G0", "p_by_month"}
 
 
+@pytest.mark.slow
 def test_cli_explore_real_engine_json(tmp_path: Path) -> None:
     out = tmp_path / "x.json"
     r = runner.invoke(
@@ -338,6 +341,7 @@ def test_cli_errors(args: list[str], message: str) -> None:
     assert len(lines) == 1 and message in lines[0], r.output
 
 
+@pytest.mark.slow
 def test_cli_refuses_to_overwrite_a_run_and_checks_resume(tmp_path: Path) -> None:
     d = tmp_path / "run"
     base = ["explore", "--worlds", "2", "--paths", "5", "--no-claims", "--out", str(d), "-q"]
@@ -422,6 +426,7 @@ def test_same_results_serial_and_on_two_dask_workers(sc: cf.Scenario) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_run_shows_the_spread_over_judgements_and_worlds_0_turns_it_off(tmp_path: Path) -> None:
     out = tmp_path / "run.json"
     r = runner.invoke(app, ["run", "--paths", "100", "--worlds", "4", "--json", str(out)])

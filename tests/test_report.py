@@ -127,6 +127,7 @@ def _parse(html: str) -> _Checker:
     return p
 
 
+@pytest.mark.slow
 def test_report_parses_and_has_every_section(built: tuple[str, Any]) -> None:
     html, rep = built
     p = _parse(html)
@@ -148,6 +149,7 @@ def test_report_parses_and_has_every_section(built: tuple[str, Any]) -> None:
     assert "settlement" in rep.notes and "fig-settlement" not in p.ids
 
 
+@pytest.mark.slow
 def test_report_is_self_contained(built: tuple[str, Any]) -> None:
     html, _ = built
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
@@ -155,6 +157,7 @@ def test_report_is_self_contained(built: tuple[str, Any]) -> None:
     assert '<script type="module">' in html
 
 
+@pytest.mark.slow
 def test_every_input_has_its_provenance(built: tuple[str, Any]) -> None:
     html, _ = built
     sc = cf.load("russia-ukraine-2024")
@@ -171,6 +174,7 @@ def test_every_input_has_its_provenance(built: tuple[str, Any]) -> None:
             assert frag.replace("'", "&#x27;").replace('"', "&quot;") in plain, frag
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ARTICLE_TEXT.is_file(), reason="the shared article is not present")
 def test_paragraph_text_beside_the_quote(built: tuple[str, Any]) -> None:
     html, _ = built
@@ -180,6 +184,7 @@ def test_paragraph_text_beside_the_quote(built: tuple[str, Any]) -> None:
     assert "<mark>a naïve act of betrayal</mark>" in html
 
 
+@pytest.mark.slow
 def test_without_the_article_only_quotes_are_shown() -> None:
     sc = cf.load("russia-ukraine-2024")
     rep = make_report(sc, paths=60, horizon=12, surface_paths=0)
@@ -192,6 +197,7 @@ def _datasets(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for ds in spec.get("datasets", {}).values() for r in ds]
 
 
+@pytest.mark.slow
 def test_figures_carry_the_run_numbers(built: tuple[str, Any]) -> None:
     html, rep = built
     p = _parse(html)
@@ -220,6 +226,7 @@ def test_figures_carry_the_run_numbers(built: tuple[str, Any]) -> None:
     assert len([r for r in grid if "x1" in r]) == 9
 
 
+@pytest.mark.slow
 def test_run_data_equals_the_cli_json(built: tuple[str, Any], tmp_path: Path) -> None:
     html, _ = built
     run = json.loads(_parse(html).scripts["run-data"])
@@ -232,6 +239,7 @@ def test_run_data_equals_the_cli_json(built: tuple[str, Any], tmp_path: Path) ->
     assert {k: v for k, v in run.items() if not k.startswith("report_")} == cli
 
 
+@pytest.mark.slow
 def test_settlement_figure_follows_the_contract() -> None:
     # run JSON with a `settlement` block of the contract's shape (issue 11)
     res = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=12)

@@ -305,7 +305,6 @@ def test_stripping_the_outcome_changes_no_forecast(path: Path) -> None:
 
 def test_engine_adapter_reads_the_run_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     """With the issue-11 engine the adapter reads settlement.p_by_month and predicted_deal."""
-    import ceasefire._analysis as analysis
     import ceasefire.validation._wars as wars
 
     sc = blind(load_case("fixture-korea", FIXTURES).scenario)
@@ -329,7 +328,7 @@ def test_engine_adapter_reads_the_run_contract(monkeypatch: pytest.MonkeyPatch) 
         return Result()
 
     monkeypatch.setattr(wars, "_engine_has_settlement", lambda: True)
-    monkeypatch.setattr(analysis, "analyze", fake_analyze)
+    monkeypatch.setattr(wars, "analyze", fake_analyze)
     f = engine_forecast(sc, months=24, levers={"aid": 0.5}, paths=7, seed=5)
     assert f.source == "engine" and f.p_hold_36 == 0.7 and f.first_window_month == 2
     assert f.p_by_month.shape == (24,) and f.p_by_month[23] == pytest.approx(0.7)
@@ -459,6 +458,7 @@ def _bench_args(*extra: str) -> list[str]:
     return [*base, *extra]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
 def test_json_contract() -> None:
     r = runner.invoke(app, _bench_args("--split", "test", "--json", "-"))
@@ -481,6 +481,7 @@ def test_json_contract() -> None:
         assert block["terms_mae"] is None or type(block["terms_mae"]) is float
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
 def test_table_on_stdout() -> None:
     r = runner.invoke(app, _bench_args("--split", "train"))
@@ -489,6 +490,7 @@ def test_table_on_stdout() -> None:
     assert "Weibull" in r.stdout and "Summary over 3 cases" in r.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
 def test_json_to_file(tmp_path: Path) -> None:
     target = tmp_path / "wars.json"
@@ -522,6 +524,7 @@ def test_cli_error_empty_registry(tmp_path: Path) -> None:
     assert r.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
 def test_backtest_one_case() -> None:
     r = runner.invoke(app, ["backtest", "fixture-korea", "--cases", str(FIXTURES)])

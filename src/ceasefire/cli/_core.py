@@ -29,14 +29,12 @@ def parse_levers(items: list[str] | None) -> dict[str, float]:
         if "=" not in item:
             raise InputError(f"--lever {item!r}: expected NAME=VALUE, e.g. sanctions=0.8")
         name, _, raw = item.partition("=")
-        name = name.strip()
+        name = scenario_layer.lever_name(name.strip())
         try:
             value = float(raw)
         except ValueError:
             raise InputError(f"--lever {item!r}: {raw.strip()!r} is not a number") from None
-        if not 0.0 <= value <= 1.0:
-            raise InputError(f"--lever {item!r}: value must lie in [0, 1]")
-        out[name] = value
+        out[name] = scenario_layer.lever_value(value, where=f"--lever {item!r}")
     return out
 
 
@@ -171,7 +169,8 @@ def run(
     sc = cf.load(scenario)
     levers: dict[str, Any] = {}
     if levers_file is not None:
-        levers.update(scenario_layer.read_lever_file(levers_file))
+        months = horizon or (sc.engine_spec.horizon_months if sc.engine is not None else None)
+        levers.update(scenario_layer.read_lever_file(levers_file, horizon=months))
     levers.update(parse_levers(lever))
     if levers and sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")

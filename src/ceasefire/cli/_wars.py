@@ -6,13 +6,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich import box
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
 
+from .. import validation  # lazy names: nothing loads before a command runs
 from .._errors import InputError
 from ._output import console, err_console, write_json
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from ..validation._wars import WarsResult
 
 
@@ -33,9 +36,6 @@ def _with_ci(block: dict[str, Any], name: str, nd: int = 2) -> str:
 
 
 def _print(res: WarsResult, out: Console) -> None:
-    from rich import box
-    from rich.table import Table
-
     d = res.to_dict()
     table = Table(
         box=box.SIMPLE_HEAD,
@@ -151,18 +151,12 @@ def wars(
     ] = None,
 ) -> None:
     """Score the engine on historical war endings against a duration base rate (issue 10)."""
-    from ..validation._wars import bench_wars
-
     if split not in ("train", "test", "all"):
         raise InputError(f"--split must be train, test or all, got {split!r}")
     show_progress = console.is_terminal and json_out != "-"
     if show_progress:
-        from rich.progress import Progress
-
         with Progress(transient=True, console=console) as prog:
-            from ..validation._cases import cases
-
-            n = len(cases(split, cases_dir))
+            n = len(validation.cases(split, cases_dir))
             task = prog.add_task("war cases", total=n)
             done = [0]
 
@@ -170,19 +164,17 @@ def wars(
                 prog.update(task, completed=done[0], description=f"case {case_id}")
                 done[0] += 1
 
-            res = bench_wars(
+            res = validation.bench_wars(
                 split, root=cases_dir, paths=paths, seed=seed, reps=reps, on_case=on_case
             )
     else:
-        res = bench_wars(split, root=cases_dir, paths=paths, seed=seed, reps=reps)
+        res = validation.bench_wars(split, root=cases_dir, paths=paths, seed=seed, reps=reps)
     if json_out is not None:
         write_json(res.to_dict(), json_out)
         if json_out == "-":
             return
     out = console
     if not out.is_terminal:  # a pipe or a file: do not squeeze the table into 80 columns
-        from rich.console import Console
-
         out = Console(highlight=False, width=max(console.width, 140))
     _print(res, out)
     if json_out is not None:
@@ -206,12 +198,7 @@ def backtest(
     paths: Annotated[int, typer.Option("--paths", help="Monte Carlo paths per engine run.")] = 200,
 ) -> None:
     """One historical war case in detail: month by month, the engine vs the base rate."""
-    from rich import box
-    from rich.table import Table
-
-    from ..validation._wars import case_report
-
-    c, weibull, train_ids = case_report(case, root=cases_dir, paths=paths, seed=seed)
+    c, weibull, train_ids = validation.case_report(case, root=cases_dir, paths=paths, seed=seed)
     rec = c.to_json()
     if json_out is not None:
         model = {**weibull.to_json(), "fitted_on": train_ids}
@@ -220,8 +207,6 @@ def backtest(
             return
     out = console
     if not out.is_terminal:
-        from rich.console import Console
-
         out = Console(highlight=False, width=max(console.width, 110))
     ended = (
         "no negotiated end or victory within the window"

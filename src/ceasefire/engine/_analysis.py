@@ -11,7 +11,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._results import ResultMixin
-from ..scenario._registry import DEFAULT_LEVER_GRID, LEVERS, check_run_size, check_seed
+from ..scenario._registry import (
+    DEFAULT_LEVER_GRID,
+    LEVERS,
+    TALKS_RELIEF_LEVERS,
+    check_run_size,
+    check_seed,
+)
 from ._hazard import Settlement, deal_candidates, settlement_hazard
 from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
 from ._value import breakdown_hazard
@@ -367,7 +373,7 @@ def _stalling(
     talk_value: dict[str, float] = {}
     if relief > 0 and months > 0:
         cut = {}
-        for name in ("sanctions", "strikes", "aid"):
+        for name in TALKS_RELIEF_LEVERS:
             path = c.levers[name].copy()
             path[:months] *= 1.0 - relief
             cut[name] = path

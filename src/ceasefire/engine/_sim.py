@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from .._errors import InputError
+from ..scenario._levers import check_levers, knot_path
 from ..scenario._registry import LEVERS, PARAMETERS
 
 if TYPE_CHECKING:
@@ -105,20 +105,16 @@ def lever_paths(
     An override is a number (held constant from month 0) or a sequence of monthly
     values (the last one held to the end).
     """
-    t = np.arange(steps, dtype=float)
     out: dict[str, F] = {}
     for name in LEVERS:
         base = spec.levers.get(name)
         if base is None:
             out[name] = np.zeros(steps)
         elif base.path:
-            knots = np.array(base.path, dtype=float)
-            out[name] = np.interp(t, knots[:, 0], knots[:, 1])
+            out[name] = knot_path(base.path, steps)
         else:
             out[name] = np.full(steps, base.value)
-    for name, val in (overrides or {}).items():
-        if name not in LEVERS:
-            raise InputError(f"unknown lever {name!r} (levers: {', '.join(LEVERS)})")
+    for name, val in check_levers(overrides).items():
         arr = np.atleast_1d(np.asarray(val, dtype=float))
         if arr.size >= steps:
             out[name] = arr[:steps].copy()

@@ -24,12 +24,12 @@ Example (the built-in scenario states every field with its provenance)::
 
 from __future__ import annotations
 
-import itertools
-import math
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .._errors import InputError
+from ._levers import MAX_MONTH_FACTOR, lever_knots
 from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit
 from ._registry import LEVERS, MAX_HORIZON, MAX_PATH_MONTHS, MAX_PATHS, PARAMETERS
 
@@ -87,18 +87,10 @@ class LeverBaseline(Unit):
     @model_validator(mode="after")
     def _check_path(self) -> LeverBaseline:
         if self.path is not None:
-            if not self.path:
-                raise ValueError("path must have at least one [month, value] knot")
-            if any(len(k) != 2 for k in self.path):
-                raise ValueError("each path knot must be [month, value]")
-            months = [k[0] for k in self.path]
-            if any(b <= a for a, b in itertools.pairwise(months)):
-                raise ValueError("path months must increase")
-            for m, v in (tuple(k) for k in self.path):
-                if m < 0 or not math.isfinite(m):
-                    raise ValueError(f"path month {m:g} must be >= 0")
-                if not 0.0 <= v <= 1.0:
-                    raise ValueError(f"path value {v:g} must lie in [0, 1]")
+            try:  # the one lever check (scenario/_levers.py); a baseline may date within a month
+                lever_knots(self.path, where="path", whole_months=False)
+            except InputError as exc:
+                raise ValueError(exc.message) from None
         return self
 
 
@@ -210,10 +202,19 @@ def cross_check(
                     f"unknown lever {om.lever!r} (levers: {', '.join(LEVERS)})",
                 )
             )
-    for name in spec.levers:
+    last_month = MAX_MONTH_FACTOR * spec.horizon.value
+    for name, lever in spec.levers.items():
         if name not in LEVERS:
             out.append(
                 ((*base, "levers", name), f"unknown lever {name!r} (levers: {', '.join(LEVERS)})")
+            )
+        elif lever.path and lever.path[-1][0] > last_month:
+            out.append(
+                (
+                    (*base, "levers", name, "path"),
+                    f"path: month {lever.path[-1][0]:g} lies beyond month {last_month:g} "
+                    f"({MAX_MONTH_FACTOR} times the horizon)",
+                )
             )
     for name in spec.lever_cost:
         if name not in LEVERS:

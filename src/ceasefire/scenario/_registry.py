@@ -20,6 +20,7 @@ __all__ = [
     "MAX_PATHS",
     "MAX_PATH_MONTHS",
     "PARAMETERS",
+    "TALKS_RELIEF_LEVERS",
     "Param",
     "check_run_size",
     "check_seed",
@@ -62,6 +63,9 @@ def check_run_size(paths: object, horizon: object) -> None:
 
 
 LEVERS = ("sanctions", "strikes", "aid", "foreign_troops")
+
+#: The levers that talks suspend in part while they run (``talks_relief``).
+TALKS_RELIEF_LEVERS = ("sanctions", "strikes", "aid")
 
 #: The levels ``ceasefire levers`` and :func:`ceasefire.search_levers` try by default.
 DEFAULT_LEVER_GRID: dict[str, tuple[float, ...]] = {

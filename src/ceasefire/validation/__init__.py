@@ -11,7 +11,7 @@ from .._lazy import lazy_attributes
 if TYPE_CHECKING:
     from ._cases import WarCase, case_ids, cases, load_case, split_of
     from ._deu import CAPABILITIES, BenchResult, bench_deu
-    from ._wars import WarsResult, bench_wars
+    from ._wars import WarsResult, bench_wars, case_report
 
 _NAMES = {
     "WarCase": "._cases",
@@ -21,6 +21,7 @@ _NAMES = {
     "split_of": "._cases",
     "WarsResult": "._wars",
     "bench_wars": "._wars",
+    "case_report": "._wars",
     "CAPABILITIES": "._deu",
     "BenchResult": "._deu",
     "bench_deu": "._deu",
@@ -34,6 +35,7 @@ __all__ = [
     "bench_deu",
     "bench_wars",
     "case_ids",
+    "case_report",
     "cases",
     "load_case",
     "split_of",

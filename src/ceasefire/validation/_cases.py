@@ -25,6 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._errors import InputError, ScenarioError
+from ..scenario._levers import read_lever_file
+from ..scenario._scenario import load
+from ..scenario._yaml import load_yaml
 
 if TYPE_CHECKING:
     from ..scenario._outcome import Outcome
@@ -104,9 +107,6 @@ def load_case(case: str | Path, root: str | Path | None = None) -> WarCase:
     The case's scenario must carry an ``outcome`` block and its ``id`` must be the file's
     name; ``<id>.levers.yaml`` beside it, if present, is read as its realised levers.
     """
-    from ..scenario._levers import read_lever_file
-    from ..scenario._scenario import load
-
     text = str(case)
     if text.endswith((".yaml", ".yml")) or "/" in text:
         path = Path(case)
@@ -160,8 +160,6 @@ def split_table(root: str | Path | None = None) -> str:
     list exactly the registry's cases, each with the split the rule gives. Read from the
     files' YAML without validating them (the list is a record of what is there).
     """
-    from ..scenario._yaml import load_yaml
-
     rows = [
         "| case | split | origin | window (months) | war began | title |",
         "|---|---|---|---:|---|---|",

@@ -197,7 +197,7 @@ def fit_weibull(spells: Sequence[Spell]) -> Weibull:
         raise InputError("each war needs age >= 0 and at least one month followed")
     if not ended.any():
         raise InputError("the base rate needs at least one war that ended by negotiation")
-    from scipy.optimize import minimize
+    from scipy.optimize import minimize  # lazy: scipy.optimize costs ~0.4 s of CPU to import
 
     start = np.array([0.0, math.log(max(float(np.mean(stop)), 1.0))])
     best = None

@@ -38,10 +38,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._analysis import AnalysisResult, analyze
 from .._errors import InputError
+from ..bargaining._forecast import forecast_table, static_reservation, table_from_scenario
+from ..engine._analysis import WindowAnalysis
+from ..engine._sim import compile_scenario, simulate, with_levers
+from ..engine._window import candidates, maxmin, nash_point, value
 from ..scenario._outcome import month_label
-from ..scenario._registry import check_run_size, check_seed
-from ._cases import WarCase, cases
+from ..scenario._registry import LEVERS, check_run_size, check_seed
+from ._cases import WarCase, cases, load_case
 from ._scoring import (
     LOG_FLOOR,
     Spell,
@@ -122,9 +127,6 @@ class EngineForecast:
 
 def _engine_has_settlement() -> bool:
     """Whether the engine reports ``settlement.p_by_month`` (issue 11, contract 3)."""
-    from .._analysis import AnalysisResult
-    from ..engine._analysis import WindowAnalysis
-
     fields = set(getattr(WindowAnalysis, "__dataclass_fields__", {}))
     fields |= set(getattr(AnalysisResult, "__dataclass_fields__", {}))
     return "settlement" in fields or hasattr(AnalysisResult, "settlement")
@@ -158,8 +160,6 @@ def engine_forecast(
 def _from_engine(
     sc: Scenario, *, months: int, levers: dict[str, Any] | None, paths: int, seed: int
 ) -> EngineForecast:
-    from .._analysis import analyze
-
     horizon = max(sc.engine_spec.horizon_months, months)
     res: Any = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers)
     out = res.to_dict() if hasattr(res, "to_dict") else res.to_json()  # the run JSON contract
@@ -194,10 +194,6 @@ def _provisional_proxy(
     G_t at the month of largest G_t. Today's engine has deals that never break, so
     P(holds 36 months) = 1.
     """
-    from ..engine._sim import compile_scenario, simulate, with_levers
-    from ..engine._window import candidates, maxmin, nash_point, value
-    from ..scenario._registry import LEVERS
-
     horizon = max(sc.engine_spec.horizon_months, months)
     c = compile_scenario(sc, paths=paths, horizon=horizon, levers=levers)
     veto = np.flatnonzero(sc.veto)
@@ -233,9 +229,6 @@ def _provisional_proxy(
 
 def terms_baselines(sc: Scenario) -> dict[str, dict[str, float]]:
     """The compromise model's, Nash's and "no change" (status quo) terms per issue."""
-    from .._plans import static_reservation
-    from ..bargaining._forecast import forecast_table, table_from_scenario
-
     table = table_from_scenario(sc)
     comp, _ = forecast_table(table, "compromise")
     nash, _ = forecast_table(table, "nbs", disagreement=static_reservation(sc))
@@ -578,8 +571,6 @@ def case_report(
     The base rate is fitted on the train split of ``root``; returns the case's scores, the
     base rate and the ids it was fitted on.
     """
-    from ._cases import load_case
-
     check_seed(seed)
     check_run_size(paths, None)
     c = load_case(case, root)
