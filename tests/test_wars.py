@@ -267,6 +267,19 @@ def test_registry_errors(tmp_path: Path) -> None:
         load_case(renamed)
 
 
+def test_validate_and_run_take_a_case_file(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["validate", str(FIXTURES / "fixture-korea.yaml")])
+    assert r.exit_code == 0 and r.stdout.startswith("ok "), r.stderr
+    bad = tmp_path / "fixture-korea.yaml"
+    text = (FIXTURES / "fixture-korea.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("  actual_month: 24", "  actual_month: 40"), encoding="utf-8")
+    line = text.splitlines().index("outcome:") + 1
+    r = runner.invoke(app, ["validate", str(bad)])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.startswith(f"error: {bad}:{line}:1: outcome: actual_month 40 must lie in")
+    assert r.stderr.count("\n") == 1
+
+
 def test_cases_ship_as_package_data() -> None:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     # hatch's wheel target takes the whole package directory, YAML included
