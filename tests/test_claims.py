@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 import ceasefire as cf
-from _premises import drop_red_line, set_engine, set_parameters
 from ceasefire.engine import WindowAnalysis, analyze_window, compile_scenario, first_open
 from ceasefire.engine import ripeness_path as _ripeness_path
 
@@ -49,7 +48,7 @@ def test_c1_russia_rejects_freeze_plans(base: WindowAnalysis) -> None:
 def test_c1_premise_without_regime_survival_russia_accepts_a_freeze(sc: cf.Scenario) -> None:
     # Premise (¶1, ¶13-14): settling risks the leader's survival. Without punishment
     # after removal and without the hardliners' backlash, freezes pass Russia's test.
-    w = analyze_window(set_parameters(sc, punishment=0.0, backlash=0.0), seed=0)
+    w = analyze_window(cf.with_parameters(sc, punishment=0.0, backlash=0.0), seed=0)
     assert any(accepts(w, plan, "russia") for plan in FREEZE_PLANS)
 
 
@@ -62,7 +61,7 @@ def test_c2_ukraine_and_usa_reject_russia_maximal(base: WindowAnalysis) -> None:
 def test_c2_premise_ukraine_accepts_if_it_could_cede_land_and_war_were_unbearable(
     sc: cf.Scenario,
 ) -> None:
-    edited = set_parameters(set_engine(sc, "war_cost", "ukraine", 0.6), ratification_penalty=0.0)
+    edited = cf.with_parameters(sc, war_cost={"ukraine": 0.6}, ratification_penalty=0.0)
     assert accepts(analyze_window(edited, seed=0), "russia-maximal", "ukraine")
 
 
@@ -70,7 +69,7 @@ def test_c2_premise_usa_accepts_without_the_open_door_and_with_costly_aid(
     sc: cf.Scenario,
 ) -> None:
     # Premise (¶6): abandoning NATO's open door would hurt the alliance's credibility.
-    edited = set_engine(drop_red_line(sc, "usa", "nato"), "aid_cost", "usa", 0.6)
+    edited = cf.with_parameters(sc, red_line={"usa": {"nato": None}}, aid_cost={"usa": 0.6})
     assert accepts(analyze_window(edited, seed=0), "russia-maximal", "usa")
 
 
@@ -82,7 +81,7 @@ def test_c3_window_shut_at_month_0_and_for_a_year(base: WindowAnalysis) -> None:
 
 
 def test_c3_premise_without_leader_survival_the_window_is_open_now(sc: cf.Scenario) -> None:
-    w = analyze_window(set_parameters(sc, punishment=0.0, backlash=0.0), seed=0)
+    w = analyze_window(cf.with_parameters(sc, punishment=0.0, backlash=0.0), seed=0)
     assert w.window_open[0]
 
 
@@ -95,7 +94,7 @@ def test_c4_russia_is_stalling(base: WindowAnalysis) -> None:
 
 def test_c4_premise_if_talks_did_not_pay_russia_would_not_stall(sc: cf.Scenario) -> None:
     # Premise (¶7-8, ¶16): talks pay because they buy time and relief from pressure.
-    w = analyze_window(set_parameters(sc, talks_relief=0.0), seed=0)
+    w = analyze_window(cf.with_parameters(sc, talks_relief=0.0), seed=0)
     assert not w.stalling["russia"]
 
 
@@ -109,7 +108,7 @@ def test_c5_settling_on_a_freeze_is_riskier_for_the_leader(base: WindowAnalysis)
 
 def test_c5_premise_without_backlash_or_war_economy_settling_is_safer(sc: cf.Scenario) -> None:
     # Premises (¶13-14): the war boom keeps unrest down, hardliners call a deal betrayal.
-    w = analyze_window(set_parameters(sc, backlash=0.0, war_dependence=0.0), seed=0)
+    w = analyze_window(cf.with_parameters(sc, backlash=0.0, war_dependence=0.0), seed=0)
     fight = w.valuation.p_fight[0]
     for plan in FREEZE_PLANS:
         assert w.plan_removal[w.scenario.proposal_ids.index(plan)] <= fight, plan
@@ -127,7 +126,7 @@ def test_c6_premise_if_sanctions_and_strikes_did_not_bite_the_window_stays_shut(
     sc: cf.Scenario,
 ) -> None:
     # Premise (¶15): sanctions and strikes drain revenue and war production.
-    toothless = set_parameters(
+    toothless = cf.with_parameters(
         sc, revenue_sanctions=0.0, revenue_strikes=0.0, strike_effect=0.0, sanctions_supply=0.0
     )
     assert first_window(toothless, {"sanctions": 1.0, "strikes": 1.0}) is None
@@ -145,7 +144,7 @@ def test_c7_leader_survival_explains_the_impasse(base: WindowAnalysis) -> None:
 def test_c7_premise_without_survival_stakes_the_counterfactual_changes_nothing(
     sc: cf.Scenario,
 ) -> None:
-    w = analyze_window(set_parameters(sc, punishment=0.0, backlash=0.0), seed=0)
+    w = analyze_window(cf.with_parameters(sc, punishment=0.0, backlash=0.0), seed=0)
     assert w.counterfactuals["no_leader_survival"]["delta_G0"] == pytest.approx(0.0, abs=1e-9)
 
 

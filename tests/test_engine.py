@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-from _premises import set_parameters
 from ceasefire.cli._app import app
 from ceasefire.engine import (
     analyze_window,
@@ -38,7 +37,7 @@ def brute_force_g(v: cf.engine.Valuation, t: int, n: int = 401) -> float:
 def test_window_solver_matches_brute_force_on_two_issues(open_window: bool) -> None:
     sc = cf.load(TOY)
     if open_window:
-        sc = set_parameters(sc, punishment=0.0, backlash=0.0)
+        sc = cf.with_parameters(sc, punishment=0.0, backlash=0.0)
     v, g, _z = ripeness_path(compile_scenario(sc), 0)
     for t in (0, 5, 11):
         bf = brute_force_g(v, t)
@@ -289,4 +288,4 @@ def test_notebook_api_of_the_readme() -> None:
     rf = res.window.ripeness_frame()
     assert list(rf["month"]) == list(range(36))
     assert list(rf["open"]) == [bool(g > 0) for g in rf["G"]]
-    assert res.to_json()["first_window_month"] == res.window.first_window_month
+    assert res.to_dict()["first_window_month"] == res.window.first_window_month

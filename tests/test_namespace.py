@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import json
+import re
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -68,7 +71,7 @@ def test_first_lines_of_a_user() -> None:
     assert isinstance(res, cf.AnalysisResult)
     frame = res.to_frame()
     assert {"plan", "actor", "utility", "reservation", "margin", "accepts"} <= set(frame.columns)
-    assert res.to_json()["scenario"] == sc.id
+    assert res.to_dict()["scenario"] == sc.id
 
 
 def test_errors_share_one_base() -> None:
@@ -115,3 +118,50 @@ def test_public_callables_have_docstrings() -> None:
 def test_cli_entry_point() -> None:
     cli = importlib.import_module("ceasefire.cli")
     assert callable(cli.main)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_api_page_lists_exactly_the_public_names() -> None:
+    text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^### `([A-Za-z_]+)`$", text, re.MULTILINE)
+    assert len(listed) == len(set(listed)) == len(cf.__all__)
+    assert set(listed) == set(cf.__all__)
+
+
+def test_docs_teach_no_private_module() -> None:
+    # `ceasefire._x`, `ceasefire.engine._x`, ...: the docs and the README use the public API
+    private = re.compile(r"ceasefire(\.[a-z]+)*\._[a-z]")
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    found = [
+        f"{page.name}:{i}: {line.strip()}"
+        for page in pages
+        for i, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1)
+        if private.search(line)
+    ]
+    assert found == []
+
+
+@pytest.mark.slow
+def test_every_result_has_to_dict_to_json_and_a_short_repr() -> None:
+    sc = cf.load("russia-ukraine-2024")
+    res = cf.analyze(sc, seed=0, paths=100, horizon=6)
+    x, s, c = [4.0, 7.0, 10.0], [80.0, 40.0, 60.0], [0.08, 0.08, 0.16]
+    results = [
+        res,
+        res.plans,
+        res.window,
+        cf.search_levers(sc, paths=40, horizon=3, levels={"sanctions": [0.0, 1.0]}),
+        cf.nash_bargaining([[0.0], [1.0]], [[1.0], [1.0]], [1.0, 1.0], [0.0, 0.0]),
+        cf.bdm(x, c, s),
+        cf.smp(c, [[v] for v in x], [[v] for v in s]),
+        cf.bench_wars("test", root=Path(__file__).parent / "data" / "cases", paths=20, reps=20),
+    ]
+    for r in results:
+        d = r.to_dict()
+        text = r.to_json()
+        assert isinstance(d, dict) and isinstance(text, str), type(r)
+        assert json.loads(text) == json.loads(json.dumps(d)), type(r)
+        assert len(repr(r)) < 1000, (type(r), len(repr(r)))
+    assert res.to_json() == json.dumps(res.to_dict(), indent=2, ensure_ascii=False) + "\n"

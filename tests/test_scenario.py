@@ -595,3 +595,47 @@ def _assert_one_line_error(r, want: str) -> None:
     assert r.stdout == ""
     assert "Traceback" not in r.output
     assert not re.search(r"^\s+File \"", r.output, re.MULTILINE)
+
+
+# ---------------------------------------------------------------------------------------
+# with_parameters: change a premise by name, validated
+# ---------------------------------------------------------------------------------------
+
+
+def test_with_parameters_sets_each_kind_of_premise(sc: cf.Scenario) -> None:
+    new = cf.with_parameters(
+        sc,
+        punishment=5.0,
+        sanctions=0.9,
+        horizon=24,
+        war_cost={"ukraine": {"value": 0.2, "judgement": "why"}},
+        ideal={"russia": {"donetsk": 0.8}},
+        salience={"russia": {"donetsk": 3.0}},
+        red_line={"usa": {"nato": None}},
+    )
+    assert new is not sc and sc.engine_spec.param("punishment") != 5.0
+    spec = new.engine_spec
+    assert spec.param("punishment") == 5.0
+    assert spec.levers["sanctions"].value == 0.9 and spec.levers["sanctions"].path is None
+    assert spec.horizon_months == 24
+    assert spec.war_cost["ukraine"].judgement == "why"
+    r = new.actor_index("russia")
+    k = new.issue_ids.index("donetsk")
+    assert new.ideal[r, k] == 0.8 and new.salience_raw[r, k] == 3.0
+    assert np.isnan(new.red_line[new.actor_index("usa"), new.issue_ids.index("nato")])
+    # everything else as it was, and every number keeps its provenance
+    assert new.ideal[r, k - 1] == sc.ideal[r, k - 1]
+    assert all(q.has_provenance for _, q in new.quantities())
+
+
+def test_with_parameters_validates(sc: cf.Scenario) -> None:
+    with pytest.raises(cf.ScenarioError, match=r"engine\.parameters\.punishment"):
+        cf.with_parameters(sc, punishment=-1.0)
+    with pytest.raises(cf.ScenarioError, match="must lie in"):
+        cf.with_parameters(sc, sanctions=1.5)
+    with pytest.raises(cf.InputError, match="unknown premise 'nonesuch'"):
+        cf.with_parameters(sc, nonesuch=1.0)
+    with pytest.raises(cf.InputError, match="unknown actor 'nobody'"):
+        cf.with_parameters(sc, ideal={"nobody": {"donetsk": 0.5}})
+    with pytest.raises(cf.InputError, match="expected a number"):
+        cf.with_parameters(sc, punishment="high")

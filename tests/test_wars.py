@@ -306,8 +306,8 @@ def test_stripping_the_outcome_changes_no_forecast(path: Path) -> None:
         eng = engine_forecast(blind(sc), months=12, levers=levers, paths=PATHS, seed=3)
         return json.dumps(
             {
-                "analyze": res.to_json(),  # includes every bargaining model's forecast
-                "engine": eng.to_json(),
+                "analyze": res.to_dict(),  # includes every bargaining model's forecast
+                "engine": eng.to_dict(),
                 "baselines": terms_baselines(sc),
             },
             sort_keys=True,
@@ -325,7 +325,7 @@ def test_engine_adapter_reads_the_run_contract(monkeypatch: pytest.MonkeyPatch) 
     seen: dict[str, Any] = {}
 
     class Result:
-        def to_json(self) -> dict[str, Any]:
+        def to_dict(self) -> dict[str, Any]:
             return {
                 "settlement": {"p_by_month": [0.1 * (t // 3) for t in range(36)]},
                 "predicted_deal": {
@@ -350,7 +350,7 @@ def test_engine_adapter_reads_the_run_contract(monkeypatch: pytest.MonkeyPatch) 
     assert seen["levers"] == {"aid": 0.5} and seen["paths"] == 7 and seen["seed"] == 5
     assert seen["horizon"] == 36 and seen["scenario"].outcome is None
     # no predicted deal: the status quo stands
-    monkeypatch.setattr(Result, "to_json", lambda self: {"settlement": {"p_by_month": [0.0] * 36}})
+    monkeypatch.setattr(Result, "to_dict", lambda self: {"settlement": {"p_by_month": [0.0] * 36}})
     f = engine_forecast(sc, months=12, paths=7)
     assert f.terms == dict(zip(sc.issue_ids, sc.status_quo.tolist(), strict=True))
     assert f.p_hold_36 is None
@@ -398,7 +398,7 @@ def test_provisional_proxy_formula(bench: WarsResult) -> None:
 @pytest.mark.slow
 def test_scores_follow_from_the_forecasts(bench: WarsResult) -> None:
     for c in bench.cases:
-        rec = c.to_json()
+        rec = c.to_dict()
         k = rec["outcome_bin"]
         if c.ended_by in ("settlement", "ceasefire"):
             assert k == c.actual_month
@@ -420,7 +420,7 @@ def test_scores_follow_from_the_forecasts(bench: WarsResult) -> None:
 @pytest.mark.slow
 def test_victory_counts_as_no_negotiated_end(bench: WarsResult) -> None:
     (v,) = [c for c in bench.cases if c.ended_by == "victory"]
-    assert v.to_json()["outcome_bin"] == v.window
+    assert v.to_dict()["outcome_bin"] == v.window
     assert v.terms_mae["engine"] is None and v.held_36 is None
 
 
@@ -458,7 +458,7 @@ def test_base_rate_is_fitted_on_train_only(bench: WarsResult) -> None:
 @pytest.mark.slow
 def test_seeded(bench: WarsResult) -> None:
     a, b = (bench_wars("test", root=FIXTURES, paths=PATHS, seed=0, reps=50) for _ in range(2))
-    assert a.to_json_text() == b.to_json_text()
+    assert a.to_json() == b.to_json()
     s0, s1 = (summarize(bench.cases, hold_rate=None, reps=200, seed=s) for s in (0, 1))
     assert s0["engine"]["ci"] == bench.summary["engine"]["ci"]
     assert s1["engine"]["ci"] != s0["engine"]["ci"]  # the bootstrap follows the seed

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._plans import PlanEvaluation, evaluate_plans
+from ._results import ResultMixin
 from ._version import __version__
 from .bargaining._forecast import MODELS, forecast_table, static_reservation, table_from_scenario
 from .engine import analyze_window
@@ -38,9 +39,10 @@ def layer_a_forecasts(sc: Scenario) -> dict[str, dict[str, float]]:
     return out
 
 
-@dataclass(frozen=True)
-class AnalysisResult:
-    """The result of :func:`analyze`."""
+@dataclass(frozen=True, repr=False)
+class AnalysisResult(ResultMixin):
+    """The result of :func:`analyze`: ``to_dict()``, ``to_json()`` (the ``run --json``
+    text), ``to_frame()``, ``forecasts_frame()``; the engine's analysis is ``window``."""
 
     scenario: Scenario
     seed: int
@@ -49,8 +51,8 @@ class AnalysisResult:
     window: WindowAnalysis | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
-        """The ``run`` JSON contract (see README)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The ``run`` JSON contract (see README) as plain data."""
         sc = self.scenario
         out: dict[str, Any] = {
             "scenario": sc.id,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._results import ResultMixin
 from .bargaining._forecast import scenario_utility, static_reservation
 
 if TYPE_CHECKING:
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["PlanEvaluation", "evaluate_plans"]
 
 
-@dataclass(frozen=True)
-class PlanEvaluation:
+@dataclass(frozen=True, repr=False)
+class PlanEvaluation(ResultMixin):
     """Utilities, reservations, margins and acceptance of every plan for every actor.
 
     ``utility``, ``reservation``, ``margin`` and ``accepts`` are (plans, actors);
@@ -62,6 +63,10 @@ class PlanEvaluation:
                 }
             )
         return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"plans": [...]}``: one record per plan (see :meth:`to_records`)."""
+        return {"plans": self.to_records()}
 
     def to_frame(self) -> pd.DataFrame:
         """Long table: one row per (plan, actor)."""

@@ -136,6 +136,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import InputError
+from .._results import ResultMixin
 
 __all__ = ["BDMIssuesResult", "BDMModel", "BDMResult", "bdm", "bdm_issues", "weighted_median"]
 
@@ -166,8 +167,8 @@ def weighted_mean(x: ArrayLike, weight: ArrayLike) -> float:
     return float(np.average(np.asarray(x, dtype=float), weights=np.asarray(weight, dtype=float)))
 
 
-@dataclass(frozen=True)
-class BDMResult:
+@dataclass(frozen=True, repr=False)
+class BDMResult(ResultMixin):
     """Outcome of :func:`bdm` on one issue, on the caller's scale.
 
     ``rounds[0]`` is the input; ``rounds[t]`` the positions after ``t``
@@ -188,6 +189,18 @@ class BDMResult:
     def per_round_forecast(self) -> list[float]:
         """The forecast (weighted median) after each round, input first."""
         return list(self.median)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Rounds, per-round median and mean, forecast, risk exponents and parameters."""
+        return {
+            "model": "bdm",
+            "forecast": float(self.forecast),
+            "rounds": [[float(v) for v in r] for r in self.rounds],
+            "median": [float(v) for v in self.median],
+            "mean": [float(v) for v in self.mean],
+            "risk": [[float(v) for v in r] for r in self.risk],
+            "params": dict(self.params),
+        }
 
 
 class BDMModel:

@@ -79,6 +79,7 @@ from typing import Any
 
 import numpy as np
 
+from .._results import short_repr
 from ._ktab import PARAM_NAMES, KTABScenario, read_ktab
 
 __all__ = [
@@ -188,6 +189,9 @@ class SMPResult:
         last = self.history[-1]
         best = int(np.argmax(last.probabilities))
         return {d: float(last.positions[best, k]) for k, d in enumerate(self.dims)}
+
+    def __repr__(self) -> str:
+        return short_repr(self)
 
     @property
     def turns(self) -> int:

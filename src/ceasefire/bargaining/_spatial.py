@@ -20,9 +20,12 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from .._results import ResultMixin
 
 __all__ = [
     "NashSolution",
@@ -149,8 +152,8 @@ def weighted_median(
     return float(med[0]) if one else med
 
 
-@dataclass(frozen=True)
-class NashSolution:
+@dataclass(frozen=True, repr=False)
+class NashSolution(ResultMixin):
     """The asymmetric Nash bargaining point.
 
     ``point``: the outcome (K,); ``gains``: u_a(point) - d_a per actor;
@@ -163,6 +166,14 @@ class NashSolution:
     point: FloatArray
     gains: FloatArray
     feasible: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"point": [...], "gains": [...], "feasible": bool}``."""
+        return {
+            "point": [float(v) for v in self.point],
+            "gains": [float(v) for v in self.gains],
+            "feasible": bool(self.feasible),
+        }
 
 
 def nash_bargaining(

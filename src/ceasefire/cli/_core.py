@@ -82,7 +82,7 @@ def run(
             sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=bar
         )
     if json_out is not None:
-        write_json(res.to_json(), json_out)
+        write_json(res.to_dict(), json_out)
     if show:
         print_summary(res)
         if json_out is not None:

@@ -87,7 +87,7 @@ def levers(
             fixed=grid_fixed or None,
             progress=bar,
         )
-    out = res.to_json()
+    out = res.to_dict()
     out["scenario"] = sc.id
     out["given_levers"] = {k: (v if isinstance(v, float) else list(v)) for k, v in fixed.items()}
     out["given_first_window_month"] = given_first

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,29 +11,10 @@ from rich.console import Console
 from rich.progress import Progress
 
 from .._io import atomic_write_text
+from .._results import dumps
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
-
-
-def _clean(obj: Any) -> Any:
-    """Make a structure JSON-safe: NaN and infinities become null, numpy scalars plain."""
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item") and not isinstance(obj, str | bytes):
-        try:
-            obj = obj.item()
-        except (TypeError, ValueError):
-            pass
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-def dumps(data: Any) -> str:
-    return json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write_json(data: Any, target: str) -> None:

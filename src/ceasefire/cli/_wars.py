@@ -36,7 +36,7 @@ def _print(res: WarsResult, out: Console) -> None:
     from rich import box
     from rich.table import Table
 
-    d = res.to_json()
+    d = res.to_dict()
     table = Table(
         box=box.SIMPLE_HEAD,
         title=f"War endings, split {res.split}: {len(res.cases)} cases "
@@ -129,7 +129,7 @@ def _print(res: WarsResult, out: Console) -> None:
         )
     w = res.weibull
     out.print(
-        f"base rate: Weibull shape {w.shape:.2f}, scale {w.scale:.0f} months, fitted on "
+        f"base rate: Weibull shape {w.k:.2f}, scale {w.scale:.0f} months, fitted on "
         f"{w.n} train wars ({w.events} negotiated ends)."
     )
 
@@ -176,7 +176,7 @@ def wars(
     else:
         res = bench_wars(split, root=cases_dir, paths=paths, seed=seed, reps=reps)
     if json_out is not None:
-        write_json(res.to_json(), json_out)
+        write_json(res.to_dict(), json_out)
         if json_out == "-":
             return
     out = console
@@ -212,9 +212,9 @@ def backtest(
     from ..validation._wars import case_report
 
     c, weibull, train_ids = case_report(case, root=cases_dir, paths=paths, seed=seed)
-    rec = c.to_json()
+    rec = c.to_dict()
     if json_out is not None:
-        model = {**weibull.to_json(), "fitted_on": train_ids}
+        model = {**weibull.to_dict(), "fitted_on": train_ids}
         write_json({**rec, "base_rate_model": model, "paths": paths, "seed": seed}, json_out)
         if json_out == "-":
             return

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._results import ResultMixin
 from ..scenario._registry import DEFAULT_LEVER_GRID, LEVERS
 from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
 from ._window import Valuation, candidates, lp_weights, maxmin, nash_point, value
@@ -57,8 +58,8 @@ def ripeness_path(c: Compiled, seed: int, *, cand: F | None = None) -> tuple[Val
     return v, g, z
 
 
-@dataclass
-class WindowAnalysis:
+@dataclass(repr=False)
+class WindowAnalysis(ResultMixin):
     """Everything the engine says about the settlement window of one scenario run."""
 
     scenario: Scenario
@@ -103,6 +104,12 @@ class WindowAnalysis:
         return u - self.plan_values[0] + self.valuation.fight[0][None, :]
 
     # ----- output ------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The engine's part of the ``run --json`` contract, as plain data."""
+        out: dict[str, Any] = {"plans": [{} for _ in self.scenario.proposals]}
+        self.extend_json(out)
+        return out
+
     def extend_json(self, out: dict[str, Any]) -> None:
         sc = self.scenario
         acc = self.accepts_by_month
@@ -342,8 +349,8 @@ def _contributions(c: Compiled, sim: Any, v0: Valuation, g0: float, cand: F) -> 
 # -----------------------------------------------------------------------------
 
 
-@dataclass
-class LeverSearch:
+@dataclass(repr=False)
+class LeverSearch(ResultMixin):
     """Grid search over levers for the cheapest setting that opens the window."""
 
     grid: list[dict[str, Any]]
@@ -351,7 +358,8 @@ class LeverSearch:
     baseline_first_window_month: int | None
     months: int
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The grid, the cheapest setting and the baseline first window month."""
         return {
             "months": self.months,
             "baseline_first_window_month": self.baseline_first_window_month,

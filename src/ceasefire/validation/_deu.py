@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import InputError
+from .._results import ResultMixin
 from ..bargaining import _bdm, _smp
 from ..bargaining._spatial import compromise, nash_bargaining, spatial_utility, weighted_median
 
@@ -739,8 +740,8 @@ def score_model(
     )
 
 
-@dataclass(frozen=True)
-class BenchResult:
+@dataclass(frozen=True, repr=False)
+class BenchResult(ResultMixin):
     """The benchmark: one :class:`ModelScore` per model, plus the models skipped and why."""
 
     n_issues: int

@@ -28,7 +28,6 @@ victory month (a cause-specific hazard). Terms are scored on negotiated ends onl
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import InputError
+from .._results import ResultMixin
 from ..scenario._outcome import month_label
 from ._cases import WarCase, cases
 from ._scoring import (
@@ -99,8 +99,8 @@ def blind(sc: Scenario) -> Scenario:
     return sc.model_copy(update={"outcome": None})
 
 
-@dataclass(frozen=True)
-class EngineForecast:
+@dataclass(frozen=True, repr=False)
+class EngineForecast(ResultMixin):
     """What the engine says about a case: timing, terms, durability."""
 
     p_by_month: F  # (months,) P(a deal is signed by the end of month t), non-decreasing
@@ -109,7 +109,7 @@ class EngineForecast:
     source: str  # "engine" (settlement.p_by_month) or "provisional-proxy"
     first_window_month: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "p_by_month": [float(x) for x in self.p_by_month],
             "terms": {k: float(v) for k, v in self.terms.items()},
@@ -161,7 +161,7 @@ def _from_engine(
 
     horizon = max(sc.engine_spec.horizon_months, months)
     res: Any = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers)
-    out = res.to_dict() if hasattr(res, "to_dict") else res.to_json()  # the run JSON contract
+    out = res.to_dict()  # the run JSON contract
     p = np.asarray(out["settlement"]["p_by_month"], dtype=float)[:months]
     deal = out.get("predicted_deal") or {}
     terms = deal.get("terms") or {}
@@ -280,8 +280,8 @@ def _hold_rate(train: list[WarCase]) -> float | None:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseScore:
+@dataclass(frozen=True, repr=False)
+class CaseScore(ResultMixin):
     """One case: what happened, the forecasts, their scores."""
 
     id: str
@@ -312,7 +312,7 @@ class CaseScore:
             self.actual_month if self.negotiated and self.actual_month is not None else self.window
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "split": self.split,
@@ -476,9 +476,9 @@ def summarize(
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WarsResult:
-    """``ceasefire bench wars``: per-case scores and the summary (``to_json()``)."""
+@dataclass(frozen=True, repr=False)
+class WarsResult(ResultMixin):
+    """``ceasefire bench wars``: per-case scores and the summary."""
 
     split: str
     cases: list[CaseScore]
@@ -489,14 +489,14 @@ class WarsResult:
     seed: int
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "split": self.split,
-            "cases": [c.to_json() for c in self.cases],
+            "cases": [c.to_dict() for c in self.cases],
             "summary": self.summary,
             "base_rate_model": {
                 "kind": "weibull, left-truncated at the origin, interval-censored by month",
-                **self.weibull.to_json(),
+                **self.weibull.to_dict(),
                 "fitted_on": self.train_ids,
             },
             "log_floor": LOG_FLOOR,
@@ -505,9 +505,6 @@ class WarsResult:
             "seed": self.seed,
             **self.meta,
         }
-
-    def to_json_text(self) -> str:
-        return json.dumps(self.to_json(), indent=2, allow_nan=False)
 
 
 def bench_wars(
