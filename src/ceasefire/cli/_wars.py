@@ -150,7 +150,7 @@ def wars(
         typer.Option("--cases", help="A directory of war cases (default: the built-in ones)."),
     ] = None,
 ) -> None:
-    """Score the engine on historical war endings against a duration base rate (issue 10)."""
+    """Score the engine on historical war endings against a duration base rate."""
     from ..validation._wars import bench_wars
 
     if split not in ("train", "test", "all"):
