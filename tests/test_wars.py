@@ -514,8 +514,8 @@ def test_json_to_file(tmp_path: Path) -> None:
     ("extra", "message"),
     [
         (["--split", "dev"], "--split must be train, test or all, got 'dev'"),
-        (["--paths", "0"], "--paths must be >= 1"),
-        (["--reps", "0"], "--reps must be >= 1"),
+        (["--paths", "0"], "paths must lie in [1, 100,000], not 0"),
+        (["--reps", "0"], "reps must be a whole number in [1, 100,000], not 0"),
     ],
 )
 @pytest.mark.usefixtures("stub_engine")

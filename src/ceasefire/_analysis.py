@@ -17,6 +17,7 @@ from ._results import ResultMixin
 from ._version import __version__
 from .bargaining._forecast import MODELS, forecast_table, static_reservation, table_from_scenario
 from .engine import analyze_window
+from .scenario._registry import check_run_size, check_seed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,6 +100,8 @@ def analyze(
     baseline levers overridden by ``levers`` and acceptance uses each veto
     player's value of fighting on at month 0.
     """
+    check_seed(seed)
+    check_run_size(paths, horizon)
     forecasts = layer_a_forecasts(scenario)
     if scenario.engine is None:
         return AnalysisResult(

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from .. import validation  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from .._io import atomic_write_text
+from .._io import write_text
 
 
 def _fmt(x: float | None, nd: int = 2) -> str:
@@ -50,7 +50,7 @@ def deu(
         sys.stdout.write(res.to_json() + "\n")
         return
     if json_out is not None:
-        atomic_write_text(json_out, res.to_json() + "\n")
+        write_text(json_out, res.to_json() + "\n")
         typer.echo(f"wrote {json_out}", err=True)
         return
 

@@ -14,7 +14,7 @@ import ceasefire as cf
 
 from .. import scenario as scenario_layer  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from .._io import atomic_write_text
+from .._io import write_text
 from ..bargaining._models import MODELS
 from ._output import console, dumps, err_console, progress_bar, write_json
 from ._summary import print_summary
@@ -125,7 +125,7 @@ def scenarios(
     if export is not None:
         sid, target = export
         text = scenario_layer.builtin_text(sid)
-        atomic_write_text(target, text)
+        write_text(target, text)
         console.print(
             f"wrote {escape(sid)} to {escape(target)}; edit it, then: ceasefire run "
             f"{escape(target)}",
@@ -163,7 +163,7 @@ def schema(
     if out is None:
         typer.echo(json.dumps(data, indent=2))
     else:
-        atomic_write_text(out, dumps(data))
+        write_text(out, dumps(data))
 
 
 def forecast(

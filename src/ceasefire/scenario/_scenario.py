@@ -15,6 +15,7 @@ line and column, and the field (``FILE:LINE:COL: <field>: <message>``).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from importlib import resources
@@ -31,6 +32,7 @@ from pydantic import (
 )
 
 from .._errors import ScenarioError
+from .._io import read_text
 from ._engine import EngineSpec, cross_check, engine_quantities
 from ._outcome import Outcome
 from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit, Utility, _Strict
@@ -338,6 +340,31 @@ def _cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
             problems.append(
                 ((*loc, "positions"), "saliences sum to zero: at least one must be > 0")
             )
+    parents = {a.id: a.parent for a in sc.actors if a.parent is not None}
+    for a, actor in enumerate(sc.actors):
+        chain = _chain(parents, actor.id)
+        if actor.parent != actor.id and chain and chain[-1] == actor.id:
+            problems.append(
+                (
+                    ("actors", a, "parent"),
+                    "factions' parents form a cycle: " + " -> ".join([actor.id, *chain]),
+                )
+            )
+    if len(sc.actors) < 2:
+        problems.append((("actors",), "a scenario needs at least two actors"))
+    elif sc.engine is not None and not any(a.veto for a in sc.actors):
+        problems.append((("actors",), "the engine needs at least one veto player (veto: true)"))
+    for i, issue in enumerate(sc.issues):
+        if sc.actors and all(
+            issue.id in actor.positions and actor.positions[issue.id].salience.value <= 0
+            for actor in sc.actors
+        ):
+            problems.append(
+                (
+                    ("issues", i),
+                    "every actor's salience on this issue is 0: nobody bargains over it",
+                )
+            )
     for p, prop in enumerate(sc.proposals):
         loc = ("proposals", p)
         for s, sponsor in enumerate(prop.sponsors):
@@ -361,6 +388,20 @@ def _cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
             if iid not in issue_ids:
                 problems.append((("outcome", "terms", iid), f"unknown issue {iid!r}"))
     return problems
+
+
+def _chain(parents: dict[str, str], start: str) -> list[str]:
+    """The parent chain from ``start`` up to and including the first repeated actor."""
+    out: list[str] = []
+    seen = {start}
+    up = parents.get(start)
+    while up is not None:
+        out.append(up)
+        if up in seen:
+            break
+        seen.add(up)
+        up = parents.get(up)
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -555,20 +596,14 @@ def load(source: str | Path) -> Scenario:
     if isinstance(source, str) and source in builtin_ids():
         return loads(builtin_text(source), file=f"<builtin:{source}>")
     path = Path(source)
-    if not path.exists():
+    if not os.path.lexists(path):
         if isinstance(source, str) and not source.endswith((".yaml", ".yml")) and "/" not in source:
             known = ", ".join(builtin_ids())
             raise ScenarioError(
                 f"no built-in scenario or file named {source!r} (built-ins: {known})"
             )
         raise ScenarioError("file not found", file=str(source))
-    if path.is_dir():
-        raise ScenarioError("is a directory, not a scenario file", file=str(source))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError("not a UTF-8 text file", file=str(source)) from None
-    return loads(text, file=str(source))
+    return loads(read_text(path, what="scenario file"), file=str(source))
 
 
 def scenario_json_schema() -> dict[str, Any]:

@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 from .._errors import InputError
 from .._results import ResultMixin
 from ..scenario._outcome import month_label
+from ..scenario._registry import check_run_size, check_seed
 from ._cases import WarCase, cases
 from ._scoring import (
     LOG_FLOOR,
@@ -490,6 +491,7 @@ class WarsResult(ResultMixin):
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of ``ceasefire bench wars --json`` as a dict."""
         return {
             "split": self.split,
             "cases": [c.to_dict() for c in self.cases],
@@ -505,6 +507,13 @@ class WarsResult(ResultMixin):
             "seed": self.seed,
             **self.meta,
         }
+
+    def __repr__(self) -> str:
+        eng = self.summary.get("engine", {})
+        return (
+            f"WarsResult(split={self.split!r}, n={len(self.cases)}, "
+            f"log_score={eng.get('log_score')!r}, brier_12={eng.get('brier_12')!r})"
+        )
 
 
 def bench_wars(
@@ -522,10 +531,10 @@ def bench_wars(
     ``seed`` seeds the engine's Monte Carlo and the bootstrap; ``on_case(id)`` is called
     before each case (progress).
     """
-    if paths < 1:
-        raise InputError(f"--paths must be >= 1, got {paths}")
-    if reps < 1:
-        raise InputError(f"--reps must be >= 1, got {reps}")
+    check_seed(seed)
+    check_run_size(paths, None)
+    if isinstance(reps, bool) or not isinstance(reps, int) or not 1 <= reps <= 100_000:
+        raise InputError(f"reps must be a whole number in [1, 100,000], not {reps!r}")
     selected = cases(split, root)
     if not selected:
         where = "the built-in registry" if root is None else str(root)
@@ -567,8 +576,8 @@ def case_report(
     """
     from ._cases import load_case
 
-    if paths < 1:
-        raise InputError(f"--paths must be >= 1, got {paths}")
+    check_seed(seed)
+    check_run_size(paths, None)
     c = load_case(case, root)
     train = cases("train", root)
     try:
