@@ -14,7 +14,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from .._errors import CeasefireError
 from .._version import __version__
-from . import _bench, _core, _levers, _wars
+from . import _bench, _briefing, _core, _levers, _serve, _wars
 
 
 def _flags_without_type(params: list[Any]) -> list[Any]:
@@ -132,6 +132,8 @@ bench_app.command("deu", cls=_Command)(guarded(_bench.deu))
 bench_app.command("wars", cls=_Command)(guarded(_wars.wars))
 app.add_typer(bench_app, name="bench")
 app.command(cls=_Command)(guarded(_wars.backtest))
+app.command(cls=_Command)(guarded(_briefing.report))
+app.command(cls=_Command)(guarded(_serve.serve))
 
 
 def _click_exceptions() -> Any:
