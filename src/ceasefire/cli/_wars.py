@@ -84,7 +84,7 @@ def _print(res: WarsResult, out: Console) -> None:
     summ = Table(
         box=box.SIMPLE_HEAD,
         title=f"Summary over {s['n']} cases ({s['n_negotiated']} negotiated ends, "
-        f"{s['n_durability']} with durability recorded); mean [95% bootstrap CI, "
+        f"{s['n_durability']} scored for durability); mean [95% bootstrap CI, "
         f"{s['bootstrap']['reps']} reps]",
         title_justify="left",
     )
