@@ -533,7 +533,7 @@ def test_table_on_stdout() -> None:
     r = runner.invoke(app, _bench_args("--split", "train"))
     assert r.exit_code == 0, r.stderr
     assert "fixture-bosnia" in r.stdout and "fixture-korea" not in r.stdout
-    assert "Weibull" in r.stdout and "Summary over 3 cases" in r.stdout
+    assert "Weibull" in r.stdout and "Summary, the train split: 3 cases" in r.stdout
 
 
 @pytest.mark.usefixtures("stub_engine")
@@ -589,3 +589,16 @@ def test_backtest_errors() -> None:
     assert r.exit_code == 2 and r.stdout == ""
     assert r.stderr.startswith("error: no war case 'atlantis' (cases: fixture-bosnia, ")
     assert r.stderr.count("\n") == 1
+
+
+@pytest.mark.usefixtures("stub_engine")
+def test_split_all_reports_each_split() -> None:
+    res = bench_wars("all", root=FIXTURES, paths=PATHS, reps=50)
+    by = res.to_dict()["summary_by_split"]
+    assert {k: v["n"] for k, v in by.items()} == {"train": 3, "test": 2}
+    test_only = bench_wars("test", root=FIXTURES, paths=PATHS, reps=50).summary
+    assert by["test"] == test_only  # the same numbers as a run of that split alone
+    r = runner.invoke(app, _bench_args())
+    assert r.exit_code == 0, r.stderr
+    for label in ("all cases: 5 cases", "the train split: 3 cases", "the test split: 2 cases"):
+        assert f"Summary, {label}" in r.stdout

@@ -549,12 +549,23 @@ def bench_wars(
         if on_case is not None:
             on_case(case.id)
         scores.append(score_case(case, weibull, paths=paths, seed=seed))
-    summary = summarize(scores, hold_rate=_hold_rate(train), reps=reps, seed=seed)
+    hold = _hold_rate(train)
+    summary = summarize(scores, hold_rate=hold, reps=reps, seed=seed)
+    meta: dict[str, Any] = {}
+    if split == "all":  # each split's own summary too: one run gives both tables
+        meta["summary_by_split"] = {
+            name: summarize(
+                [c for c in scores if c.split == name], hold_rate=hold, reps=reps, seed=seed
+            )
+            for name in ("train", "test")
+            if any(c.split == name for c in scores)
+        }
     return WarsResult(
         split=split,
         cases=scores,
         summary=summary,
         weibull=weibull,
+        meta=meta,
         train_ids=[c.id for c in train],
         paths=paths,
         seed=seed,
