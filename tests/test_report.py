@@ -224,7 +224,9 @@ def test_run_data_equals_the_cli_json(built: tuple[str, Any], tmp_path: Path) ->
     html, _ = built
     run = json.loads(_parse(html).scripts["run-data"])
     out = tmp_path / "run.json"
-    r = runner.invoke(app, ["run", "--paths", "100", "--horizon", "24", "--json", str(out), "-q"])
+    r = runner.invoke(
+        app, ["run", "--paths", "100", "--horizon", "24", "--worlds", "0", "--json", str(out), "-q"]
+    )
     assert r.exit_code == 0, r.output
     cli = json.loads(out.read_text())
     assert {k: v for k, v in run.items() if not k.startswith("report_")} == cli

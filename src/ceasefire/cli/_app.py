@@ -14,7 +14,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from .._errors import CeasefireError
 from .._version import __version__
-from . import _bench, _briefing, _core, _levers, _serve, _wars
+from . import _bench, _briefing, _core, _explore, _levers, _serve, _wars
 
 
 def _flags_without_type(params: list[Any]) -> list[Any]:
@@ -134,6 +134,7 @@ app.add_typer(bench_app, name="bench")
 app.command(cls=_Command)(guarded(_wars.backtest))
 app.command(cls=_Command)(guarded(_briefing.report))
 app.command(cls=_Command)(guarded(_serve.serve))
+app.command(cls=_Command)(guarded(_explore.explore))
 
 
 def _click_exceptions() -> Any:

@@ -40,6 +40,79 @@ def parse_levers(items: list[str] | None) -> dict[str, float]:
     return out
 
 
+RUN_EXPLORE_WORLDS = 32
+RUN_EXPLORE_PATHS = 100
+
+
+def _run_exploration(
+    sc: Any, worlds: int, seed: int, horizon: int | None, levers: dict[str, Any]
+) -> Any:
+    """The small exploration ``run`` shows: LHS over every range, no claims, no PRIM.
+
+    32 worlds keep the default run within 10 s CPU with today's engine (one engine
+    run per world, ~0.15 s each); the engine's vectorised evaluate_worlds will make
+    64 and more cheap.
+    """
+    if sc.engine is None:
+        return None
+    from ..exploration import explore, uncertain_inputs
+
+    if not uncertain_inputs(sc):
+        return None
+    return explore(
+        sc,
+        method="lhs",
+        worlds=worlds,
+        paths=RUN_EXPLORE_PATHS,
+        seed=seed,
+        levers=levers or None,
+        horizon=horizon,
+        claims=False,
+        discover=False,
+    )
+
+
+def _exploration_json(x: Any) -> dict[str, Any]:
+    d = x.to_dict()
+    return {
+        "method": d["method"],
+        "worlds": d["worlds"],
+        "paths": d["paths"],
+        "seed": d["seed"],
+        "settlement": d["settlement"],
+        "spread": d["spread"],
+    }
+
+
+def _print_exploration(res: Any, x: Any) -> None:
+    w = res.window
+    se = w.ripeness_se[0] if w is not None and w.ripeness_se is not None else float("nan")
+    console.print()
+    console.print(
+        f"[bold]How sure[/bold]: spread over the analyst's judgements ({x.n_worlds} worlds, "
+        f"each range fixed at one value (LHS), {x.paths} paths each; --worlds 0 turns this off)"
+    )
+    x_g = x.spread("G0")
+    se_txt = f"± {se:.3f}" if se == se else "n/a"
+    console.print(
+        f"  G_0: this run {w.ripeness[0]:+.3f} {se_txt} (Monte Carlo s.e.); over judgements "
+        f"median {x_g['median']:+.3f}, 10-90 % [{x_g['q10']:+.3f}, {x_g['q90']:+.3f}]"
+        if w is not None
+        else ""
+    )
+    f = x.spread("first_window_month")
+    st = x.settlement
+    by12 = float(st["mean"].iloc[min(11, len(st) - 1)])
+    console.print(
+        f"  First window month over judgements: median {f['median']:.0f}, 10-90 % "
+        f"[{f['q10']:.0f}, {f['q90']:.0f}]; never within {x.months} months in "
+        f"{f['share_nan']:.0%} of worlds; open within 12 months in {by12:.0%}"
+    )
+    console.print(
+        "  [dim]Which judgements matter, the claims' shares, PRIM boxes: ceasefire explore[/dim]"
+    )
+
+
 def run(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario id or a scenario YAML file.")
@@ -67,6 +140,14 @@ def run(
         Path | None, typer.Option("--levers", help="Read lever paths from a YAML/JSON/CSV file.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on screen.")] = False,
+    worlds: Annotated[
+        int,
+        typer.Option(
+            help="Worlds of a small exploration of the scenario's ranges (LHS, "
+            f"{RUN_EXPLORE_PATHS} paths each), shown beside the Monte Carlo error; 0 = off.",
+            min=0,
+        ),
+    ] = RUN_EXPLORE_WORLDS,
 ) -> None:
     """Run the default analysis: plan acceptance, model forecasts, the settlement window."""
     sc = cf.load(scenario)
@@ -81,10 +162,16 @@ def run(
         res = cf.analyze(
             sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=bar
         )
+    spread = _run_exploration(sc, worlds, seed, horizon, levers) if worlds > 0 else None
     if json_out is not None:
-        write_json(res.to_dict(), json_out)
+        data = res.to_dict()
+        if spread is not None:
+            data["exploration"] = _exploration_json(spread)
+        write_json(data, json_out)
     if show:
         print_summary(res)
+        if spread is not None:
+            _print_exploration(res, spread)
         if json_out is not None:
             console.print(f"[dim]JSON written to {escape(json_out)}[/dim]", soft_wrap=True)
 
