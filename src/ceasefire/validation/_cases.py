@@ -156,7 +156,7 @@ def cases(split: str = "all", root: str | Path | None = None) -> list[WarCase]:
 def split_table(root: str | Path | None = None) -> str:
     """The case list of docs/validation.md: one Markdown row per case, id order.
 
-    ``python -m ceasefire.validation._cases`` prints it; a test checks that the docs
+    ``python -m ceasefire.validation`` prints it; a test checks that the docs
     list exactly the registry's cases, each with the split the rule gives. Read from the
     files' YAML without validating them (the list is a record of what is there).
     """
@@ -174,7 +174,3 @@ def split_table(root: str | Path | None = None) -> str:
             f"{o.get('window_months', '?')} | {o.get('war_start', '?')} | {tree.get('title', '')} |"
         )
     return "\n".join(rows) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(split_table(), end="")
