@@ -16,6 +16,7 @@ from .. import scenario as scenario_layer  # lazy names: nothing loads before a 
 from .._errors import InputError
 from .._io import write_text
 from ..bargaining._models import MODELS
+from ._fast import run_forecast
 from ._output import console, dumps, err_console, print_items, progress_bar, write_json
 from ._summary import print_summary
 
@@ -287,21 +288,4 @@ def forecast(
     ] = None,
 ) -> None:
     """Forecast the outcome of each issue with one bargaining model."""
-    if model not in MODELS:
-        raise InputError(f"--model {model!r}: choose one of {', '.join(MODELS)}")
-    result = cf.forecast_file(file, model)
-    if json_out is not None:
-        write_json(result, json_out)
-        if json_out == "-":
-            return
-    table = Table(title=f"{model} forecast: {escape(file)}")
-    table.add_column("issue")
-    table.add_column("forecast", justify="right")
-    if result.get("rounds"):
-        table.add_column("rounds", justify="right")
-    for issue, value in result["forecast"].items():
-        row = [issue, f"{value:.3f}"]
-        if result.get("rounds"):
-            row.append(str(len(result["rounds"]) - 1))
-        table.add_row(*row)
-    console.print(table)
+    run_forecast(file, model, json_out)
