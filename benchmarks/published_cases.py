@@ -11,8 +11,8 @@
 Models: compromise (capability x salience weighted mean), weighted median, asymmetric Nash
 bargaining (utility ``1 - sum_k s_k |z_k - x_k|`` with each actor's saliences normalised to 1,
 bargaining weight capability x total salience, disagreement = each actor's utility of the worst
-actor position on the table), and, when importable, BDM (``ceasefire.bargaining._bdm``) and
-KTAB's SMP (``ceasefire.bargaining._smp``). Issues of the KTAB case are run jointly by the Nash
+actor position on the table), and BDM and KTAB's SMP through the adapters ``ceasefire forecast``
+uses (``bargaining._forecast``). Issues of the KTAB case are run jointly by the Nash
 solution and the SMP and one at a time by the others.
 
     .venv/bin/python benchmarks/published_cases.py [--shared ../shared] [--markdown]
@@ -28,12 +28,14 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from ceasefire.bargaining._forecast import bdm_forecast, smp_forecast
 from ceasefire.bargaining._spatial import (
     compromise,
     nash_bargaining,
     spatial_utility,
     weighted_median,
 )
+from ceasefire.bargaining._table import ActorTable
 
 FloatArray = NDArray[np.float64]
 
@@ -114,26 +116,19 @@ def forecasts(case: Case) -> dict[str, list[float] | str]:
     sol = nash_bargaining(x01, sn, c * tot[:, 0], worst, seed=0)
     res["nbs"] = [float(lo + v * (hi - lo)) for v in sol.point]
 
-    try:
-        from ceasefire.bargaining._bdm import bdm
-
-        res["bdm"] = [
-            float(
-                bdm(
-                    case.positions[:, k], c, s[:, k], scale=case.scale, salience_scale=100.0
-                ).forecast
-            )
-            for k in range(len(case.dims))
-        ]
-    except ImportError as exc:
-        res["bdm"] = f"unavailable ({exc})"
-    try:
-        from ceasefire.bargaining._smp import smp_scenario_forecast
-
-        out = np.asarray(smp_scenario_forecast(x01, s / 100.0, c), dtype=float).ravel()
-        res["smp"] = [float(lo + v * (hi - lo)) for v in out]
-    except ImportError as exc:
-        res["smp"] = f"unavailable ({exc})"
+    # BDM and the SMP through the adapters `ceasefire forecast` uses (one per model)
+    table = ActorTable(
+        actors=case.actors,
+        issues=case.dims,
+        capability=c,
+        positions=case.positions,
+        salience=s,
+        lower=np.full(len(case.dims), lo),
+        upper=np.full(len(case.dims), hi),
+        salience_scale=100.0,
+    )
+    res["bdm"] = [float(v) for v in bdm_forecast(table)[0]]
+    res["smp"] = [float(v) for v in smp_forecast(table)[0]]
     return res
 
 

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from ceasefire._errors import InputError
-from ceasefire.bargaining._bdm import BDMModel, BDMResult, bdm, bdm_issues, weighted_median
+from ceasefire.bargaining import _bdm, _spatial
+from ceasefire.bargaining._bdm import BDMModel, BDMResult, bdm, bdm_issues
+from ceasefire.bargaining._spatial import weighted_median
 from conftest import EMISSION
 
 # Bueno de Mesquita (1994) Table, as reproduced by Scholz, Calbert & Smith (2011) Table 1.
@@ -144,6 +146,14 @@ def test_weighted_median_rules() -> None:
     assert weighted_median([1, 2], [1, 1]) == 1.5  # exact half: midpoint
     assert weighted_median([3, 1, 2], [1, 1, 5]) == 2.0
     assert weighted_median([1, 1, 9], [1, 1, 1]) == 1.0  # pooled actors
+
+
+def test_one_weighted_median() -> None:
+    # BDM's per-round forecast is the "median" model's weighted median: an actor without
+    # weight between the halves does not count (BDM's own rule gave 1.25 here)
+    assert _bdm.weighted_median is _spatial.weighted_median
+    res = bdm([1.0, 1.5, 2.0], [1.0, 1.0, 1.0], [1.0, 0.0, 1.0], rounds=0)
+    assert res.median[0] == weighted_median([1.0, 1.5, 2.0], [1.0, 0.0, 1.0]) == 1.5
 
 
 def test_params_are_keyword_only_and_stored_unchanged() -> None:

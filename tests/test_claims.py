@@ -1,7 +1,11 @@
-"""The article's claims are results of the default scenario, not settings.
+"""The article's claims C1-C7, re-measured on the second-generation engine.
 
-Each claim C1-C7 (issue 3) is asserted on the default scenario, and a second
-test changes the premise the article gives for it and shows the claim fail.
+Each test asserts the model's *actual* answer on the default scenario, whether
+or not it is the article's (a comment says which), and a second test changes
+one premise and shows the answer move. Every premise flip compares numbers the
+engine computes on both sides, so each of them can fail. Figures:
+docs/model.md, "Which of the article's claims emerge"; benchmarks/claims.py
+prints them.
 """
 
 from __future__ import annotations
@@ -10,13 +14,16 @@ import numpy as np
 import pytest
 
 import ceasefire as cf
-from ceasefire.engine import WindowAnalysis, analyze_window, compile_scenario, first_open
-from ceasefire.engine import ripeness_path as _ripeness_path
+from ceasefire.engine import WindowAnalysis, analyze_window
+
+# every claim runs the engine (a few seconds each)
+pytestmark = pytest.mark.slow
 
 # every claim runs the engine (a few seconds each)
 pytestmark = pytest.mark.slow
 
 FREEZE_PLANS = ["turkey", "trump", "china", "brazil"]
+PATHS = 400
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +33,7 @@ def sc() -> cf.Scenario:
 
 @pytest.fixture(scope="module")
 def base(sc: cf.Scenario) -> WindowAnalysis:
-    return analyze_window(sc, seed=0)
+    return analyze_window(sc, seed=0, paths=PATHS)
 
 
 def accepts(w: WindowAnalysis, plan: str, actor: str, month: int = 0) -> bool:
@@ -34,12 +41,11 @@ def accepts(w: WindowAnalysis, plan: str, actor: str, month: int = 0) -> bool:
     return bool(w.accepts_by_month[month, sc.proposal_ids.index(plan), sc.actor_index(actor)])
 
 
-def first_window(sc: cf.Scenario, levers: dict[str, float] | None = None) -> int | None:
-    _, g, _ = _ripeness_path(compile_scenario(sc, levers=levers), 0)
-    return first_open(g)
+def with_optimism(sc: cf.Scenario, russia: float, ukraine: float) -> cf.Scenario:
+    return cf.with_parameters(sc, optimism={"russia": russia, "ukraine": ukraine})
 
 
-# C1 ---------------------------------------------------------------------------------------
+# C1: emerges -----------------------------------------------------------------------------
 def test_c1_russia_rejects_freeze_plans(base: WindowAnalysis) -> None:
     for plan in FREEZE_PLANS:
         assert not accepts(base, plan, "russia"), plan
@@ -47,12 +53,12 @@ def test_c1_russia_rejects_freeze_plans(base: WindowAnalysis) -> None:
 
 def test_c1_premise_without_regime_survival_russia_accepts_a_freeze(sc: cf.Scenario) -> None:
     # Premise (¶1, ¶13-14): settling risks the leader's survival. Without punishment
-    # after removal and without the hardliners' backlash, freezes pass Russia's test.
-    w = analyze_window(cf.with_parameters(sc, punishment=0.0, backlash=0.0), seed=0)
+    # after removal and without the hardliners' backlash, two freezes pass Russia's test.
+    w = analyze_window(cf.with_parameters(sc, punishment=0.0, backlash=0.0), seed=0, paths=PATHS)
     assert any(accepts(w, plan, "russia") for plan in FREEZE_PLANS)
 
 
-# C2 ---------------------------------------------------------------------------------------
+# C2: emerges -----------------------------------------------------------------------------
 def test_c2_ukraine_and_usa_reject_russia_maximal(base: WindowAnalysis) -> None:
     assert not accepts(base, "russia-maximal", "ukraine")
     assert not accepts(base, "russia-maximal", "usa")
@@ -62,7 +68,7 @@ def test_c2_premise_ukraine_accepts_if_it_could_cede_land_and_war_were_unbearabl
     sc: cf.Scenario,
 ) -> None:
     edited = cf.with_parameters(sc, war_cost={"ukraine": 0.6}, ratification_penalty=0.0)
-    assert accepts(analyze_window(edited, seed=0), "russia-maximal", "ukraine")
+    assert accepts(analyze_window(edited, seed=0, paths=PATHS), "russia-maximal", "ukraine")
 
 
 def test_c2_premise_usa_accepts_without_the_open_door_and_with_costly_aid(
@@ -70,35 +76,51 @@ def test_c2_premise_usa_accepts_without_the_open_door_and_with_costly_aid(
 ) -> None:
     # Premise (¶6): abandoning NATO's open door would hurt the alliance's credibility.
     edited = cf.with_parameters(sc, red_line={"usa": {"nato": None}}, aid_cost={"usa": 0.6})
-    assert accepts(analyze_window(edited, seed=0), "russia-maximal", "usa")
+    assert accepts(analyze_window(edited, seed=0, paths=PATHS), "russia-maximal", "usa")
 
 
-# C3 ---------------------------------------------------------------------------------------
-def test_c3_window_shut_at_month_0_and_for_a_year(base: WindowAnalysis) -> None:
-    assert base.ripeness[0] < 0
-    assert not base.window_open[:12].any()
-    assert base.first_window_month is None or base.first_window_month >= 12
+# C3: no longer emerges -------------------------------------------------------------------
+def test_c3_the_window_is_open_now_and_a_deal_is_likely_within_a_year(
+    base: WindowAnalysis,
+) -> None:
+    # NOT the article's answer (it says the window is shut). With an infinite horizon and
+    # actors who foresee the fiscal squeeze (no rule-of-thumb myopia), a zone of agreement
+    # exists in perceived values from month 0 on every path: the deal is a matter of
+    # bargaining friction. Kept as the model's answer, not tuned back.
+    assert base.ripeness[0] > 0
+    assert base.settlement.p_open[0, 0] > 0.9
+    assert base.settlement.p_by_month[0, 11] > 0.8
 
 
-def test_c3_premise_without_leader_survival_the_window_is_open_now(sc: cf.Scenario) -> None:
-    w = analyze_window(cf.with_parameters(sc, punishment=0.0, backlash=0.0), seed=0)
-    assert w.window_open[0]
+def test_c3_premise_a_kremlin_sure_of_its_advance_keeps_the_window_shut(
+    sc: cf.Scenario,
+) -> None:
+    # The premise that would restore C3 is mutual optimism (Fearon 1995; Slantchev 2003):
+    # at the top of its stated range (0.01 share/month) Russia's optimism shuts the window
+    # at month 0, and learning opens it months later.
+    w = analyze_window(with_optimism(sc, 0.01, 0.002), seed=0, paths=PATHS)
+    assert w.ripeness[0] < 0
+    assert w.settlement.p_by_month[0, 0] == 0.0
+    assert w.first_window_month is not None and w.first_window_month > 0
 
 
-# C4 ---------------------------------------------------------------------------------------
-def test_c4_russia_is_stalling(base: WindowAnalysis) -> None:
-    assert base.stalling["russia"]
-    assert not base.stalling["ukraine"]
+# C4: no longer emerges at the default beliefs --------------------------------------------
+def test_c4_russia_does_not_stall_when_the_window_is_open(base: WindowAnalysis) -> None:
+    # NOT the article's answer: nobody blocks an open window, so nobody stalls, although
+    # talks still pay Russia (the pause of pressure raises its value of fighting on).
+    assert not base.stalling["russia"]
     assert base.talk_value["russia"] > 0
 
 
-def test_c4_premise_if_talks_did_not_pay_russia_would_not_stall(sc: cf.Scenario) -> None:
-    # Premise (¶7-8, ¶16): talks pay because they buy time and relief from pressure.
-    w = analyze_window(cf.with_parameters(sc, talks_relief=0.0), seed=0)
-    assert not w.stalling["russia"]
+def test_c4_premise_with_a_shut_window_russia_blocks_and_stalls(sc: cf.Scenario) -> None:
+    # With the window shut by Russia's optimism, Russia blocks, talks pay it and it stalls;
+    # Ukraine, for which talks do not pay, does not.
+    w = analyze_window(with_optimism(sc, 0.01, 0.002), seed=0, paths=PATHS)
+    assert w.blocking["russia"] and w.talk_value["russia"] > 0
+    assert w.stalling["russia"] and not w.stalling["ukraine"]
 
 
-# C5 ---------------------------------------------------------------------------------------
+# C5: emerges -----------------------------------------------------------------------------
 def test_c5_settling_on_a_freeze_is_riskier_for_the_leader(base: WindowAnalysis) -> None:
     fight = base.valuation.p_fight[0]
     for plan in FREEZE_PLANS:
@@ -108,50 +130,65 @@ def test_c5_settling_on_a_freeze_is_riskier_for_the_leader(base: WindowAnalysis)
 
 def test_c5_premise_without_backlash_or_war_economy_settling_is_safer(sc: cf.Scenario) -> None:
     # Premises (¶13-14): the war boom keeps unrest down, hardliners call a deal betrayal.
-    w = analyze_window(cf.with_parameters(sc, backlash=0.0, war_dependence=0.0), seed=0)
+    w = analyze_window(
+        cf.with_parameters(sc, backlash=0.0, war_dependence=0.0), seed=0, paths=PATHS
+    )
     fight = w.valuation.p_fight[0]
     for plan in FREEZE_PLANS:
         assert w.plan_removal[w.scenario.proposal_ids.index(plan)] <= fight, plan
 
 
-# C6 ---------------------------------------------------------------------------------------
-def test_c6_steeper_costs_open_the_window(sc: cf.Scenario) -> None:
-    high = first_window(sc, {"sanctions": 1.0, "strikes": 1.0})
-    mid = first_window(sc, {"sanctions": 0.7, "strikes": 0.7})
-    assert high is not None and high < 36
-    assert mid is None or high <= mid
+# C6: emerges in a changed form -------------------------------------------------------------
+def test_c6_less_pressure_shuts_the_window(sc: cf.Scenario, base: WindowAnalysis) -> None:
+    # The window is open at the baseline pressure; with sanctions and strikes eased to 0.3
+    # it stays shut for the whole report: pressure is what holds it open.
+    low = analyze_window(sc, seed=0, paths=PATHS, levers={"sanctions": 0.3, "strikes": 0.3})
+    assert low.first_window_month is None
+    assert low.settlement.p_by_month[0, -1] < 0.05 < base.settlement.p_by_month[0, -1]
 
 
-def test_c6_premise_if_sanctions_and_strikes_did_not_bite_the_window_stays_shut(
+def test_c6_premise_if_sanctions_and_strikes_did_not_bite_easing_them_matters_less(
     sc: cf.Scenario,
 ) -> None:
     # Premise (¶15): sanctions and strikes drain revenue and war production.
     toothless = cf.with_parameters(
         sc, revenue_sanctions=0.0, revenue_strikes=0.0, strike_effect=0.0, sanctions_supply=0.0
     )
-    assert first_window(toothless, {"sanctions": 1.0, "strikes": 1.0}) is None
+    ease = {"sanctions": 0.3, "strikes": 0.3}
+
+    def drop(s: cf.Scenario) -> float:
+        hi = analyze_window(s, seed=0, paths=200).settlement.p_by_month[0, 11]
+        lo = analyze_window(s, seed=0, paths=200, levers=ease).settlement.p_by_month[0, 11]
+        return float(hi - lo)
+
+    assert drop(toothless) < drop(sc)
 
 
-# C7 ---------------------------------------------------------------------------------------
-def test_c7_leader_survival_explains_the_impasse(base: WindowAnalysis) -> None:
+# C7: emerges, weaker ---------------------------------------------------------------------
+def test_c7_leader_survival_narrows_the_window(base: WindowAnalysis) -> None:
+    # Leader survival still narrows the zone (G_0 rises without it), but it no longer
+    # shuts the window by itself: the window is open either way.
     cf_ = base.counterfactuals["no_leader_survival"]
-    assert cf_["G0"] > base.ripeness[0]
-    fo = base.first_window_month
-    assert cf_["first_window_month"] is not None
-    assert fo is None or cf_["first_window_month"] < fo
+    assert cf_["delta_G0"] > 0
+    assert cf_["first_window_month"] == 0 == base.first_window_month
 
 
-def test_c7_premise_without_survival_stakes_the_counterfactual_changes_nothing(
-    sc: cf.Scenario,
-) -> None:
-    w = analyze_window(cf.with_parameters(sc, punishment=0.0, backlash=0.0), seed=0)
-    assert w.counterfactuals["no_leader_survival"]["delta_G0"] == pytest.approx(0.0, abs=1e-9)
+def test_c7_premise_the_punishment_cuts_both_ways(sc: cf.Scenario) -> None:
+    # Replaces a test that could not fail (a counterfactual on K = 0 changes nothing by
+    # identity). Over an infinite horizon the leader also risks removal by fighting on
+    # (austerity after the bubble pops), so a heavier punishment K narrows the window
+    # LESS than a light one: the counterfactual's effect falls as K rises. Measured, not
+    # assumed: the test fails if K only ever weighed against settling.
+    heavy = analyze_window(cf.with_parameters(sc, punishment=240.0), seed=0, paths=PATHS)
+    light = analyze_window(cf.with_parameters(sc, punishment=60.0), seed=0, paths=PATHS)
+    d_heavy = heavy.counterfactuals["no_leader_survival"]["delta_G0"]
+    d_light = light.counterfactuals["no_leader_survival"]["delta_G0"]
+    assert d_light > d_heavy > 0
 
 
 def test_claims_hold_for_other_seeds(sc: cf.Scenario) -> None:
-    """The claims are not an accident of seed 0 (fewer paths, three seeds)."""
+    """The answers are not an accident of seed 0 (fewer paths, three seeds)."""
     for seed in (1, 2, 3):
-        w = analyze_window(sc, seed=seed, paths=500)
-        assert w.ripeness[0] < 0 and not w.window_open[:12].any()
-        assert w.stalling["russia"]
+        w = analyze_window(sc, seed=seed, paths=300)
+        assert w.ripeness[0] > 0 and not w.stalling["russia"]
         assert np.all(~w.accepts_by_month[0, :4, sc.actor_index("russia")])

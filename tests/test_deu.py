@@ -10,9 +10,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+import ceasefire as cf
+import ceasefire.validation._deu as deu_module
 from ceasefire._errors import InputError
 from ceasefire.validation._deu import (
     COUNCIL_WEIGHTS,
+    MODELS,
     BenchResult,
     capability_vector,
     cluster_bootstrap_ci,
@@ -74,7 +77,7 @@ def test_json_contract(equal: BenchResult) -> None:
         "n": 248,
     }
     for name in ("bdm", "smp"):
-        assert name in d["models"] or name in d["skipped"]
+        assert name in d["models"]  # a model that fails raises; it is never "skipped"
     frame = equal.to_frame()
     assert list(frame.index) == list(d["models"])
     assert frame.loc["compromise", "mae"] == pytest.approx(22.3587, abs=1e-3)
@@ -203,6 +206,7 @@ def test_all_models_run_on_a_tiny_file(tmp_path: Path) -> None:
         "c\tc1\tCNS\tQMV\t20\t40\t60\t80\t10\t10\t10\t10\t\t50",
     ]
     res = run_benchmark(_write(tmp_path, rows), reps=20, folds=3)
+    assert set(res.models) == set(MODELS) and res.skipped == {}
     for name, m in res.models.items():
         assert m.n == (2 if name == "reference_point" else 3), name
         f = m.forecast[~np.isnan(m.forecast)]
@@ -330,3 +334,38 @@ def test_cli_json_stdout_and_file(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "compromise" in res.stdout
     res = runner.invoke(app, [*args, "--capability", "gdp"])
     assert res.exit_code == 2 and "--capability" in res.output
+
+
+# ---------------------------------------------------------------------------------------------
+# one adapter per model: the benchmarked SMP and BDM are the ones users run
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["smp", "bdm"])
+def test_forecast_and_bench_deu_run_the_same_model(tmp_path: Path, model: str) -> None:
+    # positions span the whole 0-100 scale (so both read it the same way); no salience
+    # reaches 100 (ceasefire forecast used to rescale them so the largest was 100)
+    pos, sal = [0, 30, 60, 100], [40, 20, 30, 10]
+    csv = tmp_path / "one-issue.csv"
+    csv.write_text(
+        "actor,capability,position,salience\n"
+        + "".join(
+            f"{a},1,{p},{s}\n" for a, p, s in zip(("com", "ep", "de", "fr"), pos, sal, strict=True)
+        )
+    )
+    row = "\t".join(["a", "a1", "COD", "QMV", *map(str, pos), *map(str, sal), "", "50"])
+    bench = run_benchmark(_write(tmp_path, [row]), capability="equal", models=[model], reps=10)
+    forecast = cf.forecast_file(csv, model)["forecast"]["issue"]
+    assert forecast == pytest.approx(float(bench.models[model].forecast[0]), abs=1e-9)
+
+
+def test_a_crashing_model_fails_the_benchmark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*_: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setitem(deu_module._MODEL_FUNCS, "smp", crash)
+    rows = ["a\ta1\tCOD\tQMV\t0\t100\t30\t50\t100\t50\t80\t20\t0\t40"]
+    with pytest.raises(ZeroDivisionError):
+        run_benchmark(_write(tmp_path, rows), models=["smp"], reps=10)

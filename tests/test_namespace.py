@@ -166,3 +166,51 @@ def test_every_result_has_to_dict_to_json_and_a_short_repr() -> None:
         assert json.loads(text) == json.loads(json.dumps(d)), type(r)
         assert len(repr(r)) < 1000, (type(r), len(repr(r)))
     assert res.to_json() == json.dumps(res.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+# Function-level imports of ceasefire modules that came with explore/ and report/ (wave 2)
+# and are still to move to module level (or to a lazy package attribute where start-up
+# time is the reason): the test fails on any import not listed here, and on a listed one
+# that is gone (so the list only shrinks).
+KNOWN_LATE_IMPORTS = {
+    "src/ceasefire/_analysis.py": 3,
+    "src/ceasefire/_claims.py": 2,
+    "src/ceasefire/cli/_briefing.py": 1,
+    "src/ceasefire/cli/_core.py": 1,
+    "src/ceasefire/cli/_explore.py": 4,
+    "src/ceasefire/cli/_serve.py": 1,
+    "src/ceasefire/exploration/_api.py": 5,
+    "src/ceasefire/exploration/_evaluate.py": 2,
+    "src/ceasefire/exploration/_inputs.py": 1,
+    "src/ceasefire/report/_build.py": 1,
+    "src/ceasefire/report/_data.py": 1,
+    "src/ceasefire/report/_html.py": 2,
+    "src/ceasefire/report/_notebook.py": 2,
+    "src/ceasefire/report/_server.py": 9,
+    "src/ceasefire/report/_surface.py": 1,
+}
+
+
+def test_no_function_level_imports_of_ceasefire_modules() -> None:
+    # imports inside functions hide the structure from readers and from the import
+    # contracts (lint-imports); only heavy third-party modules are imported late (scipy,
+    # pandas: start-up time), each with a comment saying so
+    import ast
+    from collections import Counter
+
+    found: Counter[str] = Counter()
+    for path in sorted((REPO / "src" / "ceasefire").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if (
+                    isinstance(node, ast.ImportFrom)
+                    and (node.level > 0 or (node.module or "").startswith("ceasefire"))
+                ) or (
+                    isinstance(node, ast.Import)
+                    and any(a.name.startswith("ceasefire") for a in node.names)
+                ):
+                    found[str(path.relative_to(REPO))] += 1
+    assert dict(found) == KNOWN_LATE_IMPORTS

@@ -24,6 +24,7 @@ def test_text_repr_is_short_and_says_the_headline(res: cf.AnalysisResult) -> Non
     assert "russia-ukraine-2024" in text and "G_0" in text and ".plot" in text
 
 
+@pytest.mark.slow
 def test_html_repr_is_compact_with_a_figure(res: cf.AnalysisResult) -> None:
     html = res._repr_html_()
     assert len(html) < 100_000

@@ -127,6 +127,7 @@ def _parse(html: str) -> _Checker:
     return p
 
 
+@pytest.mark.slow
 def test_report_parses_and_has_every_section(built: tuple[str, Any]) -> None:
     html, rep = built
     p = _parse(html)
@@ -148,6 +149,7 @@ def test_report_parses_and_has_every_section(built: tuple[str, Any]) -> None:
     assert "settlement" in rep.notes and "fig-settlement" not in p.ids
 
 
+@pytest.mark.slow
 def test_report_is_self_contained(built: tuple[str, Any]) -> None:
     html, _ = built
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
@@ -155,6 +157,7 @@ def test_report_is_self_contained(built: tuple[str, Any]) -> None:
     assert '<script type="module">' in html
 
 
+@pytest.mark.slow
 def test_every_input_has_its_provenance(built: tuple[str, Any]) -> None:
     html, _ = built
     sc = cf.load("russia-ukraine-2024")
@@ -171,6 +174,7 @@ def test_every_input_has_its_provenance(built: tuple[str, Any]) -> None:
             assert frag.replace("'", "&#x27;").replace('"', "&quot;") in plain, frag
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ARTICLE_TEXT.is_file(), reason="the shared article is not present")
 def test_paragraph_text_beside_the_quote(built: tuple[str, Any]) -> None:
     html, _ = built
@@ -180,6 +184,7 @@ def test_paragraph_text_beside_the_quote(built: tuple[str, Any]) -> None:
     assert "<mark>a naïve act of betrayal</mark>" in html
 
 
+@pytest.mark.slow
 def test_without_the_article_only_quotes_are_shown() -> None:
     sc = cf.load("russia-ukraine-2024")
     rep = make_report(sc, paths=60, horizon=12, surface_paths=0)
@@ -192,6 +197,7 @@ def _datasets(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for ds in spec.get("datasets", {}).values() for r in ds]
 
 
+@pytest.mark.slow
 def test_figures_carry_the_run_numbers(built: tuple[str, Any]) -> None:
     html, rep = built
     p = _parse(html)
@@ -220,16 +226,20 @@ def test_figures_carry_the_run_numbers(built: tuple[str, Any]) -> None:
     assert len([r for r in grid if "x1" in r]) == 9
 
 
+@pytest.mark.slow
 def test_run_data_equals_the_cli_json(built: tuple[str, Any], tmp_path: Path) -> None:
     html, _ = built
     run = json.loads(_parse(html).scripts["run-data"])
     out = tmp_path / "run.json"
-    r = runner.invoke(app, ["run", "--paths", "100", "--horizon", "24", "--json", str(out), "-q"])
+    r = runner.invoke(
+        app, ["run", "--paths", "100", "--horizon", "24", "--worlds", "0", "--json", str(out), "-q"]
+    )
     assert r.exit_code == 0, r.output
     cli = json.loads(out.read_text())
     assert {k: v for k, v in run.items() if not k.startswith("report_")} == cli
 
 
+@pytest.mark.slow
 def test_settlement_figure_follows_the_contract() -> None:
     # run JSON with a `settlement` block of the contract's shape (issue 11)
     res = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=12)
@@ -315,3 +325,55 @@ def test_report_without_the_extra_says_how_to_install(monkeypatch: pytest.Monkey
     r = runner.invoke(app, ["report"])
     assert r.exit_code == 2
     assert "pip install 'ceasefire[report]'" in r.output
+
+
+def test_headline_reads_the_engine_v2_deal() -> None:
+    # predicted_deal in the shape of contract 3: month, terms, P(holds)
+    from ceasefire.report._words import headline
+
+    res = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=12)
+    d = res.to_dict()
+    terms = {k: 0.5 for k in d["issues"]}
+    d["predicted_deal"] = {"month": 3, "terms": terms, "p_hold_12": 0.9, "p_hold_36": 0.8}
+    d["plans"][0]["first_month_all_veto_accept"] = 4
+    d["plans"][0]["p_hold_36"] = 0.75
+    answers = {h.question: h for h in headline(run_data(d))}
+    terms_answer = answers["On what terms?"]
+    assert "signed around month 3 (2025-02)" in terms_answer.answer
+    assert "after 12 months 90%, after 36 months 80%" in terms_answer.uncertainty
+    assert len(terms_answer.items) == len(d["issues"])
+    assert all("about: " in item for item in terms_answer.items)  # 0.5: the mid anchor
+    assert "holds 36 months with P = 75%" in answers["Which named plan could pass?"].answer
+
+
+def test_cli_report_bad_article_or_explore_fail_before_the_run(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["report", "--article", str(tmp_path)])
+    assert r.exit_code == 2 and "is a directory" in r.output
+    r = runner.invoke(app, ["report", "--article", str(tmp_path / "missing.txt")])
+    assert r.exit_code == 2 and "not found" in r.output
+    r = runner.invoke(app, ["report", "--explore", "/dev/null"])
+    assert r.exit_code == 2 and r.output.count("\n") == 1
+
+
+def test_headline_states_the_spread_over_judgements() -> None:
+    # the small exploration `ceasefire run --json` carries (shape of its "exploration" key)
+    from ceasefire.report._words import headline
+
+    d = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=12).to_dict()
+    d["exploration"] = {
+        "method": "lhs",
+        "worlds": 32,
+        "paths": 100,
+        "seed": 0,
+        "settlement": {},
+        "spread": {
+            "G0": {"median": -0.05, "q10": -0.13, "q90": -0.001, "share_nan": 0.0},
+            "first_window_month": {"median": 8.0, "q10": 1.0, "q90": 12.0, "share_nan": 0.47},
+        },
+    }
+    rd = run_data(d)
+    assert rd.explore is not None and rd.explore["worlds"] == 32
+    first = headline(rd)[0]
+    assert "Over 32 worlds" in first.uncertainty
+    assert "never opens within 12 months in 47% of worlds" in first.uncertainty
+    assert "10-90% of worlds [1, 12]" in first.uncertainty

@@ -78,7 +78,7 @@ def test_engine_numbers_have_provenance(sc: cf.Scenario) -> None:
             for i, v in enumerate(node):
                 walk(v, f"{path}[{i}]")
 
-    walk(sc.engine, "engine")
+    walk(sc.engine.model_dump(exclude_none=True), "engine")
     assert bare == []
     assert set(refs) <= ids
 
@@ -639,3 +639,13 @@ def test_with_parameters_validates(sc: cf.Scenario) -> None:
         cf.with_parameters(sc, ideal={"nobody": {"donetsk": 0.5}})
     with pytest.raises(cf.InputError, match="expected a number"):
         cf.with_parameters(sc, punishment="high")
+
+
+def test_engine_section_is_typed_once(sc: cf.Scenario) -> None:
+    # validated with the scenario into its typed model, not kept as a dict and validated
+    # again on use; the JSON Schema types it too
+    assert sc.engine is not None and sc.engine is sc.engine_spec
+    assert type(sc.engine).__name__ == "EngineSpec"
+    schema = cf.scenario_json_schema()
+    assert {"$ref": "#/$defs/EngineSpec"} in schema["properties"]["engine"]["anyOf"]
+    assert "horizon" in schema["$defs"]["EngineSpec"]["properties"]

@@ -86,14 +86,14 @@ def test_terms_mae() -> None:
 
 
 def test_weibull_exponential_conditional_is_memoryless() -> None:
-    w = Weibull(shape=1.0, scale=20.0)
+    w = Weibull(k=1.0, scale=20.0)
     expect = 1 - np.exp(-np.arange(1, 13) / 20.0)
     assert w.p_by_month(0.0, 12) == pytest.approx(expect)
     assert w.p_by_month(50.0, 12) == pytest.approx(expect)  # shape 1: age does not matter
 
 
 def test_weibull_conditional_known_value() -> None:
-    w = Weibull(shape=2.0, scale=10.0)
+    w = Weibull(k=2.0, scale=10.0)
     # P(end by 5 + 1 | alive at 5) = 1 - exp(-(0.6^2 - 0.5^2)) = 1 - exp(-0.11)
     assert w.p_by_month(5.0, 1)[0] == pytest.approx(1 - math.exp(-0.11))
     p = w.p_by_month(5.0, 30)
@@ -126,7 +126,7 @@ def test_weibull_fit_recovers_parameters() -> None:
         m = math.floor(x - a)
         spells.append(Spell(a, m + 1, True) if m < 36 else Spell(a, 36, False))
     w = fit_weibull(spells)
-    assert w.shape == pytest.approx(shape, rel=0.08)
+    assert w.k == pytest.approx(shape, rel=0.08)
     assert w.scale == pytest.approx(scale, rel=0.08)
 
 

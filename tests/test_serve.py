@@ -50,6 +50,7 @@ def test_scenarios(client: TestClient) -> None:
     assert "no built-in scenario" in _one_line_error(client.get("/scenarios/nope"), 404)
 
 
+@pytest.mark.slow
 def test_run_is_the_cli_json(client: TestClient) -> None:
     r = client.post("/run", json={"scenario": SCEN, "paths": 80, "seed": 3})
     assert r.status_code == 200, r.text
@@ -59,6 +60,7 @@ def test_run_is_the_cli_json(client: TestClient) -> None:
     assert r.json() == to_plain(res.to_dict())
 
 
+@pytest.mark.slow
 def test_levers_and_parameters_change_the_answer(client: TestClient) -> None:
     base = client.post("/run", json={"scenario": SCEN, "paths": 60}).json()
     pushed = client.post(
@@ -76,6 +78,7 @@ def test_levers_and_parameters_change_the_answer(client: TestClient) -> None:
     assert pushed["levers"]["aid"][3] == pytest.approx(0.4)
 
 
+@pytest.mark.slow
 def test_yaml_body(client: TestClient) -> None:
     text = builtin_text(SCEN).replace(f"id: {SCEN}", "id: my-copy", 1)
     r = client.post("/run", json={"yaml": text, "paths": 40})
@@ -144,6 +147,7 @@ def test_run_time_limit_and_busy() -> None:
     _one_line_error(busy.post("/run", json={"scenario": SCEN, "paths": 20}), 429)
 
 
+@pytest.mark.slow
 def test_other_host_headers_are_refused_on_loopback() -> None:
     c = TestClient(create_app(), base_url="http://127.0.0.1")
     assert c.get("/scenarios").status_code == 200

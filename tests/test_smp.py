@@ -163,6 +163,7 @@ def test_stochastic_seed_reproducible() -> None:
     assert c == a
 
 
+@pytest.mark.slow
 def test_stochastic_seed_matters() -> None:
     rng = np.random.default_rng(5)
     n = 12

@@ -83,6 +83,8 @@ def test_run_fits_80_columns() -> None:
         ],
     )
     assert "(scale: ▁ = " in text
+    # labels stay with their values: "median -0.050", not "median\n-0.050"
+    assert re.search(r"over judgements median [+-]\d\.\d{3}", text), text[-600:]
 
 
 @pytest.mark.slow
@@ -97,3 +99,17 @@ def test_bench_deu_fits_80_columns() -> None:
     text = _cli("bench", "deu", "--data", str(DEU))
     _check_fits(text, ["ensemble_rule_cv", "reference_point", "delta [95% CI]"])
     assert re.search(r"\+27\.87 \[\+\d+\.\d\d, \+\d+\.\d\d\]", text)  # numbers whole
+
+
+def test_run_without_the_explore_extra_still_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the README's quick start installs the core only: `ceasefire run` must work there
+    from typer.testing import CliRunner
+
+    from ceasefire.cli._app import app
+
+    monkeypatch.setitem(sys.modules, "SALib", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "SALib.sample", None)
+    r = CliRunner().invoke(app, ["run", "--paths", "40", "--horizon", "6", "--worlds", "2"])
+    assert r.exit_code == 0, r.output
+    text = r.output + (r.stderr if r.stderr_bytes is not None else "")
+    assert "pip install 'ceasefire[explore]'" in " ".join(text.split())

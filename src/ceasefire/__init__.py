@@ -33,6 +33,7 @@ if typing.TYPE_CHECKING:  # what the lazy names are, for type checkers and edito
         weighted_median,
     )
     from .engine._analysis import LeverSearch, WindowAnalysis, search_levers
+    from .exploration._api import ExploreResult, explore
     from .scenario._changes import with_parameters
     from .scenario._scenario import Scenario, builtin_ids, load, loads, scenario_json_schema
     from .validation._cases import WarCase
@@ -74,6 +75,9 @@ _LAZY: dict[str, str] = {
     "WindowAnalysis": ".engine._analysis",
     "search_levers": ".engine._analysis",
     "LeverSearch": ".engine._analysis",
+    # deep uncertainty: worlds x paths
+    "explore": ".exploration._api",
+    "ExploreResult": ".exploration._api",
     # validation
     "bench_wars": ".validation._wars",
     "WarsResult": ".validation._wars",
@@ -89,6 +93,7 @@ __all__ = [
     "BDMResult",
     "BenchResult",
     "CeasefireError",
+    "ExploreResult",
     "InputError",
     "KTABScenario",
     "LeverSearch",
@@ -110,6 +115,7 @@ __all__ = [
     "builtin_ids",
     "compromise",
     "evaluate_plans",
+    "explore",
     "forecast_file",
     "layer_a_forecasts",
     "load",

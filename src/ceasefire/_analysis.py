@@ -73,7 +73,11 @@ class AnalysisResult(ResultMixin):
             "forecasts": self.forecasts,
         }
         if self.window is not None:
-            self.window.extend_json(out)
+            # the engine describes its analysis in a dict of its own; the join places it
+            window = self.window.to_dict()
+            for rec, extra in zip(out["plans"], window.pop("plans"), strict=True):
+                rec.update(extra)
+            out.update(window)
         out.update(self.meta)
         return out
 
@@ -109,7 +113,7 @@ class AnalysisResult(ResultMixin):
 
     def forecasts_frame(self) -> pd.DataFrame:
         """Model forecasts as a DataFrame: one row per issue, one column per model."""
-        import pandas as pd
+        import pandas as pd  # lazy: pandas costs ~0.4 s of CPU to import
 
         return pd.DataFrame(self.forecasts).loc[self.scenario.issue_ids]
 

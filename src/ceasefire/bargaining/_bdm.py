@@ -99,11 +99,14 @@ Each row: what we do, the alternative, why.
    median depends on the parity of ``rounds``; ``window=2`` averages such a
    cycle out.  Alternative: stop at the first repeated state; not done
    because positions move continuously and rarely repeat exactly.
-9. **Median tie rule.**  Sort by position; the median is the first position
-   where the cumulative weight ``c s`` exceeds half the total.  If the
-   cumulative weight equals exactly half (to 1e-12 relative) at position
-   ``a``, every point between ``a`` and the next position ``b`` is a median
-   and we return ``(a + b) / 2``.  Actors at the same position are pooled.
+9. **Median tie rule.**  The median is ceasefire's one weighted median,
+   :func:`ceasefire.weighted_median` (the "median" model's): sort by position;
+   the median is the first position where the cumulative weight ``c s``
+   reaches half the total; if it equals exactly half (to 1e-12 of the total)
+   at position ``a``, every point between ``a`` and the next position ``b``
+   held by an actor with positive weight is a median and we return
+   ``(a + b) / 2``.  The result depends neither on the order of the actors
+   nor on actors without weight.
 10. **Scale.**  Positions are mapped to ``[0, 1]`` by ``scale = (lo, hi)``,
     by default the min and max of the input positions, and mapped back.
     Salience is divided by ``salience_scale``; by default 100 if any
@@ -137,32 +140,16 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._errors import InputError
 from .._results import ResultMixin
+from ._spatial import weighted_median
 
 #: The memory one BDM round may use: its vote arrays are n x n x n.
 MAX_BDM_BYTES = 2 * 2**30
 
-__all__ = ["BDMIssuesResult", "BDMModel", "BDMResult", "bdm", "bdm_issues", "weighted_median"]
+__all__ = ["BDMIssuesResult", "BDMModel", "BDMResult", "bdm", "bdm_issues"]
 
 FloatArray = NDArray[np.float64]
 Accept = Literal["nearest", "strongest"]
 Prob = Literal["net", "share"]
-
-
-def weighted_median(x: ArrayLike, weight: ArrayLike) -> float:
-    """Weighted median (1-D Condorcet winner) with the tie rule of choice 9."""
-    xs = np.asarray(x, dtype=float)
-    ws = np.asarray(weight, dtype=float)
-    order = np.argsort(xs, kind="stable")
-    xs, ws = xs[order], ws[order]
-    ux, inv = np.unique(xs, return_inverse=True)
-    uw = np.bincount(inv, weights=ws, minlength=ux.size)
-    cum = np.cumsum(uw)
-    half = cum[-1] / 2.0
-    tied = np.isclose(cum, half, rtol=1e-12, atol=0.0)
-    k = int(np.argmax((cum > half) | tied))
-    if tied[k] and k + 1 < ux.size:
-        return float((ux[k] + ux[k + 1]) / 2.0)
-    return float(ux[k])
 
 
 def weighted_mean(x: ArrayLike, weight: ArrayLike) -> float:
@@ -315,7 +302,7 @@ class BDMModel:
     def step(self, x: FloatArray, w: FloatArray, s: FloatArray) -> tuple[FloatArray, FloatArray]:
         """One bargaining round: new positions and the risk exponents used."""
         n = x.size
-        mu = weighted_median(x, w)
+        mu = float(weighted_median(x, w))
         prob = self.win_probability(x, w)
         r = self.risk_exponent(self.expected_utility(x, s, prob, np.ones(n), mu))
         eu = self.expected_utility(x, s, prob, r, mu)
@@ -391,7 +378,7 @@ class BDMModel:
                     break
         else:  # everybody at one point: nothing to bargain over
             rounds.extend(x0.copy() for _ in range(int(self.rounds)))
-        median = [weighted_median(p, w) for p in rounds]
+        median = [float(weighted_median(p, w)) for p in rounds]
         mean = [weighted_mean(p, w) for p in rounds]
         return BDMResult(
             rounds=rounds,

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from .._errors import InputError
 from .._io import read_text
+from ._bdm import bdm_issues
 from ._ktab import read_ktab
 from ._models import MODELS
 from ._smp import forecast_smp_path, smp
@@ -29,9 +30,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MODELS",
+    "bdm_forecast",
     "forecast_file",
     "forecast_table",
     "scenario_utility",
+    "smp_forecast",
     "static_reservation",
     "table_from_scenario",
 ]
@@ -63,6 +66,7 @@ def table_from_scenario(sc: Any) -> ActorTable:
         salience=sc.salience,
         lower=np.zeros(k),
         upper=np.ones(k),
+        salience_scale=1.0,  # shares of attention
     )
 
 
@@ -95,7 +99,12 @@ def forecast_table(
     *,
     disagreement: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]]]:
-    """Run ``model`` on ``table``; returns (forecast (K,), rounds [(K,), ...])."""
+    """Run ``model`` on ``table``; returns (forecast (K,), rounds [(K,), ...]).
+
+    The one adapter per model: ``ceasefire forecast``, :func:`ceasefire.analyze`, the DEU
+    benchmark and ``benchmarks/published_cases.py`` all run a model through this function
+    (or the model's adapter below), so each sees positions and saliences the same way.
+    """
     if model == "compromise":
         return np.atleast_1d(compromise(table.positions, table.salience, table.capability)), []
     if model == "median":
@@ -104,36 +113,67 @@ def forecast_table(
     if model == "nbs":
         return _nbs(table, disagreement), []
     if model == "bdm":
-        # an issue on which every actor stands at one position has no span: give it a unit
-        # one (nobody challenges, the forecast is that position)
-        scales = [
-            (float(lo), float(hi) if hi > lo else float(lo) + 1.0)
-            for lo, hi in zip(table.lower, table.upper, strict=True)
-        ]
-        sal = table.salience
-        if sal.shape[1] > 1:
-            # BDM's salience is how much an issue matters to an actor, 1 for its top
-            # priority: a scenario's shares across issues are rescaled by each actor's
-            # largest (a 20 % share of seven issues is not a 0.2 willingness to resist).
-            top = sal.max(axis=1, keepdims=True)
-            sal = np.where(top > 0, sal / np.where(top > 0, top, 1.0), sal)
-        from ._bdm import bdm_issues
-
-        res = bdm_issues(table.positions, table.capability, sal, issues=table.issues, scales=scales)
-        rounds = [np.array([r[i] for i in table.issues]) for r in res.rounds]
-        return np.asarray(res.forecast, dtype=float), rounds
+        return bdm_forecast(table)
     if model == "smp":
-        unit = table.unit_positions() * 100.0
-        sal = table.salience / np.maximum(table.salience.max(), 1e-12) * 100.0
-        tot = sal.sum(axis=1, keepdims=True)
-        sal = sal * 100.0 / np.maximum(tot, 100.0)  # rows above 100 scaled down to 100
-        sal = np.where(sal.sum(axis=1, keepdims=True) <= 0, 1e-3, sal)
-        cap = np.maximum(table.capability, 1e-9)
-        sres = smp(cap, unit, sal, actors=table.actors, dims=table.issues)
-        states = [_smp_readout(st.positions, st.probabilities) for st in sres.history]
-        rounds = [table.from_unit(s / 100.0) for s in states]
-        return rounds[-1], rounds
+        return smp_forecast(table)
     raise InputError(f"unknown model {model!r} (choose from {', '.join(MODELS)})")
+
+
+def bdm_forecast(table: ActorTable) -> tuple[NDArray[np.float64], list[NDArray[np.float64]]]:
+    """BDM on every issue of ``table``: (forecast (K,), the median after each round).
+
+    Positions run on each issue's scale ``[lower, upper]`` (an issue without span gets a
+    unit one: nobody challenges, the forecast is that position). Saliences are divided by
+    the table's ``salience_scale``; with several issues, BDM's salience is how much an
+    issue matters to an actor, 1 for its top priority, so each actor's saliences are then
+    divided by its largest (a 20 % share of seven issues is not a 0.2 willingness to
+    resist).
+    """
+    scales = [
+        (float(lo), float(hi) if hi > lo else float(lo) + 1.0)
+        for lo, hi in zip(table.lower, table.upper, strict=True)
+    ]
+    sal = table.salience
+    if sal.shape[1] > 1:  # each actor's top priority is 1, whatever the salience scale
+        top = sal.max(axis=1, keepdims=True)
+        sal = np.where(top > 0, sal / np.where(top > 0, top, 1.0), sal / table.full_salience)
+    else:
+        sal = sal / table.full_salience
+    res = bdm_issues(
+        table.positions,
+        table.capability,
+        sal,
+        issues=table.issues,
+        scales=scales,
+        salience_scale=1.0,
+    )
+    rounds = [np.array([r[i] for i in table.issues]) for r in res.rounds]
+    return np.asarray(res.forecast, dtype=float), rounds
+
+
+def smp_forecast(table: ActorTable) -> tuple[NDArray[np.float64], list[NDArray[np.float64]]]:
+    """KTAB's SMP (deterministic defaults) on ``table``: (forecast (K,), read-out per turn).
+
+    Positions are mapped from each issue's ``[lower, upper]`` to KTAB's 0-100. Saliences
+    become percentages of attention (``100 * salience / salience_scale``); an actor's
+    total above 100 % is scaled down to 100 %, an actor with none gets 0.1 % on every
+    issue (KTAB needs positive saliences). Capabilities of zero are raised to 1e-9 of the
+    largest. The read-out is the position most likely to win (see :func:`_smp_readout`);
+    a single actor's forecast is its own position.
+    """
+    unit = np.clip(table.unit_positions(), 0.0, 1.0) * 100.0
+    if len(table.actors) == 1:
+        return table.positions[0].astype(float), [table.positions[0].astype(float)]
+    sal = table.salience / table.full_salience * 100.0
+    tot = sal.sum(axis=1, keepdims=True)
+    sal = np.where(tot > 100.0, sal * 100.0 / np.where(tot > 0, tot, 1.0), sal)
+    sal = np.where(tot <= 0.0, 0.1, sal)
+    cap = np.asarray(table.capability, dtype=float)
+    cap = np.ones_like(cap) if cap.max() <= 0 else np.maximum(cap, 1e-9 * cap.max())
+    sres = smp(cap, unit, sal, actors=table.actors, dims=table.issues)
+    states = [_smp_readout(st.positions, st.probabilities) for st in sres.history]
+    rounds = [table.from_unit(s / 100.0) for s in states]
+    return rounds[-1], rounds
 
 
 def _smp_readout(
@@ -207,6 +247,7 @@ def _forecast_file(path: str | Path, model: str) -> dict[str, Any]:
             salience=kt.salience,
             lower=np.zeros(len(kt.dims)),
             upper=np.full(len(kt.dims), 100.0),
+            salience_scale=100.0,
         )
         f, rounds = forecast_table(table, model)
         return _as_json(model, table.issues, f, rounds)

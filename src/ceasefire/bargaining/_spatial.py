@@ -121,11 +121,13 @@ def weighted_median(
 
     Positions are sorted on each issue and weights cumulated; the forecast is
     the first position whose cumulative weight reaches half of the total. When
-    the cumulative weight equals one half exactly (an even split), the
-    forecast is the midpoint between that position and the next one held by
-    an actor with positive weight (the middle of the interval of weighted
-    medians), so the result depends neither on the order of the actors nor on
-    actors without weight.
+    the cumulative weight equals one half exactly (an even split, to 1e-12 of
+    the total), the forecast is the midpoint between that position and the
+    next one held by an actor with positive weight (the middle of the interval
+    of weighted medians), so the result depends neither on the order of the
+    actors nor on actors without weight. With no weight at all, the plain
+    median of the positions. This is the one weighted median of ceasefire:
+    the "median" model, BDM's per-round forecast and the DEU benchmark use it.
     """
     x = np.asarray(positions, dtype=float)
     one = x.ndim == 1

@@ -2,7 +2,8 @@
 
 A one-issue CSV has the columns ``actor,capability,position,salience`` (headers
 case-insensitive, in any order, extra columns ignored); positions may be on any
-numeric scale and forecasts are reported on that scale.
+numeric scale and forecasts are reported on that scale. Saliences are on 0-100 (100: the
+issue holds all of the actor's attention), or on 0-1 when none exceeds 1.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ class ActorTable:
     salience: NDArray[np.float64]
     lower: NDArray[np.float64]  # scale ends per issue
     upper: NDArray[np.float64]
+    #: the salience of an issue that holds all of an actor's attention: 1 for a scenario's
+    #: shares, 100 for data on 0-100 (KTAB, DEU, BDM 1994); None: 100 if any salience
+    #: exceeds 1, else 1 (BDM's rule)
+    salience_scale: float | None = None
+
+    @property
+    def full_salience(self) -> float:
+        """The salience of full attention (:attr:`salience_scale`, resolved)."""
+        if self.salience_scale is not None:
+            return float(self.salience_scale)
+        return 100.0 if float(np.max(self.salience, initial=0.0)) > 1.0 else 1.0
 
     def unit_positions(self) -> NDArray[np.float64]:
         span = np.where(self.upper > self.lower, self.upper - self.lower, 1.0)

@@ -14,7 +14,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from .._errors import CeasefireError
 from .._version import __version__
-from . import _bench, _briefing, _core, _levers, _serve, _wars
+from . import _bench, _briefing, _core, _explore, _levers, _serve, _wars
 
 
 def _flags_without_type(params: list[Any]) -> list[Any]:
@@ -95,6 +95,14 @@ def guarded(func: F) -> F:
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise fail(f"{where}{exc.strerror or exc}") from None
+        except ModuleNotFoundError as exc:
+            extra = _EXTRAS.get((exc.name or "").split(".")[0])
+            if extra is None:
+                raise
+            raise fail(
+                f"this command needs the optional package {exc.name!r}: "
+                f"pip install 'ceasefire[{extra}]'"
+            ) from None
         except MemoryError:
             raise fail(
                 "out of memory: try fewer --paths or a shorter --horizon (docs/limits.md)"
@@ -111,6 +119,22 @@ def guarded(func: F) -> F:
             ) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: Optional packages and the extra that installs each (pyproject.toml).
+_EXTRAS = {
+    "SALib": "explore",
+    "ema_workbench": "explore",
+    "pyarrow": "explore",
+    "dask": "explore",
+    "distributed": "explore",
+    "duckdb": "explore",
+    "altair": "report",
+    "vl_convert": "report",
+    "fastapi": "serve",
+    "uvicorn": "serve",
+    "numba": "fast",
+}
 
 
 def _one_line(exc: BaseException) -> str:
@@ -134,6 +158,7 @@ app.add_typer(bench_app, name="bench")
 app.command(cls=_Command)(guarded(_wars.backtest))
 app.command(cls=_Command)(guarded(_briefing.report))
 app.command(cls=_Command)(guarded(_serve.serve))
+app.command(cls=_Command)(guarded(_explore.explore))
 
 
 def _click_exceptions() -> Any:

@@ -15,7 +15,7 @@ import ceasefire as cf
 
 from .. import scenario as scenario_layer  # lazy names: nothing loads before a command runs
 from .._errors import CeasefireError, InputError
-from ._core import DEFAULT_SCENARIO, parse_levers
+from ._core import DEFAULT_SCENARIO, RUN_EXPLORE_WORLDS, parse_levers
 from ._output import console
 
 
@@ -64,6 +64,14 @@ def report(
         Path | None, typer.Option("--png", help="Also write each figure as DIR/<name>.png.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for every random draw.")] = 0,
+    worlds: Annotated[
+        int,
+        typer.Option(
+            help="Without --explore: worlds of a small exploration of the scenario's ranges "
+            "(as `ceasefire run`), for the spread over judgements; 0 = off.",
+            min=0,
+        ),
+    ] = RUN_EXPLORE_WORLDS,
     paths: Annotated[
         int | None, typer.Option(help="Monte Carlo paths (default: the scenario's).", min=1)
     ] = None,
@@ -76,7 +84,7 @@ def report(
 ) -> None:
     """Write a self-contained HTML briefing: headline answers, figures, provenance."""
     _require_report_extra()
-    from ..report import make_report, read_explore
+    from ..report import make_report, read_article, read_explore
 
     t0 = time.perf_counter()
     sc = cf.load(scenario)
@@ -87,14 +95,18 @@ def report(
     if levers and sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
     ex = read_explore(explore) if explore is not None else None
-    if article is not None and not article.is_file():
-        raise InputError(f"--article {str(article)!r}: no such file")
+    if ex is None and worlds > 0:  # as `ceasefire run` does: the spread over judgements
+        from ._core import _exploration_json, _run_exploration
+
+        small = _run_exploration(sc, worlds, seed, None, levers)
+        ex = _exploration_json(small) if small is not None else None
+    paragraphs = read_article(article) if article is not None else None  # before the run
     command = "ceasefire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     rep = make_report(
         sc,
         levers=levers or None,
         explore=ex,
-        article=article,
+        article=paragraphs,
         seed=seed,
         paths=paths,
         surface_paths=grid_paths,

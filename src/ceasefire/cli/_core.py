@@ -17,7 +17,7 @@ from .._errors import InputError
 from .._io import write_text
 from ..bargaining._models import MODELS
 from ._fast import run_forecast
-from ._output import console, dumps, err_console, progress_bar, write_json
+from ._output import console, dumps, err_console, print_items, progress_bar, write_json
 from ._summary import print_summary
 
 DEFAULT_SCENARIO = "russia-ukraine-2024"
@@ -30,15 +30,104 @@ def parse_levers(items: list[str] | None) -> dict[str, float]:
         if "=" not in item:
             raise InputError(f"--lever {item!r}: expected NAME=VALUE, e.g. sanctions=0.8")
         name, _, raw = item.partition("=")
-        name = name.strip()
+        name = scenario_layer.lever_name(name.strip())
         try:
             value = float(raw)
         except ValueError:
             raise InputError(f"--lever {item!r}: {raw.strip()!r} is not a number") from None
-        if not 0.0 <= value <= 1.0:
-            raise InputError(f"--lever {item!r}: value must lie in [0, 1]")
-        out[name] = value
+        out[name] = scenario_layer.lever_value(value, where=f"--lever {item!r}")
     return out
+
+
+RUN_EXPLORE_WORLDS = 32
+RUN_EXPLORE_PATHS = 100
+
+
+def _run_exploration(
+    sc: Any, worlds: int, seed: int, horizon: int | None, levers: dict[str, Any]
+) -> Any:
+    """The small exploration ``run`` shows: LHS over every range, no claims, no PRIM.
+
+    32 worlds keep the default run within 10 s CPU with today's engine (one engine
+    run per world, ~0.15 s each); the engine's vectorised evaluate_worlds will make
+    64 and more cheap.
+    """
+    if sc.engine is None:
+        return None
+    try:  # the explore extra (SALib): the core install runs without it, and says so
+        import SALib.sample  # noqa: F401
+    except ImportError:
+        err_console.print(
+            "[dim]The spread over the analyst's judgements needs the explore extra: "
+            "pip install 'ceasefire\\[explore]' (or --worlds 0 to skip it).[/dim]",
+            soft_wrap=True,
+        )
+        return None
+    from ..exploration import explore, uncertain_inputs
+
+    if not uncertain_inputs(sc):
+        return None
+    return explore(
+        sc,
+        method="lhs",
+        worlds=worlds,
+        paths=RUN_EXPLORE_PATHS,
+        seed=seed,
+        levers=levers or None,
+        horizon=horizon,
+        claims=False,
+        discover=False,
+    )
+
+
+def _exploration_json(x: Any) -> dict[str, Any]:
+    d = x.to_dict()
+    return {
+        "method": d["method"],
+        "worlds": d["worlds"],
+        "paths": d["paths"],
+        "seed": d["seed"],
+        "settlement": d["settlement"],
+        "spread": d["spread"],
+    }
+
+
+def _print_exploration(res: Any, x: Any) -> None:
+    from ._explore import month_text
+
+    w = res.window
+    se = w.ripeness_se[0] if w is not None and w.ripeness_se is not None else float("nan")
+    console.print()
+    console.print(
+        f"[bold]How sure[/bold]: spread over the analyst's judgements ({x.n_worlds} worlds, "
+        f"each range fixed at one value (LHS), {x.paths} paths each; --worlds 0 turns this off)"
+    )
+    x_g = x.spread("G0")
+    se_txt = f"± {se:.3f}" if se == se else "n/a"
+    if w is not None:  # lines wrap between items, never between a label and its value
+        print_items(
+            "  G_0:",
+            [
+                f"this run {w.ripeness[0]:+.3f} {se_txt} (Monte Carlo s.e.)",
+                f"over judgements median {x_g['median']:+.3f}",
+                f"10-90 % [{x_g['q10']:+.3f}, {x_g['q90']:+.3f}]",
+            ],
+        )
+    f = x.spread("first_window_month")
+    st = x.settlement
+    by12 = float(st["mean"].iloc[min(11, len(st) - 1)])
+    print_items(
+        "  First window month over judgements:",
+        [
+            f"median {month_text(f['median'], x.months)}",
+            f"10-90 % [{month_text(f['q10'], x.months)}, {month_text(f['q90'], x.months)}]",
+            f"never within {x.months} months in {f['share_nan']:.0%} of worlds",
+            f"open within 12 months in {by12:.0%}",
+        ],
+    )
+    console.print(
+        "  [dim]Which judgements matter, the claims' shares, PRIM boxes: ceasefire explore[/dim]"
+    )
 
 
 def run(
@@ -68,12 +157,21 @@ def run(
         Path | None, typer.Option("--levers", help="Read lever paths from a YAML/JSON/CSV file.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on screen.")] = False,
+    worlds: Annotated[
+        int,
+        typer.Option(
+            help="Worlds of a small exploration of the scenario's ranges (LHS, "
+            f"{RUN_EXPLORE_PATHS} paths each), shown beside the Monte Carlo error; 0 = off.",
+            min=0,
+        ),
+    ] = RUN_EXPLORE_WORLDS,
 ) -> None:
     """Run the default analysis: plan acceptance, model forecasts, the settlement window."""
     sc = cf.load(scenario)
     levers: dict[str, Any] = {}
     if levers_file is not None:
-        levers.update(scenario_layer.read_lever_file(levers_file))
+        months = horizon or (sc.engine_spec.horizon_months if sc.engine is not None else None)
+        levers.update(scenario_layer.read_lever_file(levers_file, horizon=months))
     levers.update(parse_levers(lever))
     if levers and sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: levers do not apply")
@@ -82,10 +180,16 @@ def run(
         res = cf.analyze(
             sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=bar
         )
+    spread = _run_exploration(sc, worlds, seed, horizon, levers) if worlds > 0 else None
     if json_out is not None:
-        write_json(res.to_dict(), json_out)
+        data = res.to_dict()
+        if spread is not None:
+            data["exploration"] = _exploration_json(spread)
+        write_json(data, json_out)
     if show:
         print_summary(res)
+        if spread is not None:
+            _print_exploration(res, spread)
         if json_out is not None:
             console.print(f"[dim]JSON written to {escape(json_out)}[/dim]", soft_wrap=True)
 

@@ -66,7 +66,8 @@ def levers(
         raise InputError(f"scenario {sc.id!r} has no engine section")
     fixed: dict[str, Any] = {}
     if levers_file is not None:
-        fixed.update(scenario_layer.read_lever_file(levers_file))
+        months = horizon or sc.engine_spec.horizon_months
+        fixed.update(scenario_layer.read_lever_file(levers_file, horizon=months))
     fixed.update(parse_levers(lever))
     _, g, _ = engine.ripeness_path(
         engine.compile_scenario(sc, paths=paths, horizon=horizon, levers=fixed or None), seed

@@ -48,14 +48,73 @@ def sparkline(values: Iterable[float], scale: tuple[float, float] | None = None)
     return "".join(_BARS[min(top, max(0, round((x - base) / step)))] for x in vals)
 
 
+def _print_settlement(w: WindowAnalysis, console: Console) -> None:
+    """P(a deal is signed by each calendar month), its Monte Carlo error, the deal and its hold."""
+    sc = w.scenario
+    st = w.settlement
+    cal = w.calendar
+    p, se = st.p_by_month[0], st.p_se[0]
+    lam = w.compiled.spec.param("settlement_rate")
+    console.print(
+        f"[bold]Settlement[/bold] P(a deal is signed by the end of the month), from "
+        f"{cal[0]} ({w.compiled.paths} paths; a deal comes at rate {lam:.2f}/month while the "
+        f"perceived zone of agreement is open)"
+    )
+    marks = sorted({0, *range(5, len(p), 6), len(p) - 1})
+    console.print(
+        "  "
+        + ", ".join(f"{cal[t]}: {p[t]:.2f}" for t in marks)
+        + f"   (Monte Carlo s.e. at most {se.max():.3f}; the analyst's uncertainty is not in it)"
+    )
+    med = w.median_month
+    if med is None:
+        console.print(f"  [red]No deal is more likely than not by {cal[-1]}.[/red]")
+    else:
+        console.print(f"  Median month of a deal: [bold]{cal[med]}[/bold] (month {med}).")
+    if all(x == x for x in st.terms_mean[0]):  # no NaN: some deal is signed
+        terms = ", ".join(
+            f"{k} {x:.2f} [{lo:.2f}-{hi:.2f}]"
+            for k, x, lo, hi in zip(
+                sc.issue_ids, st.terms_mean[0], st.terms_q[0, 0], st.terms_q[0, 2], strict=True
+            )
+        )
+        console.print(f"  Terms of the deals signed (mean [10-90 %]): {terms}")
+        console.print(
+            f"  A signed deal still holds after 12 months with probability {st.hold12[0]:.2f}, "
+            f"after 36 months {st.hold36[0]:.2f}."
+        )
+        extreme = [
+            k
+            for k, lo, hi in zip(sc.issue_ids, st.terms_q[0, 0], st.terms_q[0, 2], strict=True)
+            if hi <= 0.02 or lo >= 0.98
+        ]
+        if extreme:
+            console.print(
+                f"  [yellow]Terms at an end of the scale on {', '.join(extreme)}: check that "
+                "every veto player could live with them (no red line there).[/yellow]"
+            )
+    acc = st.plan_share[0]  # (T, P)
+    rows = []
+    for j, pid in enumerate(sc.proposal_ids):
+        first = next((t for t in range(acc.shape[0]) if acc[t, j] >= 0.5), None)
+        when = cal[first] if first is not None else "never"
+        rows.append(f"{pid} {when} (holds 12 months {w.plan_hold[j, 0]:.2f})")
+    console.print(
+        "  First month a majority of paths has every veto player accept each plan: "
+        + "; ".join(rows)
+    )
+
+
 def print_window_summary(w: WindowAnalysis, console: Console) -> None:
     sc = w.scenario
     g = w.ripeness
     fo = w.first_window_month
     console.print()
+    _print_settlement(w, console)
     console.print(
-        f"[bold]Ripeness[/bold] G_t = max over deals of the worst veto player's gain from "
-        f"settling ({w.compiled.paths} paths, {w.compiled.months} months, seed {w.seed})"
+        "[bold]Ripeness[/bold] (diagnostic, expected values) G_t = max over deals of the "
+        f"worst veto player's gain from settling ({w.compiled.paths} paths, "
+        f"{w.compiled.months} months, seed {w.seed})"
     )
     se = w.ripeness_se
     se0 = f" ± {se[0]:.3f} (Monte Carlo s.e.)" if se is not None else ""
@@ -84,7 +143,7 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
             )
     if w.predicted_deal is not None:
         print_items(
-            f"  Predicted deal (Nash point in the window, month {fo}):",
+            f"  Nash point of the expected-value window (month {fo}):",
             [f"{k} {x:.2f}" for k, x in zip(sc.issue_ids, w.predicted_deal, strict=True)],
             console,
         )

@@ -6,13 +6,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich import box
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
 
+from .. import validation  # lazy names: nothing loads before a command runs
 from .._errors import InputError
 from ._output import console, err_console, write_json
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from ..validation._wars import WarsResult
 
 
@@ -32,10 +35,52 @@ def _with_ci(block: dict[str, Any], name: str, nd: int = 2) -> str:
     return f"{v:.{nd}f}" + ("" if ci is None else f" [{ci[0]:.{nd}f}, {ci[1]:.{nd}f}]")
 
 
-def _print(res: WarsResult, out: Console) -> None:
+def _print_summary(s: dict[str, Any], label: str, out: Console) -> None:
     from rich import box
     from rich.table import Table
 
+    summ = Table(
+        box=box.SIMPLE_HEAD,
+        title=f"Summary, {label}: {s['n']} cases ({s['n_negotiated']} negotiated ends, "
+        f"{s['n_durability']} scored for durability); mean [95% bootstrap CI, "
+        f"{s['bootstrap']['reps']} reps]",
+        title_justify="left",
+    )
+    summ.add_column("score")
+    for name in ("engine", "base rate", "compromise", "Nash", "no change"):
+        summ.add_column(name, justify="right")
+    e, b = s["engine"], s["base_rate"]
+    summ.add_row("log score (higher better)", _with_ci(e, "log_score"), _with_ci(b, "log_score"))
+    summ.add_row("Brier, settled within 12", _with_ci(e, "brier_12"), _with_ci(b, "brier_12"))
+    summ.add_row(
+        f"terms MAE ({s['n_terms']} cases)",
+        _with_ci(e, "terms_mae"),
+        "",
+        _with_ci(s["compromise"], "terms_mae"),
+        _with_ci(s["nash"], "terms_mae"),
+        _with_ci(s["no_change"], "terms_mae"),
+    )
+    summ.add_row(
+        "Brier, held 36 months",
+        _with_ci(e, "durability_brier_36"),
+        _with_ci(b, "durability_brier_36"),
+    )
+    summ.add_row("AUC, held 36 months", _with_ci(e, "durability_auc_36"), "")
+    out.print(summ)
+    diffs = s["differences"]
+    for pair, scores in diffs.items():
+        parts = []
+        for name, v in scores.items():
+            if v["mean"] is None:
+                continue
+            ci = v["ci"]
+            ci_s = "" if ci is None else f" [{ci[0]:+.2f}, {ci[1]:+.2f}]"
+            parts.append(f"{name} {v['mean']:+.2f}{ci_s}")
+        if parts:
+            out.print(f"{pair.replace('_', ' ')}: " + "; ".join(parts))
+
+
+def _print(res: WarsResult, out: Console) -> None:
     d = res.to_dict()
     table = Table(
         box=box.SIMPLE_HEAD,
@@ -80,46 +125,11 @@ def _print(res: WarsResult, out: Console) -> None:
         )
     out.print(table)
 
-    s = d["summary"]
-    summ = Table(
-        box=box.SIMPLE_HEAD,
-        title=f"Summary over {s['n']} cases ({s['n_negotiated']} negotiated ends, "
-        f"{s['n_durability']} with durability recorded); mean [95% bootstrap CI, "
-        f"{s['bootstrap']['reps']} reps]",
-        title_justify="left",
+    _print_summary(
+        d["summary"], "all cases" if res.split == "all" else f"the {res.split} split", out
     )
-    summ.add_column("score")
-    for name in ("engine", "base rate", "compromise", "Nash", "no change"):
-        summ.add_column(name, justify="right")
-    e, b = s["engine"], s["base_rate"]
-    summ.add_row("log score (higher better)", _with_ci(e, "log_score"), _with_ci(b, "log_score"))
-    summ.add_row("Brier, settled within 12", _with_ci(e, "brier_12"), _with_ci(b, "brier_12"))
-    summ.add_row(
-        f"terms MAE ({s['n_terms']} cases)",
-        _with_ci(e, "terms_mae"),
-        "",
-        _with_ci(s["compromise"], "terms_mae"),
-        _with_ci(s["nash"], "terms_mae"),
-        _with_ci(s["no_change"], "terms_mae"),
-    )
-    summ.add_row(
-        "Brier, held 36 months",
-        _with_ci(e, "durability_brier_36"),
-        _with_ci(b, "durability_brier_36"),
-    )
-    summ.add_row("AUC, held 36 months", _with_ci(e, "durability_auc_36"), "")
-    out.print(summ)
-    diffs = s["differences"]
-    for pair, scores in diffs.items():
-        parts = []
-        for name, v in scores.items():
-            if v["mean"] is None:
-                continue
-            ci = v["ci"]
-            ci_s = "" if ci is None else f" [{ci[0]:+.2f}, {ci[1]:+.2f}]"
-            parts.append(f"{name} {v['mean']:+.2f}{ci_s}")
-        if parts:
-            out.print(f"{pair.replace('_', ' ')}: " + "; ".join(parts))
+    for name, sub in d.get("summary_by_split", {}).items():
+        _print_summary(sub, f"the {name} split", out)
     sources = {c.engine.source for c in res.cases}
     if "provisional-proxy" in sources:
         out.print(
@@ -129,7 +139,7 @@ def _print(res: WarsResult, out: Console) -> None:
         )
     w = res.weibull
     out.print(
-        f"base rate: Weibull shape {w.shape:.2f}, scale {w.scale:.0f} months, fitted on "
+        f"base rate: Weibull shape {w.k:.2f}, scale {w.scale:.0f} months, fitted on "
         f"{w.n} train wars ({w.events} negotiated ends)."
     )
 
@@ -151,18 +161,12 @@ def wars(
     ] = None,
 ) -> None:
     """Score the engine on historical war endings against a duration base rate (issue 10)."""
-    from ..validation._wars import bench_wars
-
     if split not in ("train", "test", "all"):
         raise InputError(f"--split must be train, test or all, got {split!r}")
     show_progress = console.is_terminal and json_out != "-"
     if show_progress:
-        from rich.progress import Progress
-
         with Progress(transient=True, console=console) as prog:
-            from ..validation._cases import cases
-
-            n = len(cases(split, cases_dir))
+            n = len(validation.cases(split, cases_dir))
             task = prog.add_task("war cases", total=n)
             done = [0]
 
@@ -170,19 +174,17 @@ def wars(
                 prog.update(task, completed=done[0], description=f"case {case_id}")
                 done[0] += 1
 
-            res = bench_wars(
+            res = validation.bench_wars(
                 split, root=cases_dir, paths=paths, seed=seed, reps=reps, on_case=on_case
             )
     else:
-        res = bench_wars(split, root=cases_dir, paths=paths, seed=seed, reps=reps)
+        res = validation.bench_wars(split, root=cases_dir, paths=paths, seed=seed, reps=reps)
     if json_out is not None:
         write_json(res.to_dict(), json_out)
         if json_out == "-":
             return
     out = console
     if not out.is_terminal:  # a pipe or a file: do not squeeze the table into 80 columns
-        from rich.console import Console
-
         out = Console(highlight=False, width=max(console.width, 140))
     _print(res, out)
     if json_out is not None:
@@ -206,22 +208,15 @@ def backtest(
     paths: Annotated[int, typer.Option("--paths", help="Monte Carlo paths per engine run.")] = 200,
 ) -> None:
     """One historical war case in detail: month by month, the engine vs the base rate."""
-    from rich import box
-    from rich.table import Table
-
-    from ..validation._wars import case_report
-
-    c, weibull, train_ids = case_report(case, root=cases_dir, paths=paths, seed=seed)
-    rec = c.to_json()
+    c, weibull, train_ids = validation.case_report(case, root=cases_dir, paths=paths, seed=seed)
+    rec = c.to_dict()
     if json_out is not None:
-        model = {**weibull.to_json(), "fitted_on": train_ids}
+        model = {**weibull.to_dict(), "fitted_on": train_ids}
         write_json({**rec, "base_rate_model": model, "paths": paths, "seed": seed}, json_out)
         if json_out == "-":
             return
     out = console
     if not out.is_terminal:
-        from rich.console import Console
-
         out = Console(highlight=False, width=max(console.width, 110))
     ended = (
         "no negotiated end or victory within the window"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     )
     from ._sim import Compiled, SimPaths, Switches, compile_scenario, simulate
     from ._window import Valuation, maximize, value
+    from ._worlds import evaluate_worlds
 
 _NAMES = {
     "COUNTERFACTUALS": "._analysis",
@@ -43,6 +44,7 @@ _NAMES = {
     "Valuation": "._window",
     "maximize": "._window",
     "value": "._window",
+    "evaluate_worlds": "._worlds",
     # the registry and lever files belong to the scenario format; kept here for old imports
     "LEVERS": "..scenario._registry",
     "PARAMETERS": "..scenario._registry",
@@ -62,6 +64,7 @@ __all__ = [
     "WindowAnalysis",
     "analyze_window",
     "compile_scenario",
+    "evaluate_worlds",
     "first_open",
     "maximize",
     "read_lever_file",

@@ -11,8 +11,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._results import ResultMixin
-from ..scenario._registry import DEFAULT_LEVER_GRID, LEVERS, check_run_size, check_seed
+from ..scenario._registry import (
+    DEFAULT_LEVER_GRID,
+    LEVERS,
+    TALKS_RELIEF_LEVERS,
+    check_run_size,
+    check_seed,
+)
+from ._hazard import Settlement, deal_candidates, settlement_hazard
 from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
+from ._value import breakdown_hazard
 from ._window import Valuation, candidates, lp_weights, maxmin, nash_point, value
 
 if TYPE_CHECKING:
@@ -77,6 +85,8 @@ class WindowAnalysis(ResultMixin):
     talk_value: dict[str, float]
     counterfactuals: dict[str, dict[str, Any]]
     issue_contribution: dict[str, float]
+    settlement: Settlement
+    plan_hold: F  # (P, 2): P(plan holds 12 / 36 months once signed)
     timings: dict[str, float] = field(default_factory=dict)
 
     # ----- derived -----------------------------------------------------------
@@ -91,6 +101,15 @@ class WindowAnalysis(ResultMixin):
     @property
     def first_window_month(self) -> int | None:
         return first_open(self.ripeness)
+
+    @property
+    def calendar(self) -> list[str]:
+        """Calendar month of every reported month (month 0 = the scenario's as-of month)."""
+        return calendar_months(self.scenario, self.compiled.months)
+
+    @property
+    def median_month(self) -> int | None:
+        return self.settlement.median_month(0)
 
     @property
     def accepts_by_month(self) -> NDArray[np.bool_]:
@@ -120,6 +139,11 @@ class WindowAnalysis(ResultMixin):
             rec["first_month_all_veto_accept"] = first_open(
                 np.where(acc[:, p][:, sc.veto].all(axis=1), 1.0, -1.0)
             )
+            rec["p_hold_12"] = float(self.plan_hold[p, 0])
+            rec["p_hold_36"] = float(self.plan_hold[p, 1])
+            rec["share_paths_all_veto_accept"] = [
+                float(x) for x in self.settlement.plan_share[0, :, p]
+            ]
         v = self.valuation
         regime = v.regime
         out["months"] = self.months
@@ -138,11 +162,35 @@ class WindowAnalysis(ResultMixin):
         out["stalling"] = self.stalling
         out["blocking"] = self.blocking
         out["talk_value"] = self.talk_value
-        out["predicted_deal"] = (
-            None
+        st = self.settlement
+        med = self.median_month
+        signed = bool(np.isfinite(st.terms_mean[0]).all())
+        out["settlement"] = {
+            "p_by_month": [float(x) for x in st.p_by_month[0]],
+            "p_se": [float(x) for x in st.p_se[0]],
+            "median_month": med,
+            "calendar": self.calendar,
+            "p_open": [float(x) for x in st.p_open[0]],
+            "terms_q10": dict(zip(sc.issue_ids, map(float, st.terms_q[0, 0]), strict=True))
+            if signed
+            else None,
+            "terms_q90": dict(zip(sc.issue_ids, map(float, st.terms_q[0, 2]), strict=True))
+            if signed
+            else None,
+            "settlement_rate": float(self.compiled.spec.param("settlement_rate")),
+        }
+        out["predicted_deal"] = {
+            "month": med,
+            "calendar": self.calendar[med] if med is not None else None,
+            "terms": dict(zip(sc.issue_ids, map(float, st.terms_mean[0]), strict=True))
+            if signed
+            else {},
+            "p_hold_12": float(st.hold12[0]) if signed else None,
+            "p_hold_36": float(st.hold36[0]) if signed else None,
+            "nash_point_first_window": None
             if self.predicted_deal is None
-            else {k: float(x) for k, x in zip(sc.issue_ids, self.predicted_deal, strict=True)}
-        )
+            else {k: float(x) for k, x in zip(sc.issue_ids, self.predicted_deal, strict=True)},
+        }
         out["counterfactuals"] = self.counterfactuals
         out["issue_contribution"] = self.issue_contribution
         out["levers"] = {
@@ -155,6 +203,7 @@ class WindowAnalysis(ResultMixin):
         out["engine"] = {
             "paths": self.compiled.paths,
             "horizon": self.compiled.months,
+            "simulated_months": self.compiled.steps,
             "discount": self.compiled.discount,
         }
 
@@ -181,6 +230,12 @@ def _progress(progress: Progress | None, total: int) -> Iterator[Callable[[str],
         yield lambda desc: progress(desc, total)
 
 
+def calendar_months(sc: Scenario, months: int) -> list[str]:
+    """ "YYYY-MM" of months 0 .. months-1 counted from the scenario's as-of month."""
+    y, m = sc.as_of.year, sc.as_of.month - 1
+    return [f"{y + (m + t) // 12:04d}-{(m + t) % 12 + 1:02d}" for t in range(months)]
+
+
 def analyze_window(
     sc: Scenario,
     *,
@@ -189,11 +244,16 @@ def analyze_window(
     horizon: int | None = None,
     levers: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    tail: int | None = None,
 ) -> WindowAnalysis:
     """Run the engine on ``sc`` and analyse the settlement window (see docs/model.md)."""
-    c = compile_scenario(sc, paths=paths, horizon=horizon, levers=levers)
+    from ._sim import TAIL_MONTHS
+
+    c = compile_scenario(
+        sc, paths=paths, horizon=horizon, levers=levers, tail=TAIL_MONTHS if tail is None else tail
+    )
     veto = np.flatnonzero(sc.veto)
-    with _progress(progress, 5 + len(COUNTERFACTUALS)) as step:
+    with _progress(progress, 6 + len(COUNTERFACTUALS)) as step:
         step("baseline paths")
         sim = simulate(c, _seed_rng(seed))
         v = value(c, sim)
@@ -208,6 +268,11 @@ def analyze_window(
         vals, _ = v.settle(np.broadcast_to(pm, (t_n, *pm.shape)), ts)
         _, pr = v.settle(pm[None], np.array([0]))
         # predicted deal at the first open month
+        step("settlement hazard")
+        dc = deal_candidates(sc.proposal_matrix, sc.ideal, sc.status_quo, None)
+        settlement = settlement_hazard(v.paths, dc, len(sc.proposals), month_best=zstar)
+        hz = breakdown_hazard(c, pm, v.breakdown_base)
+        plan_hold = np.stack([(1 - hz) ** 12, (1 - hz) ** 36], axis=1)
         fo = first_open(g)
         deal = None
         if fo is not None:
@@ -242,6 +307,8 @@ def analyze_window(
         talk_value=talk_value,
         counterfactuals=cfs,
         issue_contribution=contrib,
+        settlement=settlement,
+        plan_hold=plan_hold,
     )
 
 
@@ -273,7 +340,7 @@ def _batch_se(c: Compiled, sim: Any, v: Valuation, veto: NDArray[np.intp], zstar
             lam[t] = np.clip(weights, 0.0, None) / np.clip(weights, 0.0, None).sum()
     gs = []
     for b in range(MC_BATCHES):
-        vb = value(replace(c, paths=per), sim.subset(slice(b * per, (b + 1) * per)))
+        vb = value(c, sim, base=v, rows=slice(b * per, (b + 1) * per))
         gb = vb.gaps(zstar[:, None, :], ts, veto)[:, 0]
         gs.append(((gb - full) * lam).sum(axis=1))
     return np.std(np.array(gs), axis=0, ddof=1) / np.sqrt(MC_BATCHES)
@@ -306,13 +373,15 @@ def _stalling(
     talk_value: dict[str, float] = {}
     if relief > 0 and months > 0:
         cut = {}
-        for name in ("sanctions", "strikes", "aid"):
+        for name in TALKS_RELIEF_LEVERS:
             path = c.levers[name].copy()
             path[:months] *= 1.0 - relief
             cut[name] = path
         full = {name: c.levers[name] for name in LEVERS}
         full.update(cut)
-        c2 = replace(c, levers=lever_paths(c.spec, c.steps, full))
+        # talks are a course an actor chooses now: it values them knowing what they bring
+        talk_path = lever_paths(c.spec, c.steps, full)
+        c2 = replace(c, levers=talk_path, baseline=talk_path)
         v2 = value(c2, simulate(c2, _seed_rng(seed)))
         diff = v2.fight[0] - v.fight[0]
     else:

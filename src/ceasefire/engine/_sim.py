@@ -1,6 +1,7 @@
-"""Layer B: the war, the economy and the regime, month by month, N paths at once.
+"""Layer B: the war, the economy and the regime, month by month, worlds x paths at once.
 
-State per path (arrays of shape (N,); no Python loop over paths):
+State per row (arrays of shape (R,), R = worlds x paths, world-major; no Python
+loop over rows):
 
 - battlefield: combat power M_A, M_B relax toward sustainable levels M*_A, M*_B;
   contest share theta = M_A^m / (M_A^m + M_B^m); each front's side-A-held share
@@ -14,9 +15,15 @@ State per path (arrays of shape (N,); no Python loop over paths):
   relaxes toward its base and rises with territory lost; the monthly removal
   hazard is 1 - exp(-lambda), lambda = exp(g0 + gH H + gU U - gPhi Phi).
 
-Everything random comes from one ``numpy.random.Generator``; parameters with
-an uncertainty range are drawn once per path (triangular, mode at the stated
-value).
+Worlds and paths (issue 12): a *world* is one setting of the analyst's uncertain
+inputs (engine parameters, beliefs); a *path* is the war's randomness inside a
+world. Parameters are constant within a world: the default run is one world at
+every input's stated value (the mode of its range); ``worlds`` overrides give a
+leading world axis. Every path's random numbers are drawn once, up front, and
+shared by all worlds (common random numbers), so worlds differ only by inputs.
+
+The simulation runs ``steps`` months: the reported months plus a tail whose last
+month closes every value with a stationary continuation (``_value.py``).
 """
 
 from __future__ import annotations
@@ -28,19 +35,29 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from .._errors import InputError
+from ..scenario._levers import check_levers, knot_path
 from ..scenario._registry import LEVERS, PARAMETERS
 
 if TYPE_CHECKING:
     from ..scenario._engine import EngineSpec
-    from ..scenario._quantity import Quantity
     from ..scenario._scenario import Scenario
 
-SIM_BLOCK = 4096  # paths simulated together
+SIM_BLOCK = 4096  # rows simulated together
+TAIL_MONTHS = 120  # months simulated at least after the reported ones
+SIM_MONTHS = 360  # months simulated at least: the same for every report length up to 240
 
-__all__ = ["Compiled", "SimPaths", "Switches", "compile_scenario", "lever_paths", "simulate"]
+__all__ = [
+    "TAIL_MONTHS",
+    "Compiled",
+    "SimPaths",
+    "Switches",
+    "compile_scenario",
+    "lever_paths",
+    "simulate",
+]
 
 F = NDArray[np.float64]
+STATE = ("m_a", "m_b", "buffer", "popped", "unrest", "hard")
 
 
 @dataclass(frozen=True)
@@ -59,18 +76,25 @@ class Compiled:
     scenario: Scenario
     spec: EngineSpec
     months: int  # T: months reported
-    horizon: int  # H: months valued from each month
+    horizon: int  # months simulated after the reported ones (the tail)
     paths: int
     discount: float
-    levers: dict[str, F]  # name -> (T + H,)
+    levers: dict[str, F]  # name -> (steps,): the realised lever paths
     lever_ref: dict[str, float]  # scenario baseline at month 0 (power is normalised there)
     front_issue: list[int]
     outcome: list[tuple[int, str, float, float]]
     switches: Switches = field(default_factory=Switches)
+    baseline: dict[str, F] = field(default_factory=dict)  # the scenario's baseline lever paths
+    world_inputs: dict[str, F] = field(default_factory=dict)  # name -> (W,) overrides
+    worlds: int = 1
 
     @property
     def steps(self) -> int:
         return self.months + self.horizon
+
+    @property
+    def rows(self) -> int:
+        return self.worlds * self.paths
 
 
 def lever_paths(
@@ -81,20 +105,16 @@ def lever_paths(
     An override is a number (held constant from month 0) or a sequence of monthly
     values (the last one held to the end).
     """
-    t = np.arange(steps, dtype=float)
     out: dict[str, F] = {}
     for name in LEVERS:
         base = spec.levers.get(name)
         if base is None:
             out[name] = np.zeros(steps)
         elif base.path:
-            knots = np.array(base.path, dtype=float)
-            out[name] = np.interp(t, knots[:, 0], knots[:, 1])
+            out[name] = knot_path(base.path, steps)
         else:
             out[name] = np.full(steps, base.value)
-    for name, val in (overrides or {}).items():
-        if name not in LEVERS:
-            raise InputError(f"unknown lever {name!r} (levers: {', '.join(LEVERS)})")
+    for name, val in check_levers(overrides).items():
         arr = np.atleast_1d(np.asarray(val, dtype=float))
         if arr.size >= steps:
             out[name] = arr[:steps].copy()
@@ -111,16 +131,32 @@ def compile_scenario(
     horizon: int | None = None,
     levers: dict[str, object] | None = None,
     switches: Switches | None = None,
+    tail: int = TAIL_MONTHS,
+    worlds: Mapping[str, object] | None = None,
 ) -> Compiled:
+    """Compile ``sc`` for simulation.
+
+    ``horizon`` is the number of months *reported* (default: the scenario's);
+    ``tail`` the months simulated after them before the stationary closure;
+    ``worlds`` maps input names (engine parameters, ``discount``,
+    ``optimism.<actor>``) to arrays of shape (W,), one value per world.
+    """
     spec = sc.engine_spec
     months = int(horizon) if horizon is not None else spec.horizon_months
-    steps = 2 * months
+    steps = max(months + int(tail), SIM_MONTHS) if tail == TAIL_MONTHS else months + int(tail)
     base = lever_paths(spec, steps)
+    w_in = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in (worlds or {}).items()}
+    n_w = max([1, *(len(v) for v in w_in.values())])
+    for k, v in w_in.items():
+        if len(v) != n_w:
+            from .._errors import InputError
+
+            raise InputError(f"world input {k!r} has {len(v)} values, expected {n_w}")
     return Compiled(
         scenario=sc,
         spec=spec,
         months=months,
-        horizon=months,
+        horizon=steps - months,
         paths=int(paths) if paths is not None else spec.paths,
         discount=spec.discount.value,
         levers=lever_paths(spec, steps, levers),
@@ -131,6 +167,9 @@ def compile_scenario(
             for iid, om in spec.outcome.items()
         ],
         switches=switches or Switches(),
+        baseline=base,
+        world_inputs=w_in,
+        worlds=n_w,
     )
 
 
@@ -142,42 +181,51 @@ def with_levers(c: Compiled, levers: dict[str, object]) -> Compiled:
     return replace(c, levers=lever_paths(c.spec, c.steps, levers))
 
 
-def draw(q: Quantity, rng: np.random.Generator, n: int) -> F:
-    """n draws of a quantity: triangular over its range with the mode at its value."""
-    if q.range is not None and q.range[1] > q.range[0]:
-        return rng.triangular(q.range[0], q.value, q.range[1], size=n)
-    return np.full(n, q.value)
-
-
-def draw_parameters(c: Compiled, rng: np.random.Generator) -> dict[str, F]:
-    """One value per path for every parameter (triangular over its range, if any)."""
-    n = c.paths
+def world_values(c: Compiled) -> dict[str, F]:
+    """One value per world for every parameter (its stated value unless ``worlds`` sets it)."""
     out: dict[str, F] = {}
     for name in PARAMETERS:
-        v = c.spec.param(name)
-        rg = c.spec.param_range(name)
-        if rg is not None and rg[1] > rg[0]:
-            out[name] = rng.triangular(rg[0], v, rg[1], size=n)
+        if name in c.world_inputs:
+            out[name] = c.world_inputs[name].astype(float)
         else:
-            out[name] = np.full(n, v)
+            out[name] = np.full(c.worlds, c.spec.param(name))
     return out
+
+
+def draw_parameters(c: Compiled, rng: np.random.Generator | None = None) -> dict[str, F]:
+    """Every parameter per row (R,): its world's value repeated over the world's paths."""
+    return {k: np.repeat(v, c.paths) for k, v in world_values(c).items()}
+
+
+@dataclass(frozen=True)
+class Noise:
+    """Every random number of a run, drawn once (per path, shared by all worlds)."""
+
+    eps: F  # (steps, 5, N)
+    eps_front: F  # (steps, N, F)
+    eps_obs: F  # (N, steps, 2)
 
 
 @dataclass(frozen=True)
 class SimPaths:
-    """Simulated paths; every array has a leading path axis N and a month axis."""
+    """Simulated rows; every array has a leading row axis R and a month axis."""
 
-    z_war: F  # (N, steps, K) de facto outcome on each issue
-    fronts: F  # (N, steps, F)
-    theta: F  # (N, steps)
-    popped: NDArray[np.bool_]  # (N, steps)
-    hardliners: F  # (N, steps)
-    unrest: F  # (N, steps)
-    hazard: F  # (N, steps): lambda, the monthly removal intensity at war
-    params: dict[str, F]  # per-path parameter draws
+    z_war: F  # (R, steps, K) de facto outcome on each issue
+    fronts: F  # (R, steps, F)
+    theta: F  # (R, steps)
+    popped: NDArray[np.bool_]  # (R, steps)
+    hardliners: F  # (R, steps)
+    unrest: F  # (R, steps)
+    hazard: F  # (R, steps): lambda, the monthly removal intensity at war
+    buffer: F  # (R, steps)
+    m_a: F  # (R, steps)
+    m_b: F  # (R, steps)
+    params: dict[str, F]  # per-row parameter values
+    eps_obs: F  # (R, steps, 2): standard normal noise of what each side perceives
+    noise: Noise | None = None  # the run's random numbers (for continuations)
 
     def subset(self, idx: slice) -> SimPaths:
-        """The paths ``idx`` only (for batch-means Monte Carlo errors)."""
+        """The rows ``idx`` only (for batch-means Monte Carlo errors)."""
         return SimPaths(
             z_war=self.z_war[idx],
             fronts=self.fronts[idx],
@@ -186,116 +234,301 @@ class SimPaths:
             hardliners=self.hardliners[idx],
             unrest=self.unrest[idx],
             hazard=self.hazard[idx],
+            buffer=self.buffer[idx],
+            m_a=self.m_a[idx],
+            m_b=self.m_b[idx],
             params={k: v[idx] for k, v in self.params.items()},
+            eps_obs=self.eps_obs[idx],
         )
 
 
-def simulate(c: Compiled, rng: np.random.Generator) -> SimPaths:
-    """Simulate ``c.paths`` paths for ``c.steps`` months (vectorised over paths)."""
+NOISE_BLOCK = 12  # months per block of random numbers
+
+
+def draw_noise(c: Compiled, rng: np.random.Generator) -> Noise:
+    """Every random number, month block by month block from one key drawn from ``rng``.
+
+    Month t gets the same numbers whatever the number of months simulated, so a
+    longer tail or report changes no earlier month's randomness.
+    """
+    n, steps, n_f = c.paths, c.steps, len(c.spec.fronts)
+    key = int(rng.integers(2**62))
+    eps = np.empty((steps, 5, n))
+    eps_front = np.empty((steps, n, n_f))
+    eps_obs = np.empty((n, steps, 2))
+    for j, lo in enumerate(range(0, steps, NOISE_BLOCK)):
+        hi = min(lo + NOISE_BLOCK, steps)
+        g = np.random.default_rng([key, j])
+        m = NOISE_BLOCK
+        eps[lo:hi] = g.standard_normal((m, 5, n))[: hi - lo]
+        eps_front[lo:hi] = g.standard_normal((m, n, n_f))[: hi - lo]
+        eps_obs[:, lo:hi] = g.standard_normal((m, n, 2))[: hi - lo].transpose(1, 0, 2)
+    return Noise(eps, eps_front, eps_obs)
+
+
+def initial_state(c: Compiled, p: dict[str, F]) -> dict[str, F]:
+    """The state at month 0 for every row."""
     sc, spec, sw = c.scenario, c.spec, c.switches
-    n, steps, k = c.paths, c.steps, len(sc.issues)
-    p = draw_parameters(c, rng)
-    dep = p["war_dependence"] if sw.war_economy else np.zeros(n)
-    g_h = p["hazard_hardliners"] if sw.hardliners else np.zeros(n)
+    r = len(p["theta0"])
+    dep = p["war_dependence"] if sw.war_economy else np.zeros(r)
+    theta0 = np.clip(p["theta0"], 1e-6, 1 - 1e-6)
+    m_b0 = ((1 - theta0) / theta0) ** (1.0 / p["contest_exponent"])
+    sq = np.array([issue.status_quo.value for issue in sc.issues])
+    o = np.tile(sq[c.front_issue], (r, 1)) if spec.fronts else np.zeros((r, 0))
+    buffer = p["buffer0"].copy()
+    popped = buffer < p["buffer_floor"]
+    unrest = p["unrest_base"] - p["unrest_boom"] * dep * (~popped) + p["unrest_austerity"] * popped
+    return {
+        "m_a": np.ones(r),
+        "m_b": m_b0.copy(),
+        "o": o,
+        "buffer": buffer,
+        "popped": popped.astype(float),
+        "unrest": unrest,
+        "hard": p["hardliner_base"].copy(),
+    }
 
-    # status quo per path (issue ranges drawn like parameters)
-    n_f = len(spec.fronts)
-    sq = np.stack([draw(issue.status_quo, rng, n) for issue in sc.issues], axis=1)
-    zeros = np.zeros((n, 0))
-    kappa = np.stack([draw(fr.kappa, rng, n) for fr in spec.fronts], axis=1) if n_f else zeros
-    troops = (
-        np.stack(
-            [draw(fr.troops, rng, n) if fr.troops else np.zeros(n) for fr in spec.fronts], axis=1
-        )
-        if n_f
-        else zeros
+
+def simulate(c: Compiled, rng: np.random.Generator, noise: Noise | None = None) -> SimPaths:
+    """Simulate ``c.rows`` rows for ``c.steps`` months (vectorised over rows)."""
+    nz = noise if noise is not None else draw_noise(c, rng)
+    p = draw_parameters(c)
+    s0 = initial_state(c, p)
+    return replace(run_from(c, p, s0, 0, nz, c.levers), noise=nz)
+
+
+def run_from(
+    c: Compiled,
+    p: dict[str, F],
+    s0: dict[str, F],
+    t0: int,
+    nz: Noise,
+    levers: dict[str, F],
+) -> SimPaths:
+    """Simulate months t0 .. steps-1 from state ``s0`` at the start of month t0.
+
+    Returned arrays cover months t0 .. steps-1 (index 0 is month t0). The noise of
+    month t is the same whatever t0 is, so a continuation from a realised state
+    under the realised levers reproduces the realised path exactly.
+    """
+    spec = c.spec
+    sq = np.array([issue.status_quo.value for issue in c.scenario.issues])
+    r, n, steps = len(p["theta0"]), c.paths, c.steps
+    k, n_f = len(sq), len(spec.fronts)
+    kappa = np.array([fr.kappa.value for fr in spec.fronts])
+    troops = np.array([fr.troops.value if fr.troops else 0.0 for fr in spec.fronts])
+    m = steps - t0
+    out = {
+        "z_war": np.empty((r, m, k)),
+        "fronts": np.empty((r, m, n_f)),
+        "theta": np.empty((r, m)),
+        "popped": np.empty((r, m), dtype=bool),
+        "hardliners": np.empty((r, m)),
+        "unrest": np.empty((r, m)),
+        "hazard": np.empty((r, m)),
+        "buffer": np.empty((r, m)),
+        "m_a": np.empty((r, m)),
+        "m_b": np.empty((r, m)),
+    }
+    from . import _kernel
+
+    if USE_NUMBA and r * m >= _kernel.MIN_WORK and _kernel.available():
+        _run_kernel(c, p, s0, t0, nz, levers, sq, kappa, troops, out)
+    else:
+        _run_numpy(c, p, s0, t0, nz, levers, sq, kappa, troops, out)
+    eps_obs = np.tile(nz.eps_obs[:, t0:], (r // n, 1, 1))
+    return SimPaths(
+        z_war=out["z_war"],
+        fronts=out["fronts"],
+        theta=out["theta"],
+        popped=out["popped"].astype(bool),
+        hardliners=out["hardliners"],
+        unrest=out["unrest"],
+        hazard=out["hazard"],
+        buffer=out["buffer"],
+        m_a=out["m_a"],
+        m_b=out["m_b"],
+        params=p,
+        eps_obs=eps_obs,
     )
-    eps = rng.standard_normal((steps, 5, n))
-    eps_front = rng.standard_normal((steps, n, n_f)) if n_f else np.zeros((steps, n, 0))
 
-    out = [
-        np.empty((n, steps, k)),
-        np.empty((n, steps, n_f)),
-        np.empty((n, steps)),
-        np.empty((n, steps), dtype=bool),
-        np.empty((n, steps)),
-        np.empty((n, steps)),
-        np.empty((n, steps)),
-    ]
-    # Paths are independent and every random number is drawn above, so the dynamics run
-    # in blocks of paths (arrays that stay in cache) without changing a single number.
-    for lo in range(0, n, SIM_BLOCK):
-        blk = slice(lo, min(lo + SIM_BLOCK, n))
+
+USE_NUMBA = True  # the compiled kernel when numba is installed (tests compare both)
+
+
+def _run_kernel(
+    c: Compiled,
+    p: dict[str, F],
+    s0: dict[str, F],
+    t0: int,
+    nz: Noise,
+    levers: dict[str, F],
+    sq: F,
+    kappa: F,
+    troops: F,
+    out: dict[str, NDArray[np.generic]],
+) -> None:
+    from . import _kernel
+
+    spec, sw = c.spec, c.switches
+    r, n = len(p["theta0"]), c.paths
+    par = np.ascontiguousarray(np.stack([p[k] for k in _kernel.PARAM_ORDER], axis=1))
+    dep = p["war_dependence"] if sw.war_economy else np.zeros(r)
+    g_h = p["hazard_hardliners"] if sw.hardliners else np.zeros(r)
+    h_const = p["hazard_base"] - p["hazard_repression"] * p["repression"]
+    drift = p["_drift"] if "_drift" in p else np.zeros(r)
+    st = np.stack(
+        [s0["m_a"], s0["m_b"], s0["buffer"], s0["popped"], s0["unrest"], s0["hard"]], axis=1
+    )
+    weight = np.array([fr.weight.value if fr.weight else 1.0 for fr in spec.fronts])
+    n_o = len(c.outcome)
+    out_issue = np.array([j for j, *_ in c.outcome], dtype=np.int64)
+    out_at0 = np.array([a for _, _, a, _ in c.outcome], dtype=float)
+    out_at1 = np.array([b for *_, b in c.outcome], dtype=float)
+    out_lever = (
+        np.stack([levers[name] for _, name, _, _ in c.outcome]) if n_o else np.zeros((0, c.steps))
+    )
+    ref = np.array([c.lever_ref[k] for k in ("sanctions", "strikes", "aid", "foreign_troops")])
+    popped = np.empty(out["popped"].shape, dtype=np.bool_)
+    _kernel.run(
+        par,
+        np.ascontiguousarray(dep),
+        np.ascontiguousarray(g_h),
+        np.ascontiguousarray(h_const),
+        np.ascontiguousarray(drift),
+        np.ascontiguousarray(st),
+        np.ascontiguousarray(s0["o"]),
+        sq,
+        np.array(c.front_issue, dtype=np.int64),
+        kappa,
+        troops,
+        weight,
+        out_issue,
+        out_at0,
+        out_at1,
+        np.ascontiguousarray(out_lever),
+        levers["sanctions"],
+        levers["strikes"],
+        levers["aid"],
+        levers["foreign_troops"],
+        ref,
+        np.ascontiguousarray(nz.eps[t0:]),
+        np.ascontiguousarray(nz.eps_front[t0:]),
+        np.arange(r, dtype=np.int64) % n,
+        t0,
+        out["z_war"],
+        out["fronts"],
+        out["theta"],
+        popped,
+        out["hardliners"],
+        out["unrest"],
+        out["hazard"],
+        out["buffer"],
+        out["m_a"],
+        out["m_b"],
+    )
+    out["popped"] = popped
+
+
+def _run_numpy(
+    c: Compiled,
+    p: dict[str, F],
+    s0: dict[str, F],
+    t0: int,
+    nz: Noise,
+    levers: dict[str, F],
+    sq: F,
+    kappa: F,
+    troops: F,
+    out: dict[str, NDArray[np.generic]],
+) -> None:
+    r, n = len(p["theta0"]), c.paths
+    for lo in range(0, r, SIM_BLOCK):
+        hi = min(lo + SIM_BLOCK, r)
+        blk = slice(lo, hi)
+        pidx = np.arange(lo, hi) % n  # the path of each row (worlds share path noise)
         res = _dynamics(
             c,
             {name: v[blk] for name, v in p.items()},
-            dep[blk],
-            g_h[blk],
-            sq[blk],
-            kappa[blk],
-            troops[blk],
-            eps[:, :, blk],
-            eps_front[:, blk],
+            {name: v[blk] for name, v in s0.items()},
+            sq,
+            kappa,
+            troops,
+            nz.eps[t0:, :, pidx],
+            nz.eps_front[t0:, pidx],
+            levers,
+            t0,
         )
-        for arr, r in zip(out, res, strict=True):
-            arr[blk] = np.moveaxis(r, 0, 1)
-    return SimPaths(
-        z_war=out[0],
-        fronts=out[1],
-        theta=out[2],
-        popped=out[3],
-        hardliners=out[4],
-        unrest=out[5],
-        hazard=out[6],
-        params=p,
-    )
+        for name, arr in res.items():
+            out[name][blk] = np.moveaxis(arr, 0, 1)
+
+
+def state_at(sim: SimPaths, t: int, t_sim0: int = 0) -> dict[str, F]:
+    """The full state at the start of month t of a simulation that began at t_sim0."""
+    i = t - t_sim0
+    return {
+        "m_a": sim.m_a[:, i].copy(),
+        "m_b": sim.m_b[:, i].copy(),
+        "o": sim.fronts[:, i].copy(),
+        "buffer": sim.buffer[:, i].copy(),
+        "popped": sim.popped[:, i].astype(float),
+        "unrest": sim.unrest[:, i].copy(),
+        "hard": sim.hardliners[:, i].copy(),
+    }
 
 
 def _dynamics(
     c: Compiled,
     p: dict[str, F],
-    dep: F,
-    g_h: F,
+    s0: dict[str, F],
     sq: F,
     kappa: F,
     troops: F,
     eps: F,
     eps_front: F,
-) -> tuple[F, F, F, NDArray[np.bool_], F, F, F]:
-    """The monthly dynamics of one block of paths; returns month-major arrays."""
-    spec = c.spec
-    n, k = sq.shape
-    steps = c.steps
+    lev: dict[str, F],
+    t0: int,
+) -> dict[str, NDArray[np.generic]]:
+    """The monthly dynamics of one block of rows; returns month-major arrays."""
+    spec, sw = c.spec, c.switches
+    n = len(p["theta0"])
+    k = len(sq)
+    steps = c.steps - t0
     n_f = len(spec.fronts)
     weight = np.array([fr.weight.value if fr.weight else 1.0 for fr in spec.fronts])
     wsum = weight.sum() if n_f else 1.0
-    lev = c.levers
     ref = c.lever_ref
+    dep = p["war_dependence"] if sw.war_economy else np.zeros(n)
+    g_h = p["hazard_hardliners"] if sw.hardliners else np.zeros(n)
 
     m_exp = p["contest_exponent"]
     theta0 = np.clip(p["theta0"], 1e-6, 1 - 1e-6)
-    m_a = np.ones(n)
     m_b0 = ((1 - theta0) / theta0) ** (1.0 / m_exp)
-    m_b = m_b0.copy()
-    o = sq[:, c.front_issue].copy() if n_f else np.zeros((n, 0))
-    buffer = p["buffer0"].copy()
-    popped = buffer < p["buffer_floor"]
-    u_target = (
-        p["unrest_base"] - p["unrest_boom"] * dep * (~popped) + p["unrest_austerity"] * popped
-    )
-    unrest = u_target.copy()
-    hard = p["hardliner_base"].copy()
+    m_a, m_b = s0["m_a"].copy(), s0["m_b"].copy()
+    o = s0["o"].copy()
+    buffer = s0["buffer"].copy()
+    popped = s0["popped"] > 0.5
+    unrest = s0["unrest"].copy()
+    hard = s0["hard"].copy()
     aid0 = ref["aid"]
+    h_const = p["hazard_base"] - p["hazard_repression"] * p["repression"]
+    extra_drift = p["_drift"] if "_drift" in p else np.zeros(n)
 
-    # recorded month-major (contiguous writes), returned path-major
-    z_war = np.empty((steps, n, k))
-    fronts = np.empty((steps, n, n_f))
-    theta_out = np.empty((steps, n))
-    popped_out = np.empty((steps, n), dtype=bool)
-    hard_out = np.empty((steps, n))
-    unrest_out = np.empty((steps, n))
-    hazard_out = np.empty((steps, n))
-    for t in range(steps):
+    rec = {
+        "z_war": np.empty((steps, n, k)),
+        "fronts": np.empty((steps, n, n_f)),
+        "theta": np.empty((steps, n)),
+        "popped": np.empty((steps, n), dtype=bool),
+        "hardliners": np.empty((steps, n)),
+        "unrest": np.empty((steps, n)),
+        "hazard": np.empty((steps, n)),
+        "buffer": np.empty((steps, n)),
+        "m_a": np.empty((steps, n)),
+        "m_b": np.empty((steps, n)),
+    }
+    z = np.tile(sq, (n, 1))
+    for i in range(steps):
+        t = t0 + i
         sig, stk, aid, chi = (
             lev["sanctions"][t],
             lev["strikes"][t],
@@ -303,24 +536,20 @@ def _dynamics(
             lev["foreign_troops"][t],
         )
         theta = m_a**m_exp / (m_a**m_exp + m_b**m_exp)
-        # record the state at the start of month t
-        z = sq.copy()
         if n_f:
             z[:, c.front_issue] = o
         for j, name, at0, at1 in c.outcome:
             z[:, j] = at0 + (at1 - at0) * lev[name][t]
-        z_war[t] = z
-        fronts[t] = o
-        theta_out[t] = theta
-        popped_out[t] = popped
-        hard_out[t] = hard
-        unrest_out[t] = unrest
-        hazard_out[t] = np.exp(
-            p["hazard_base"]
-            + g_h * hard
-            + p["hazard_unrest"] * unrest
-            - p["hazard_repression"] * p["repression"]
-        )
+        rec["z_war"][i] = z
+        rec["fronts"][i] = o
+        rec["theta"][i] = theta
+        rec["popped"][i] = popped
+        rec["hardliners"][i] = hard
+        rec["unrest"][i] = unrest
+        rec["buffer"][i] = buffer
+        rec["m_a"][i] = m_a
+        rec["m_b"][i] = m_b
+        rec["hazard"][i] = np.exp(h_const + g_h * hard + p["hazard_unrest"] * unrest)
         # ---- battlefield
         supply = (
             1.0
@@ -330,17 +559,18 @@ def _dynamics(
             + p["troop_effect"] * (chi - ref["foreign_troops"])
         )
         star_a = np.maximum(supply, 0.05) * np.exp(
-            -p["fatigue_a"] * t + p["force_noise"] * eps[t, 0]
+            -p["fatigue_a"] * t + p["force_noise"] * eps[i, 0]
         )
         aid_term = (1 - p["aid_share"]) + p["aid_share"] * (aid / aid0 if aid0 > 0 else aid)
-        star_b = m_b0 * aid_term * np.exp(-p["fatigue_b"] * t + p["force_noise"] * eps[t, 1])
+        star_b = m_b0 * aid_term * np.exp(-p["fatigue_b"] * t + p["force_noise"] * eps[i, 1])
         m_a = m_a + p["force_adjustment"] * (star_a - m_a)
         m_b = m_b + p["force_adjustment"] * (star_b - m_b)
         if n_f:
             drift = kappa * (theta[:, None] - 0.5 + troops * (chi - ref["foreign_troops"]))
             eta = p["diminishing_returns"][:, None]
             step = np.where(drift > 0, drift * (1 - o) ** eta, drift * o**eta)
-            new_o = np.clip(o + step + p["front_noise"][:, None] * eps_front[t], 0.0, 1.0)
+            step = step + extra_drift[:, None]
+            new_o = np.clip(o + step + p["front_noise"][:, None] * eps_front[i], 0.0, 1.0)
             # setbacks are the battlefield trend turning against side A, not month-to-month noise
             setback = np.maximum(0.0, -(step * weight).sum(axis=1) / wsum)
             o = new_o
@@ -351,7 +581,7 @@ def _dynamics(
         buffer = (
             buffer
             - p["buffer_rate"] * (p["war_spending"] - revenue)
-            + p["buffer_noise"] * eps[t, 2]
+            + p["buffer_noise"] * eps[i, 2]
         )
         popped = popped | (buffer < p["buffer_floor"])
         # ---- regime
@@ -359,12 +589,12 @@ def _dynamics(
             p["unrest_base"] - p["unrest_boom"] * dep * (~popped) + p["unrest_austerity"] * popped
         )
         unrest = (
-            unrest + p["unrest_adjustment"] * (u_target - unrest) + p["unrest_noise"] * eps[t, 3]
+            unrest + p["unrest_adjustment"] * (u_target - unrest) + p["unrest_noise"] * eps[i, 3]
         )
         hard = (
             hard
             + p["hardliner_decay"] * (p["hardliner_base"] - hard)
             + p["hardliner_setback"] * setback
-            + p["hardliner_noise"] * eps[t, 4]
+            + p["hardliner_noise"] * eps[i, 4]
         )
-    return z_war, fronts, theta_out, popped_out, hard_out, unrest_out, hazard_out
+    return rec

@@ -1,36 +1,32 @@
 """Joining the layers: values of fighting on and of settling, and the settlement window.
 
-All values are per-month equivalents on the utility scale: a stream is
-discounted over the valuation horizon H and divided by the annuity
-A = sum_{tau < H} delta^tau, so that a value of 0.6 means "as good as an
-outcome of utility 0.6 held for the whole horizon".
+All values are per-month equivalents on the utility scale over an infinite
+discounted horizon (``_value.py``): a value of 0.6 means "as good as an outcome
+of utility 0.6 held forever". This module averages the per-path values over
+paths (one world) for the diagnostics that are stated on expected values: the
+ripeness index G_t = max_z min_{veto i} (s_i,t(z) - w_i,t), its first positive
+month (``first_window_month``), plan acceptance, stalling and counterfactuals.
+The settlement hazard itself is computed per path (``_hazard.py``).
 
-For actor i at month t:
+For actor i at month t (averaged over paths):
 
-- fighting on:  w_i,t = (1/A) sum_tau delta^tau E[u_i(z^war_{t+tau}) - c_i,t+tau]
-                        - E[K_i P_i(removal within H | fight from t)] / A
-- settling on z: s_i,t(z) = u_i(z) - E[K_i P_i(removal within H | settle on z at t)] / A
-                            - rho_i,t(z)
+- fighting on:  w_i,t = E[LSM value of fighting on] (+ the belief correction
+  for side a and side b);
+- settling on z: s_i,t(z) = ((1 - delta) u_i(z) + delta h(z) w_i,t) / (1 - delta + delta h(z))
+                            - E[punishment after settling on z at t] - rho_i,t(z)
 
-where the expectations E[.] mix what the simulated paths bring with today's
-value held constant (by the ``foresight`` parameter), c are war costs
-(casualties, aid budgets), K the punishment a removed leader suffers (only
-the regime actor has one) and rho the ratification
-penalty of the actor bound by ratification: rho = J sum_fronts
-max(0, z_k - E[O_k,t] - tol), land it still holds and would have to cede.
+where h(z) is the deal's monthly breakdown probability, the punishment term
+applies to the regime actor only (its leader's discounted expected punishment
+K P(removal), with hardliner discontent jumping by ``backlash`` times the
+hardliners' utility loss 1 - u_H(z)) and rho the ratification penalty of the
+actor bound by ratification: rho = J sum_fronts max(0, z_k - E[O_k,t] - tol),
+land it still holds and would have to cede.
 
-The regime actor's removal hazard under peace follows the same hazard as
-under war, with hardliner discontent jumping by ``backlash`` times the
-hardliners' utility loss 1 - u_H(z) and then fading, and unrest jumping by
-the demobilisation shock (times war dependence, if the bubble has not popped
-yet) or carrying the austerity of a popped bubble, both fading.
-
-The ripeness index is G_t = max_z min_{veto i} (s_i,t(z) - w_i,t); the window
-is open when G_t > 0. It is found by scoring a scrambled Sobol sample of the
-issue box (plus the plans, every actor's ideal point and the status quo) in
-one array expression, then refining the best point of every month at once by
-a pattern search over coordinate and random directions (tested against brute
-force on low-dimensional cases).
+G_t is found by scoring a scrambled Sobol sample of the issue box (plus the
+plans, every actor's ideal point and the status quo) in one array expression,
+then refining the best point of every month at once by a pattern search over
+coordinate and random directions (tested against brute force on
+low-dimensional cases).
 """
 
 from __future__ import annotations
@@ -42,30 +38,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..bargaining._spatial import spatial_utility
-from ..scenario._quantity import Quantity
 from ._sim import Compiled, SimPaths
+from ._value import (
+    PathValues,
+    breakdown_hazard,
+    dev_tables,
+    discount_back,
+    interp_b,
+    path_values,
+    settle_mix,
+)
 
 F = NDArray[np.float64]
 
 __all__ = ["Valuation", "maximize", "value"]
-
-PATH_BLOCK = 512  # paths per block in the settle-risk tables
-B_GRID = 41  # backlash grid points for the settle-removal probability
-
-
-def mean_of(q: Quantity) -> float:
-    """Mean of a quantity's Monte Carlo draws (triangular over its range, mode at its value)."""
-    if q.range is not None and q.range[1] > q.range[0]:
-        return (q.range[0] + q.value + q.range[1]) / 3.0
-    return q.value
-
-
-def discounted_window(x: F, delta: float, months: int, horizon: int) -> F:
-    """y_t = sum_{tau < H} delta^tau x_{t + tau} for t < T (axis 0 is time)."""
-    y = np.zeros((months, *x.shape[1:]))
-    for tau in range(horizon):
-        y += delta**tau * x[tau : tau + months]
-    return y
 
 
 @dataclass(frozen=True)
@@ -74,22 +60,19 @@ class Valuation:
 
     compiled: Compiled
     salience: F  # (n, K) used for utilities
-    annuity: float
-    fight: F  # (T, n) w_i,t
-    war_utility: F  # (T, n) discounted mean utility of the war outcome (per month)
-    p_fight: F  # (T,) regime actor's removal probability within H if it fights on
-    fight_penalty: F  # (T,) E[K P_fight] / A
+    fight: F  # (T, n) w_i,t (perceived, averaged over paths)
+    p_fight: F  # (T,) regime actor's removal probability within T months if it fights on
     b_grid: F  # (G,)
-    war_dev: F  # (steps, n, K): E|z_war - x|^q per month, actor and issue
-    war_cross: F  # (steps, n): expected number of red lines the war outcome crosses
-    p_settle: F  # (T, G) removal probability if it settles with backlash b
-    k_settle: F  # (T, G) E[K P]/A for settling
+    p_settle: F  # (T, G) removal probability within T months if it settles with backlash b
+    k_settle: F  # (T, G) discounted expected punishment if it settles with backlash b
     mean_fronts: F  # (T, F)
+    breakdown_base: float
     regime: int | None
     hardliners: int | None
     ratifier: int | None
     rat_penalty: float
     rat_tol: float
+    paths: PathValues
 
     # -------------------------------------------------------------------------
     def utility(self, z: F) -> F:
@@ -104,186 +87,115 @@ class Valuation:
             return np.zeros(u.shape[:-1])
         return np.clip(1.0 - u[..., self.hardliners], 0.0, None)
 
-    def _interp(self, table: F, ts: NDArray[np.intp], b: F) -> F:
-        """Linear interpolation of table[t, b] (G uniform) for rows ts (B,), b (B, M)."""
-        g = self.b_grid
-        f = np.clip(b / g[-1] * (len(g) - 1), 0, len(g) - 1 - 1e-12)
-        i = f.astype(np.intp)
-        w = f - i
-        rows = table[ts]  # (B, G)
-        lo = np.take_along_axis(rows, i, axis=1)
-        hi = np.take_along_axis(rows, i + 1, axis=1)
-        return lo * (1 - w) + hi * w
+    def hazard(self, z: F) -> F:
+        """Monthly breakdown probability of deals z (..., K)."""
+        return breakdown_hazard(self.compiled, z, self.breakdown_base)
 
-    def settle(self, z: F, ts: NDArray[np.intp]) -> tuple[F, F]:
-        """s_i,t(z) for z (B, M, K) at months ts (B,): returns (values (B, M, n), P (B, M))."""
-        u = self.utility(z)
-        s = u.copy()
+    def settle(
+        self, z: F, ts: NDArray[np.intp], actors: NDArray[np.intp] | None = None
+    ) -> tuple[F, F]:
+        """s_i,t(z) for z (B, M, K) at months ts (B,): returns (values (B, M, n), P (B, M)).
+
+        With ``actors``, only those actors' values are computed (columns in that order).
+        """
+        sc = self.compiled.scenario
+        n = len(sc.actors)
+        act = np.arange(n) if actors is None else np.asarray(actors)
+        need = list(
+            dict.fromkeys(
+                [*act.tolist(), *([self.hardliners] if self.hardliners is not None else [])]
+            )
+        )
+        u_need = spatial_utility(
+            z,
+            sc.ideal[need],
+            self.salience[need],
+            risk=sc.risk[need],
+            red_line=sc.red_line[need],
+            penalty=sc.penalty,
+        )
+        pos = {a: i for i, a in enumerate(need)}
+        u = u_need[..., [pos[a] for a in act.tolist()]]
+        h = self.hazard(z)
+        s = settle_mix(u, h[..., None], self.fight[ts][:, None, act], self.compiled.discount)
         p = np.zeros(z.shape[:-1])
         if self.regime is not None:
-            b = self.backlash(u)
-            p = self._interp(self.p_settle, ts, b)
-            s[..., self.regime] -= self._interp(self.k_settle, ts, b)
+            if self.hardliners is not None and self.compiled.switches.hardliners:
+                b = np.clip(1.0 - u_need[..., pos[self.hardliners]], 0.0, None)
+            else:
+                b = np.zeros(z.shape[:-1])
+            p = interp_b(self.p_settle[ts], b, self.b_grid)
+            if self.regime in pos and self.regime in act:
+                j = int(np.flatnonzero(act == self.regime)[0])
+                s[..., j] -= interp_b(self.k_settle[ts], b, self.b_grid)
         rat = [f for f, fr in enumerate(self.compiled.spec.fronts) if fr.ratify]
-        if self.ratifier is not None and rat:
+        if self.ratifier is not None and rat and self.ratifier in act:
             idx = [self.compiled.front_issue[f] for f in rat]
             held = self.mean_fronts[ts][:, None, rat]  # (B, 1, F)
             ceded = np.clip(z[..., idx] - held - self.rat_tol, 0.0, None).sum(axis=-1)
-            s[..., self.ratifier] -= self.rat_penalty * ceded
+            j = int(np.flatnonzero(act == self.ratifier)[0])
+            s[..., j] -= self.rat_penalty * ceded
         return s, p
 
     def gaps(self, z: F, ts: NDArray[np.intp], actors: NDArray[np.intp]) -> F:
         """s_i,t(z) - w_i,t for the given actors: (B, M, len(actors))."""
-        s, _ = self.settle(z, ts)
-        return s[..., actors] - self.fight[ts][:, None, actors]
+        s, _ = self.settle(z, ts, actors)
+        return s - self.fight[ts][:, None, actors]
 
 
 def value(
-    c: Compiled, sim: SimPaths, salience: F | None = None, *, base: Valuation | None = None
+    c: Compiled,
+    sim: SimPaths,
+    salience: F | None = None,
+    *,
+    base: Valuation | None = None,
+    rows: slice | None = None,
 ) -> Valuation:
-    """Compute every actor's values of fighting on and of settling from simulated paths.
+    """Every actor's values of fighting on and of settling, averaged over the paths ``rows``.
 
     ``salience`` replaces the scenario's (for "what if this issue were out of
-    play"); ``base``, a valuation of the same paths, lends its regime tables,
-    which do not depend on saliences.
+    play"); ``base``, a valuation of the same paths with the scenario's saliences,
+    lends its per-path values when only ``rows`` change.
     """
-    sc, spec, sw = c.scenario, c.spec, c.switches
+    sc, spec = c.scenario, c.spec
     sal = sc.salience if salience is None else salience
-    t_n, h_n, delta = c.months, c.horizon, c.discount
-    annuity = float(sum(delta**tau for tau in range(h_n)))
-    p = sim.params
-    n_act = len(sc.actors)
-
-    # E[u_a(z_war)] is linear in the saliences: 1 - sum_k s_ak E|z_k - x_ak|^q_a - J E[red
-    # lines crossed]. The expectations are tabulated once per simulation, in path blocks.
-    war_dev, war_cross = (base.war_dev, base.war_cross) if base is not None else war_tables(c, sim)
-    flow = 1.0 - np.einsum("tak,ak->ta", war_dev, sal) - sc.penalty * war_cross  # (steps, n)
-    cost = np.zeros((c.steps, n_act))
-    for actor, q in spec.war_cost.items():
-        cost[:, sc.actor_index(actor)] += mean_of(q)
-    for actor, q in spec.aid_cost.items():
-        cost[:, sc.actor_index(actor)] += mean_of(q) * c.levers["aid"]
-    # Foresight f: each actor expects the discounted stream f * (what the paths bring)
-    # + (1 - f) * (today's value held for the horizon): leaders learn the war's costs
-    # largely by feeling them.
-    fs = float(p["foresight"].mean())
-
-    def expected(x: F) -> F:
-        return (fs * discounted_window(x, delta, t_n, h_n) + (1 - fs) * annuity * x[:t_n]) / annuity
-
-    war_utility = expected(flow)
-    fight = war_utility - expected(cost)
-
+    if base is not None and salience is None:
+        pv = base.paths
+    elif base is not None and salience is not None:
+        # E[u_a(z_war)] is linear in the saliences: only the expected-value diagnostics
+        # (G_t at other saliences) use this, from the mean deviation tables
+        dev = dev_tables(c, sim)
+        dflow = -np.einsum("tak,ak->ta", dev, sal - base.salience)
+        dfight = discount_back(dflow[None], c.discount)[0, : c.months]
+        return replace(base, salience=sal, fight=base.fight + dfight)
+    else:
+        assert sim.noise is not None, "value() needs the simulation's random numbers"
+        pv = path_values(c, sim, sim.noise, sal)
+    sel = rows if rows is not None else slice(None)
     roles = spec.roles
     regime = sc.actor_index(roles.regime) if roles.regime else None
-    hard = sc.actor_index(roles.hardliners) if roles.hardliners else None
-    ratifier = sc.actor_index(roles.ratifier) if roles.ratifier else None
-    punish = p["punishment"] if sw.leader_survival else np.zeros(c.paths)
-
-    if base is not None:
-        fight = fight - base.fight_penalty[:, None] * (np.arange(n_act) == base.regime)
-        return replace(base, salience=sal, fight=fight, war_utility=war_utility)
-
-    # fight: removal within H from each month t, path by path
-    lam = sim.hazard  # (N, steps)
-    cum = np.concatenate([np.zeros((c.paths, 1)), np.cumsum(lam, axis=1)], axis=1)
-    fsp = p["foresight"][:, None]
-    big_lam = fsp * (cum[:, h_n : h_n + t_n] - cum[:, :t_n]) + (1 - fsp) * h_n * lam[:, :t_n]
-    removed = 1.0 - np.exp(-big_lam)
-    p_fight = removed.mean(axis=0)
-    fight_penalty = (punish[:, None] * removed).mean(axis=0) / annuity
-    if regime is not None:
-        fight[:, regime] -= fight_penalty
-
-    # settle: removal within H after settling at month t with backlash b (a grid)
-    b_grid = np.linspace(0.0, 1.0, B_GRID)
-    p_settle = np.zeros((t_n, B_GRID))
-    k_settle = np.zeros((t_n, B_GRID))
-    # Paths are processed in blocks so that memory stays bounded at 10^5 paths.
-    for lo in range(0, c.paths, PATH_BLOCK):
-        blk = slice(lo, min(lo + PATH_BLOCK, c.paths))
-        removed_s = _settle_removal(c, sim, blk, b_grid)  # (n, T, G)
-        p_settle += removed_s.sum(axis=0)
-        k_settle += (punish[blk, None, None] * removed_s).sum(axis=0)
-    p_settle /= c.paths
-    k_settle /= c.paths * annuity
-    if regime is None:
-        k_settle = np.zeros_like(k_settle)
-
+    p = sim.params
     return Valuation(
         compiled=c,
         salience=sal,
-        annuity=annuity,
-        fight=fight,
-        war_utility=war_utility,
-        p_fight=p_fight,
-        fight_penalty=fight_penalty,
-        b_grid=b_grid,
-        war_dev=war_dev,
-        war_cross=war_cross,
-        p_settle=p_settle,
-        k_settle=k_settle,
-        mean_fronts=sim.fronts[:, :t_n].mean(axis=0),
+        fight=pv.fight_y[sel].mean(axis=0),
+        p_fight=pv.p_fight[sel].mean(axis=0),
+        b_grid=pv.b_grid,
+        p_settle=pv.rem_table[sel].mean(axis=0),
+        k_settle=(
+            pv.pun_table[sel].mean(axis=0)
+            if regime is not None
+            else np.zeros((c.months, len(pv.b_grid)))
+        ),
+        mean_fronts=pv.fronts[sel].mean(axis=0),
+        breakdown_base=float(p["breakdown_base"][0]),
         regime=regime,
-        hardliners=hard,
-        ratifier=ratifier,
+        hardliners=sc.actor_index(roles.hardliners) if roles.hardliners else None,
+        ratifier=sc.actor_index(roles.ratifier) if roles.ratifier else None,
         rat_penalty=float(p["ratification_penalty"].mean()),
         rat_tol=float(p["ratification_tolerance"].mean()),
+        paths=pv,
     )
-
-
-def war_tables(c: Compiled, sim: SimPaths) -> tuple[F, F]:
-    """E|z_war_k - x_ak|^q_a (steps, n, K) and E[red lines crossed] (steps, n) over paths."""
-    sc = c.scenario
-    x, q = sc.ideal, sc.risk
-    dev = np.zeros((c.steps, *x.shape))
-    cross = np.zeros((c.steps, x.shape[0]))
-    zero_sal = np.zeros_like(x)
-    for lo in range(0, c.paths, PATH_BLOCK):
-        z = sim.z_war[lo : lo + PATH_BLOCK]  # (n, steps, K)
-        d = np.abs(z[:, :, None, :] - x)  # (n, steps, actors, K)
-        if np.any(q != 1.0):
-            d = d ** q[:, None]
-        dev += d.sum(axis=0)
-        # red lines: 1 - u with zero salience is exactly the number crossed
-        cross += (1.0 - spatial_utility(z, x, zero_sal, red_line=sc.red_line, penalty=1.0)).sum(
-            axis=0
-        )
-    return dev / c.paths, cross / c.paths
-
-
-def _settle_removal(c: Compiled, sim: SimPaths, blk: slice, b_grid: F) -> F:
-    """Removal probability within H after settling at month t with backlash b, per path.
-
-    The hazard factorises into a part that depends on (path, month, tau) and one
-    that depends on (path, tau, backlash), so the sum over tau is a batched matrix
-    product: tot[n, t, g] = sum_tau A[n, t, tau] B[n, tau, g]. Returns (n, T, G).
-    """
-    sw, t_n, h_n = c.switches, c.months, c.horizon
-    p = {k: v[blk] for k, v in sim.params.items()}
-    n = len(p["backlash"])
-    backlash = p["backlash"] if sw.leader_survival else np.zeros(n)
-    dep = p["war_dependence"] if sw.war_economy else np.zeros(n)
-    g_h = p["hazard_hardliners"] if sw.hardliners else np.zeros(n)
-    tau = np.arange(h_n, dtype=float)[None, None, :]  # (1, 1, H)
-    col = (slice(None), None, None)
-    hb = p["hardliner_base"][col]
-    h_t = sim.hardliners[blk, :t_n, None]  # (n, T, 1)
-    popped = sim.popped[blk, :t_n, None].astype(float)
-    r_h = (1.0 - p["hardliner_decay"])[col] ** tau
-    r_rec = (1.0 - p["recovery_rate"])[col] ** tau
-    r_dem = (1.0 - p["demobilisation_decay"])[col] ** tau
-    hh = hb + (h_t - hb) * r_h  # (n, T, H) without the backlash jump
-    uu = (
-        p["unrest_base"][col]
-        + p["unrest_austerity"][col] * popped * r_rec
-        + (p["unrest_demobilisation"] * dep)[col] * (1.0 - popped) * r_dem
-    )
-    const = (p["hazard_base"] - p["hazard_repression"] * p["repression"])[col]
-    a_part = np.exp(const + g_h[col] * hh + p["hazard_unrest"][col] * uu)  # (n, T, H)
-    r_b = (1.0 - p["backlash_decay"])[:, None] ** np.arange(h_n, dtype=float)[None, :]
-    b_part = np.exp((g_h * backlash)[:, None, None] * r_b[:, :, None] * b_grid[None, None, :])
-    return 1.0 - np.exp(-np.matmul(a_part, b_part))
 
 
 # -----------------------------------------------------------------------------
@@ -359,7 +271,19 @@ def maxmin(v: Valuation, actors: NDArray[np.intp], ts: NDArray[np.intp], cand: F
             val = obj(z_lp[None, None, :], np.array([t]))[0, 0]
             if val > best[b]:
                 start[b], best[b] = z_lp, val
-    return maximize(obj, start, ts, step=0.02)
+    z, g = maximize(obj, start, ts, step=0.02)
+    if len(ts) > 1:
+        # the objective is not concave (punishment tables, breakdown mixing): every month's
+        # optimum seeds every other month, then the best seed is polished again
+        cross = obj(np.broadcast_to(z, (len(ts), *z.shape)), ts)  # (B, B)
+        # only earlier months seed a month: nothing after t may move G_t (no look-ahead)
+        cross = np.where(ts[None, :] <= ts[:, None], cross, -np.inf)
+        j = np.argmax(cross, axis=1)
+        better = cross[np.arange(len(ts)), j] > g + 1e-12
+        if better.any():
+            z2, g2 = maximize(obj, z[j][better], ts[better], step=0.02)
+            z[better], g[better] = z2, g2
+    return z, g
 
 
 def nash_point(
@@ -450,19 +374,24 @@ def _lp_solve(v: Valuation, actors: NDArray[np.intp], t: int) -> tuple[F, F] | N
             rows.append(r2)
             rhs.append(-x[a, j])
     w = v.fight[t]
+    # settling is worth a (u - w) + w - punishment - ratification, a = (1 - d) / (1 - d + d h):
+    # exact for a breakdown hazard that does not depend on the terms (h at the status quo)
+    d_ = c_.discount
+    h0 = float(v.hazard(sc.status_quo[None])[0])
+    a_mix = (1 - d_) / (1 - d_ + d_ * h0)
     actor_rows = []
     for a in actors:
         actor_rows.append(len(rows))
         a_pos = e_actors.index(int(a))
         r = row()  # s + sum s_aj e_aj [+ kappa] [+ J sum r] <= 1 - w_a
         r[i_s] = 1.0
-        r[ie + a_pos * k : ie + (a_pos + 1) * k] = sal[a]
+        r[ie + a_pos * k : ie + (a_pos + 1) * k] = a_mix * sal[a]
         if use_reg and a == reg:
             r[ik] = 1.0
         if use_rat and a == rat:
             r[ir : ir + n_r] = v.rat_penalty
         rows.append(r)
-        rhs.append(1.0 - w[a])
+        rhs.append(a_mix * (1.0 - w[a]))
     if use_reg:
         table = v.k_settle[t]
         g = v.b_grid

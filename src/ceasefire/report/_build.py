@@ -53,5 +53,7 @@ def make_report(
             horizon=horizon,
         )
         timings["lever_surface"] = time.perf_counter() - t
+    if rd.explore is not None:
+        rd.d["exploration"] = rd.explore
     paragraphs = read_article(article) if isinstance(article, str | Path) else article
     return build_report(rd, article=paragraphs, command=command, timings=timings)

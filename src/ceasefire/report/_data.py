@@ -122,7 +122,9 @@ def run_data(
     if isinstance(run, RunData):
         if explore is None and scenario is None:
             return run
-        return RunData(run.d, scenario or run.scenario, dict(explore) if explore else run.explore)
+        return RunData(
+            run.d, scenario or run.scenario, _plain(dict(explore)) if explore else run.explore
+        )
     if isinstance(run, Mapping):
         d = _plain(run)  # a private, plain copy
         if scenario is None:
@@ -131,12 +133,14 @@ def run_data(
             sid = d.get("scenario")
             if isinstance(sid, str) and sid in builtin_ids():
                 scenario = load(sid)
-        return RunData(d, scenario, dict(explore) if explore else None)
+        if explore is None and isinstance(d.get("exploration"), Mapping):
+            explore = d["exploration"]  # `ceasefire run --json` carries a small exploration
+        return RunData(d, scenario, _plain(dict(explore)) if explore else None)
     d = _plain(run.to_dict())
     margins = _margins_by_month(run) if run.window is not None else None
     if margins is not None:
         d["report_margin_by_month"] = margins
-    return RunData(d, scenario or run.scenario, dict(explore) if explore else None)
+    return RunData(d, scenario or run.scenario, _plain(dict(explore)) if explore else None)
 
 
 def read_explore(path: str | Path) -> dict[str, Any]:
@@ -156,11 +160,14 @@ def read_explore(path: str | Path) -> dict[str, Any]:
                 )
             cand = found[0]
         p = cand
-    if not p.is_file():
+    if not p.exists():
         raise InputError(f"--explore {str(p)!r}: no such file or directory")
+    from .._io import read_text  # regular files only, bounded, UTF-8
+
+    text = read_text(p, what="exploration result")
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise InputError(f"--explore {str(p)!r}: not a JSON file ({exc})") from None
     if not isinstance(data, dict) or "method" not in data:
         raise InputError(f"--explore {str(p)!r}: not the output of `ceasefire explore --json`")

@@ -154,7 +154,11 @@ def settlement(
         )
     )
     med = s.get("median_month")
-    sub = f"median month: {rd.calendar[med]}" if isinstance(med, int) else "median: beyond the span"
+    sub: list[str] = [
+        f"median month: {rd.calendar[med]}" if isinstance(med, int) else "median: beyond the span"
+    ]
+    if ex.get("source"):  # how the exploration measured P(settlement) in each world
+        sub.append("worlds: " + textwrap.shorten(str(ex["source"]), 110, placeholder="…"))
     return _style(
         alt.layer(areas, lines).properties(
             width=WIDTH,
@@ -599,8 +603,8 @@ def lever_surface(
     surf = surface or rd.d.get("report_lever_surface")
     if not surf:
         raise MissingData(
-            "no lever grid in this run: compute one with "
-            "ceasefire.report.lever_surface_data(scenario) (the report does)"
+            "no lever grid in this run (`ceasefire report` computes one unless --grid-paths 0; "
+            "in Python: ceasefire.report.lever_surface_data(scenario))"
         )
     grid = pd.DataFrame(surf["grid"])
     step_s = float(surf.get("step", 0.25))
@@ -715,7 +719,7 @@ def sensitivity(
     sub["conf"] = sub["conf"].fillna(0.0)
     sub["lo"] = sub["value"] - sub["conf"]
     sub["hi"] = sub["value"] + sub["conf"]
-    y = alt.Y("input:N", title=None, sort=list(sub["input"]))
+    y = alt.Y("input:N", title=None, sort=list(sub["input"]), axis=alt.Axis(labelLimit=320))
     bars = (
         alt.Chart(sub)
         .mark_bar(color=BLUE)

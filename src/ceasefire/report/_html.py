@@ -97,7 +97,9 @@ _PARA = re.compile(r"¶\s*(\d+)(?:\s*[-–]\s*¶?\s*(\d+))?")
 def read_article(path: str | Path) -> dict[int, str]:
     """An article as ``{paragraph number: text}``: line N of the file is ¶N (blank lines skipped
     only at the end). This is how the built-in scenario cites its article."""
-    text = Path(path).read_text(encoding="utf-8")
+    from .._io import read_text  # regular files only, bounded, UTF-8
+
+    text = read_text(path, what="article")
     lines = text.rstrip("\n").split("\n")
     return {i + 1: line.strip() for i, line in enumerate(lines)}
 
@@ -188,7 +190,10 @@ class Report:
         for name, spec in self.specs.items():
             png = vl_convert.vegalite_to_png(spec, scale=scale)
             target = out / f"{name}.png"
-            target.write_bytes(png)
+            try:
+                target.write_bytes(png)
+            except OSError as exc:
+                raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
             written.append(target)
         return written
 

@@ -63,6 +63,19 @@ def headline(rd: RunData) -> list[Answer]:
         else "The spread over the analyst's own judgements is not shown: run "
         "`ceasefire explore --json FILE` and pass `--explore FILE`."
     )
+    spread = ex.get("spread") or {}
+    fw = spread.get("first_window_month") or {}
+    g0 = spread.get("G0") or {}
+    if fw.get("median") is not None and g0.get("median") is not None:
+        months = len(rd.months) or "the"
+        spread_note = (
+            f"Over {ex.get('worlds', '?')} worlds of the analyst's judgements (every stated "
+            f"range drawn, {ex.get('method', '?')}, {ex.get('paths', '?')} paths each): the "
+            f"window first opens in month {fw['median']:.0f} in the median world, 10-90% of "
+            f"worlds [{fw['q10']:.0f}, {fw['q90']:.0f}]; it never opens within {months} months "
+            f"in {fw.get('share_nan', 0.0):.0%} of worlds; G_0 median {g0['median']:+.3f}, "
+            f"10-90% [{g0['q10']:+.3f}, {g0['q90']:+.3f}]. "
+        )
     if s and s.get("p_by_month"):
         p = s["p_by_month"]
         se = s.get("p_se") or [0.0] * len(p)
@@ -110,22 +123,47 @@ def headline(rd: RunData) -> list[Answer]:
         unc += spread_note
         out.append(Answer("Will a deal come, and when?", ans, unc))
     deal = d.get("predicted_deal")
-    terms = deal.get("terms", deal) if isinstance(deal, Mapping) else None
+    v2 = isinstance(deal, Mapping) and "terms" in deal  # the engine's second generation
+    terms = deal.get("terms") if isinstance(deal, Mapping) and v2 else deal
     sc = rd.scenario
-    if terms and sc is not None:
+    if terms and sc is not None and isinstance(terms, Mapping):
+        q10 = (s or {}).get("terms_q10") or {}
+        q90 = (s or {}).get("terms_q90") or {}
         parts = []
         for issue in sc.issues:
             v = terms.get(issue.id)
-            if v is not None:
-                parts.append(f"{issue.label}: {v:.2f}, {describe_value(issue, float(v))}")
-        when = deal.get("month", d.get("first_window_month")) if isinstance(deal, Mapping) else None
+            if v is None:
+                continue
+            spread = (
+                f" (10-90%: {q10[issue.id]:.2f}-{q90[issue.id]:.2f})"
+                if issue.id in q10 and issue.id in q90
+                else ""
+            )
+            parts.append(f"{issue.label}: {v:.2f}{spread}, {describe_value(issue, float(v))}")
+        if v2 and isinstance(deal, Mapping):
+            lead = f"The predicted deal, signed around {_month(rd, deal.get('month'))}"
+            hold = [
+                f"after {m} months {deal[k]:.0%}"
+                for m, k in ((12, "p_hold_12"), (36, "p_hold_36"))
+                if isinstance(deal.get(k), int | float)
+            ]
+            unc = ("P(the deal still holds) " + ", ".join(hold) + ". " if hold else "") + (
+                "The ranges are the 10-90% of the simulated deals' terms." if q10 else ""
+            )
+        else:
+            lead = (
+                "Predicted deal (Nash point when the window opens, "
+                f"{_month(rd, d.get('first_window_month'))})"
+            )
+            unc = (
+                "A point forecast: the bargaining models' forecasts in the issue-space figure "
+                "show how far apart the standard models are on each issue."
+            )
         out.append(
             Answer(
                 "On what terms?",
-                f"Predicted deal (Nash point when the window opens, {_month(rd, when)}), "
-                "issue by issue, in each issue's own words:",
-                "A point forecast: the bargaining models' forecasts in the issue-space figure "
-                "show how far apart the standard models are on each issue.",
+                lead + ", issue by issue, in each issue's own words:",
+                unc,
                 tuple(parts),
             )
         )
@@ -134,7 +172,12 @@ def headline(rd: RunData) -> list[Answer]:
     plans = d.get("plans") or []
     if plans:
         firsts = [
-            f"{p['id']} ({_month(rd, p.get('first_month_all_veto_accept'))})"
+            f"{p['id']} ({_month(rd, p.get('first_month_all_veto_accept'))}"
+            + (
+                f"; holds 36 months with P = {p['p_hold_36']:.0%})"
+                if isinstance(p.get("p_hold_36"), int | float)
+                else ")"
+            )
             for p in plans
             if p.get("first_month_all_veto_accept") is not None
         ]

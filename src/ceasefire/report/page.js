@@ -100,7 +100,8 @@ function curveSpec(d) {
   } else {
     const g = d.ripeness.G, se = d.ripeness.G_se || g.map(() => 0);
     values = g.map((x, k) => ({date: cal(k), y: x, lo: x - 1.96 * se[k], hi: x + 1.96 * se[k]}));
-    title = 'Ripeness G_t: the window is open above 0 (band: Monte Carlo 95%)';
+    title = 'Ripeness G_t: the window is open above 0 ' + (d.ripeness.G_se
+      ? '(band: Monte Carlo 95%)' : '(no Monte Carlo band below 200 paths)');
     ytitle = 'G_t';
   }
   window.lastCurve = values.map(v => v.y);
@@ -139,12 +140,14 @@ async function draw(d) {
   $('headline').textContent = head + (d.stalling ? ` Stalling: ${stall.join(', ') || 'nobody'}.` : '');
   const veto = d.veto_players;
   let t = '<tr><th>plan</th>' + veto.map(a => `<th>${a}</th>`).join('') +
-          '<th>all now</th><th>all from month</th></tr>';
+          '<th>all now</th><th>all from month</th>' +
+          (d.plans.some(p => p.p_hold_36 != null) ? '<th>holds 36 mo</th>' : '') + '</tr>';
   for (const p of d.plans) {
     t += `<tr><td>${p.id}</td>` + veto.map(a => `<td class="${p.margin[a] >= 0 ? 'yes' : 'no'}">` +
          `${fmt(p.margin[a], 3)}</td>`).join('') +
          `<td class="${p.veto_players_accept ? 'yes' : 'no'}">${p.veto_players_accept ? 'yes' : 'no'}</td>` +
-         `<td>${p.first_month_all_veto_accept ?? 'never'}</td></tr>`;
+         `<td>${p.first_month_all_veto_accept ?? 'never'}</td>` +
+         (p.p_hold_36 != null ? `<td>${(100 * p.p_hold_36).toFixed(0)}%</td>` : '') + '</tr>';
   }
   $('plans').innerHTML = t;
   const rr = d.regime_risk;

@@ -11,7 +11,7 @@ from .._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from ._changes import with_parameters
-    from ._levers import read_lever_file
+    from ._levers import check_levers, lever_name, lever_value, read_lever_file
     from ._registry import DEFAULT_LEVER_GRID, LEVERS, PARAMETERS, check_run_size, check_seed
     from ._scenario import (
         Scenario,
@@ -33,6 +33,9 @@ _NAMES = {
     "scenario_json_schema": "._scenario",
     "with_parameters": "._changes",
     "read_lever_file": "._levers",
+    "check_levers": "._levers",
+    "lever_name": "._levers",
+    "lever_value": "._levers",
     "DEFAULT_LEVER_GRID": "._registry",
     "LEVERS": "._registry",
     "PARAMETERS": "._registry",
@@ -47,8 +50,11 @@ __all__ = [
     "Scenario",
     "builtin_ids",
     "builtin_text",
+    "check_levers",
     "check_run_size",
     "check_seed",
+    "lever_name",
+    "lever_value",
     "load",
     "loads",
     "read_lever_file",

@@ -15,6 +15,7 @@ _JUDGEMENT = "set with ceasefire.with_parameters"
 _POSITION_FIELDS = ("ideal", "salience", "red_line")
 _ENGINE_MAPS = ("war_cost", "aid_cost", "lever_cost")
 _ENGINE_SCALARS = ("horizon", "discount")
+_ENGINE_BELIEFS = ("optimism", "support_months")
 
 
 def _quantity(value: Any) -> Any:
@@ -41,6 +42,8 @@ def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
     - a lever's baseline (``sanctions=0.8``, held from month 0);
     - ``horizon=``, ``discount=``, ``paths=`` of the engine section;
     - ``war_cost=``, ``aid_cost=``, ``lever_cost=``: ``{actor or lever: value}``;
+    - ``optimism=``, ``support_months=``: ``{belligerent: value}`` (its beliefs);
+    - ``breakdown=``: ``{issue: value}`` (a deal's breakdown-hazard terms);
     - ``ideal=``, ``salience=``, ``red_line=``: ``{actor: {issue: value}}``, where a
       ``red_line`` of None removes that red line.
 
@@ -52,7 +55,15 @@ def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
     >>> sc = cf.with_parameters(cf.load("russia-ukraine-2024"), punishment=0.0, sanctions=0.8)
     """
     data = scenario.model_dump(mode="python", exclude_none=True)
-    engine_names = {*PARAMETERS, *LEVERS, *_ENGINE_MAPS, *_ENGINE_SCALARS, "paths"}
+    engine_names = {
+        *PARAMETERS,
+        *LEVERS,
+        *_ENGINE_MAPS,
+        *_ENGINE_SCALARS,
+        *_ENGINE_BELIEFS,
+        "breakdown",
+        "paths",
+    }
     for name, value in changes.items():
         if name in _POSITION_FIELDS:
             actors = {a["id"]: a for a in data["actors"]}
@@ -80,7 +91,11 @@ def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
             engine.setdefault("parameters", {})[name] = _quantity(value)
         elif name in LEVERS:
             engine.setdefault("levers", {})[name] = _quantity(value)
-        elif name in _ENGINE_MAPS:
+        elif name in _ENGINE_BELIEFS:
+            beliefs = engine.setdefault("beliefs", {})
+            for actor, v in _mapping(name, value).items():
+                beliefs.setdefault(actor, {"optimism": _quantity(0.0)})[name] = _quantity(v)
+        elif name == "breakdown" or name in _ENGINE_MAPS:
             section = engine.setdefault(name, {})
             for key, v in _mapping(name, value).items():
                 section[key] = _quantity(v)

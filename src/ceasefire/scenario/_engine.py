@@ -24,12 +24,12 @@ Example (the built-in scenario states every field with its provenance)::
 
 from __future__ import annotations
 
-import itertools
-import math
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .._errors import InputError
+from ._levers import MAX_MONTH_FACTOR, lever_knots
 from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit
 from ._registry import LEVERS, MAX_HORIZON, MAX_PATH_MONTHS, MAX_PATHS, PARAMETERS
 
@@ -46,6 +46,11 @@ class Roles(_Strict):
     regime: str | None = Field(default=None, description="the actor whose leader can be removed")
     hardliners: str | None = Field(default=None, description="faction whose backlash counts")
     ratifier: str | None = Field(default=None, description="actor bound by ratification")
+    regime_type: str | None = Field(
+        default=None,
+        description="the regime actor's regime type: personalist, mixed or democracy "
+        "(Goemans 2000; Chiozza & Goemans 2011)",
+    )
 
 
 class Front(_Strict):
@@ -82,19 +87,29 @@ class LeverBaseline(Unit):
     @model_validator(mode="after")
     def _check_path(self) -> LeverBaseline:
         if self.path is not None:
-            if not self.path:
-                raise ValueError("path must have at least one [month, value] knot")
-            if any(len(k) != 2 for k in self.path):
-                raise ValueError("each path knot must be [month, value]")
-            months = [k[0] for k in self.path]
-            if any(b <= a for a, b in itertools.pairwise(months)):
-                raise ValueError("path months must increase")
-            for m, v in (tuple(k) for k in self.path):
-                if m < 0 or not math.isfinite(m):
-                    raise ValueError(f"path month {m:g} must be >= 0")
-                if not 0.0 <= v <= 1.0:
-                    raise ValueError(f"path value {v:g} must lie in [0, 1]")
+            try:  # the one lever check (scenario/_levers.py); a baseline may date within a month
+                lever_knots(self.path, where="path", whole_months=False)
+            except InputError as exc:
+                raise ValueError(exc.message) from None
         return self
+
+
+class Belief(_Strict):
+    """An actor's prior beliefs (contract 2 of the wave-2 plan).
+
+    Any actor may state them; the engine uses those of ``side_a`` and ``side_b``,
+    the two sides whose fronts it simulates (others are recorded).
+    """
+
+    optimism: Quantity = Field(
+        description="perceived extra monthly drift of the fronts in this actor's favour "
+        "(share/month)"
+    )
+    support_months: NonNegative | None = Field(
+        default=None,
+        description="months this actor expects the other side's outside support to last "
+        "(recorded; not yet used by the engine)",
+    )
 
 
 class Talks(_Strict):
@@ -116,6 +131,12 @@ class EngineSpec(_Strict):
     lever_cost: dict[str, NonNegative] = Field(default_factory=dict)
     talks: Talks = Field(default_factory=Talks)
     parameters: dict[str, Quantity] = Field(default_factory=dict)
+    beliefs: dict[str, Belief] = Field(default_factory=dict)
+    breakdown: dict[str, Quantity] = Field(
+        default_factory=dict,
+        description="issue -> change in the log breakdown hazard of a signed deal per unit of "
+        "the issue's value, centred at 0.5 (Fortna 2004; Powell 2006)",
+    )
 
     def param(self, name: str) -> float:
         q = self.parameters.get(name)
@@ -140,7 +161,7 @@ def cross_check(
     out: list[tuple[Loc, str]] = []
     base: Loc = ("engine",)
     for role, actor in spec.roles.model_dump().items():
-        if actor is not None and actor not in actor_ids:
+        if role != "regime_type" and actor is not None and actor not in actor_ids:
             out.append(((*base, "roles", role), f"unknown actor {actor!r}"))
     if abs(spec.horizon.value - round(spec.horizon.value)) > 1e-9:
         out.append(((*base, "horizon", "value"), "must be a whole number of months"))
@@ -181,10 +202,19 @@ def cross_check(
                     f"unknown lever {om.lever!r} (levers: {', '.join(LEVERS)})",
                 )
             )
-    for name in spec.levers:
+    last_month = MAX_MONTH_FACTOR * spec.horizon.value
+    for name, lever in spec.levers.items():
         if name not in LEVERS:
             out.append(
                 ((*base, "levers", name), f"unknown lever {name!r} (levers: {', '.join(LEVERS)})")
+            )
+        elif lever.path and lever.path[-1][0] > last_month:
+            out.append(
+                (
+                    (*base, "levers", name, "path"),
+                    f"path: month {lever.path[-1][0]:g} lies beyond month {last_month:g} "
+                    f"({MAX_MONTH_FACTOR} times the horizon)",
+                )
             )
     for name in spec.lever_cost:
         if name not in LEVERS:
@@ -193,6 +223,19 @@ def cross_check(
         for actor in getattr(spec, key):
             if actor not in actor_ids:
                 out.append(((*base, key, actor), f"unknown actor {actor!r}"))
+    if spec.roles.regime_type not in (None, "personalist", "mixed", "democracy"):
+        out.append(
+            (
+                (*base, "roles", "regime_type"),
+                f"unknown regime type {spec.roles.regime_type!r} (personalist, mixed or democracy)",
+            )
+        )
+    for actor in spec.beliefs:
+        if actor not in actor_ids:
+            out.append(((*base, "beliefs", actor), f"unknown actor {actor!r}"))
+    for iid in spec.breakdown:
+        if iid not in issue_ids:
+            out.append(((*base, "breakdown", iid), f"unknown issue {iid!r}"))
     for i, actor in enumerate(spec.talks.participants):
         if actor not in actor_ids:
             out.append(((*base, "talks", "participants", i), f"unknown actor {actor!r}"))
@@ -247,6 +290,12 @@ def engine_quantities(spec: EngineSpec) -> list[tuple[str, Quantity]]:
     for key in ("levers", "war_cost", "aid_cost", "lever_cost", "parameters"):
         for k, v in getattr(spec, key).items():
             out.append((f"engine.{key}.{k}", v))
+    for k, b in spec.beliefs.items():
+        out.append((f"engine.beliefs.{k}.optimism", b.optimism))
+        if b.support_months is not None:
+            out.append((f"engine.beliefs.{k}.support_months", b.support_months))
+    for k, v in spec.breakdown.items():
+        out.append((f"engine.breakdown.{k}", v))
     for fr in spec.fronts:
         out.append((f"engine.fronts[{fr.id}].kappa", fr.kappa))
         if fr.troops is not None:

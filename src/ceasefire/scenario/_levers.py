@@ -1,4 +1,5 @@
-"""Reading lever paths from a file (``ceasefire run --levers FILE``).
+"""Levers: the checks of lever names, values and knots, the one interpolation of knots into
+monthly paths (:func:`knot_path`), and lever files (``ceasefire run --levers FILE``).
 
 Accepted formats:
 
@@ -16,17 +17,29 @@ import io
 import itertools
 import json
 import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._errors import InputError
 from .._io import read_text
 from ._registry import LEVERS
 from ._yaml import check_json_depth, load_yaml, locate
 
-__all__ = ["DEFAULT_MAX_MONTH", "MAX_MONTH_FACTOR", "knots_to_path", "read_lever_file"]
+__all__ = [
+    "DEFAULT_MAX_MONTH",
+    "MAX_MONTH_FACTOR",
+    "check_levers",
+    "knot_path",
+    "knots_to_path",
+    "lever_knots",
+    "lever_name",
+    "lever_value",
+    "read_lever_file",
+]
 
 #: The largest lever file read.
 MAX_LEVER_BYTES = 1024 * 1024
@@ -36,6 +49,79 @@ MAX_LEVER_BYTES = 1024 * 1024
 MAX_MONTH_FACTOR = 10
 #: The cap on lever months when no horizon is known (100 years).
 DEFAULT_MAX_MONTH = 1200
+
+
+def lever_name(name: Any) -> str:
+    """``name`` if it is a lever, else InputError naming the levers."""
+    if name not in LEVERS:
+        raise InputError(f"unknown lever {name!r} (levers: {', '.join(LEVERS)})")
+    return str(name)
+
+
+def lever_value(v: Any, *, where: str) -> float:
+    """A lever value: a finite number in [0, 1]."""
+    if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
+        raise InputError(f"{where}: {v!r} is not a number")
+    if not 0.0 <= float(v) <= 1.0:  # NaN fails too
+        raise InputError(f"{where}: {v!r} must lie in [0, 1]")
+    return float(v)
+
+
+def lever_knots(
+    knots: Sequence[Any],
+    *,
+    where: str,
+    max_month: float | None = None,
+    whole_months: bool = True,
+) -> list[tuple[float, float]]:
+    """Checked ``[month, value]`` knots: months >= 0 (whole numbers unless
+    ``whole_months`` is False, at most ``max_month``) that increase, values in [0, 1]."""
+    if not knots:
+        raise InputError(f"{where}: a path needs at least one [month, value] knot")
+    out: list[tuple[float, float]] = []
+    for knot in knots:
+        if not isinstance(knot, Sequence) or isinstance(knot, str) or len(knot) != 2:
+            raise InputError(f"{where}: each knot must be [month, value], got {knot!r}")
+        m, v = knot
+        if isinstance(m, bool) or not isinstance(m, int | float | np.integer | np.floating):
+            raise InputError(f"{where}: month {m!r} is not a number")
+        m = float(m)
+        if not math.isfinite(m) or m < 0 or (whole_months and m != int(m)):
+            kind = "a whole number of months" if whole_months else "a month"
+            raise InputError(f"{where}: month {knot[0]!r} must be {kind} >= 0")
+        if max_month is not None and m > max_month:
+            raise InputError(
+                f"{where}: month {knot[0]!r} lies beyond month {max_month:g} "
+                f"({MAX_MONTH_FACTOR} times the horizon)"
+            )
+        if out and m <= out[-1][0]:
+            raise InputError(f"{where}: months must increase ({out[-1][0]:g}, then {m:g})")
+        out.append((m, lever_value(v, where=f"{where}, month {m:g}")))
+    return out
+
+
+def knot_path(knots: Sequence[Sequence[float]], steps: int) -> NDArray[np.float64]:
+    """The one interpolation: monthly values 0 .. steps-1, linear between knots, the first
+    value before the first knot and the last one after the last."""
+    k = np.asarray(knots, dtype=float)
+    return np.interp(np.arange(steps, dtype=float), k[:, 0], k[:, 1])
+
+
+def check_levers(levers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Lever overrides as the engine takes them (``analyze(levers=...)``), checked: lever
+    names; a value in [0, 1] held from month 0, or a non-empty sequence of monthly values
+    in [0, 1] (the last one held)."""
+    out: dict[str, Any] = {}
+    for name, val in (levers or {}).items():
+        lever_name(name)
+        if isinstance(val, str | bytes) or not hasattr(val, "__len__"):
+            out[name] = lever_value(val, where=f"lever {name}")
+            continue
+        arr = np.asarray(val, dtype=object).ravel()
+        if arr.size == 0:
+            raise InputError(f"lever {name}: empty list of monthly values")
+        out[name] = [lever_value(v, where=f"lever {name}, month {t}") for t, v in enumerate(arr)]
+    return out
 
 
 def _where(file: str, tree: Any, loc: list[str | int]) -> tuple[int | None, str]:
@@ -77,8 +163,7 @@ def knots_to_path(knots: list[tuple[int, float]], *, error: Any) -> list[float]:
     months = [m for m, _ in knots]
     if any(b <= a for a, b in itertools.pairwise(months)):
         raise error("knot months must increase")
-    t = np.arange(months[-1] + 1, dtype=float)
-    return [float(x) for x in np.interp(t, months, [v for _, v in knots])]
+    return [float(x) for x in knot_path(knots, int(months[-1]) + 1)]
 
 
 def read_lever_file(path: str | Path, *, horizon: int | None = None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_PATHS",
     "MAX_PATH_MONTHS",
     "PARAMETERS",
+    "TALKS_RELIEF_LEVERS",
     "Param",
     "check_run_size",
     "check_seed",
@@ -62,6 +63,9 @@ def check_run_size(paths: object, horizon: object) -> None:
 
 
 LEVERS = ("sanctions", "strikes", "aid", "foreign_troops")
+
+#: The levers that talks suspend in part while they run (``talks_relief``).
+TALKS_RELIEF_LEVERS = ("sanctions", "strikes", "aid")
 
 #: The levels ``ceasefire levers`` and :func:`ceasefire.search_levers` try by default.
 DEFAULT_LEVER_GRID: dict[str, tuple[float, ...]] = {
@@ -169,12 +173,34 @@ PARAMETERS: dict[str, Param] = {
     "punishment": Param(
         100.0, 0.0, 10000.0, "utility-months", "K: what removal from office costs the leader"
     ),
-    "foresight": Param(
-        0.3,
+    "settlement_rate": Param(
+        0.25,
         0.0,
         1.0,
-        "share",
-        "how far actors foresee the war's future rather than extrapolate today",
+        "1/month",
+        "lambda: monthly probability that a deal is signed while the perceived zone of agreement "
+        "is open (bargaining friction)",
+    ),
+    "breakdown_base": Param(
+        0.01,
+        0.0,
+        0.5,
+        "1/month",
+        "monthly probability that a signed deal breaks down at reference terms (Fortna 2003, 2004)",
+    ),
+    "belief_strength": Param(
+        12.0,
+        0.0,
+        600.0,
+        "months",
+        "n0: months of battlefield evidence an actor's prior optimism is worth (learning rate)",
+    ),
+    "belief_noise": Param(
+        0.01,
+        0.0,
+        1.0,
+        "share/month",
+        "s.d. of the front trend an actor reads from one month of fighting (fog of war)",
     ),
     # ----- side B ---------------------------------------------------------------------
     "ratification_penalty": Param(

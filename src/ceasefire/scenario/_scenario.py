@@ -135,7 +135,7 @@ class Scenario(_Strict):
     issues: list[Issue] = Field(min_length=1)
     actors: list[Actor] = Field(min_length=1)
     proposals: list[Proposal] = Field(default_factory=list)
-    engine: dict[str, Any] | None = Field(
+    engine: EngineSpec | None = Field(
         default=None, description="inputs of the war/economy/regime engine (see docs/model.md)"
     )
     outcome: Outcome | None = Field(
@@ -263,15 +263,16 @@ class Scenario(_Strict):
             if name != "engine":
                 walk(getattr(self, name), name)
         if self.engine is not None:
-            found.extend(engine_quantities(self.engine_spec))
+            found.extend(engine_quantities(self.engine))
         return found
 
-    @cached_property
+    @property
     def engine_spec(self) -> EngineSpec:
-        """The validated ``engine`` section (raises if the scenario has none)."""
+        """The typed ``engine`` section, validated with the scenario (raises if there is
+        none): the same object as ``engine``."""
         if self.engine is None:
             raise ScenarioError(f"scenario {self.id!r} has no engine section")
-        return EngineSpec.model_validate(self.engine)
+        return self.engine
 
     def with_changes(self, **changes: Any) -> Scenario:
         """A copy with top-level fields replaced, validated again."""
@@ -508,27 +509,21 @@ def scenario_from_dict(data: Any, *, file: str = "<scenario>", tree: Any = None)
         line, col = locate(tree, loc)
         raise ScenarioError(msg, file=file, line=line, col=col, field=_field_path(tree, loc))
     if sc.engine is not None:
-        validate_engine_section(sc, tree=tree, file=file)
+        _check_engine_references(sc, tree=tree, file=file)
     return sc
 
 
-def validate_engine_section(sc: Scenario, *, tree: Any, file: str) -> EngineSpec:
-    """Validate ``sc.engine``; raises ScenarioError naming the file, line and field."""
-    try:
-        spec = EngineSpec.model_validate(sc.engine)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ("engine", *_clean_loc(err["loc"]))
-        line, col = locate(tree, loc)
-        raise ScenarioError(
-            _message(err), file=file, line=line, col=col, field=_field_path(tree, loc)
-        ) from None
-    problems = cross_check(spec, set(sc.actor_ids), set(sc.issue_ids), {s.id for s in sc.sources})
+def _check_engine_references(sc: Scenario, *, tree: Any, file: str) -> None:
+    """The engine section's references to the rest of the scenario (its fields were
+    validated with the scenario); raises ScenarioError naming the file, line and field."""
+    assert sc.engine is not None
+    problems = cross_check(
+        sc.engine, set(sc.actor_ids), set(sc.issue_ids), {s.id for s in sc.sources}
+    )
     if problems:
         loc, msg = problems[0]
         line, col = locate(tree, loc)
         raise ScenarioError(msg, file=file, line=line, col=col, field=_field_path(tree, loc))
-    return spec
 
 
 _BUILTIN_PACKAGE = "ceasefire.scenarios"

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from ._cases import WarCase, case_ids, cases, load_case, split_of
+    from ._cases import WarCase, case_ids, cases, load_case, split_of, split_table
     from ._deu import CAPABILITIES, BenchResult, bench_deu
-    from ._wars import WarsResult, bench_wars
+    from ._wars import EngineForecast, WarsResult, bench_wars, case_report, engine_forecast
 
 _NAMES = {
     "WarCase": "._cases",
@@ -19,6 +19,10 @@ _NAMES = {
     "cases": "._cases",
     "load_case": "._cases",
     "split_of": "._cases",
+    "split_table": "._cases",
+    "EngineForecast": "._wars",
+    "case_report": "._wars",
+    "engine_forecast": "._wars",
     "WarsResult": "._wars",
     "bench_wars": "._wars",
     "CAPABILITIES": "._deu",
@@ -29,14 +33,18 @@ _NAMES = {
 __all__ = [
     "CAPABILITIES",
     "BenchResult",
+    "EngineForecast",
     "WarCase",
     "WarsResult",
     "bench_deu",
     "bench_wars",
     "case_ids",
+    "case_report",
     "cases",
+    "engine_forecast",
     "load_case",
     "split_of",
+    "split_table",
 ]
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES)

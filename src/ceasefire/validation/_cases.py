@@ -25,6 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._errors import InputError, ScenarioError
+from ..scenario._levers import read_lever_file
+from ..scenario._scenario import load
+from ..scenario._yaml import load_yaml
 
 if TYPE_CHECKING:
     from ..scenario._outcome import Outcome
@@ -104,9 +107,6 @@ def load_case(case: str | Path, root: str | Path | None = None) -> WarCase:
     The case's scenario must carry an ``outcome`` block and its ``id`` must be the file's
     name; ``<id>.levers.yaml`` beside it, if present, is read as its realised levers.
     """
-    from ..scenario._levers import read_lever_file
-    from ..scenario._scenario import load
-
     text = str(case)
     if text.endswith((".yaml", ".yml")) or "/" in text:
         path = Path(case)
@@ -156,12 +156,10 @@ def cases(split: str = "all", root: str | Path | None = None) -> list[WarCase]:
 def split_table(root: str | Path | None = None) -> str:
     """The case list of docs/validation.md: one Markdown row per case, id order.
 
-    ``python -m ceasefire.validation._cases`` prints it; a test checks that the docs
+    ``python -m ceasefire.validation`` prints it; a test checks that the docs
     list exactly the registry's cases, each with the split the rule gives. Read from the
     files' YAML without validating them (the list is a record of what is there).
     """
-    from ..scenario._yaml import load_yaml
-
     rows = [
         "| case | split | origin | window (months) | war began | title |",
         "|---|---|---|---:|---|---|",
@@ -176,7 +174,3 @@ def split_table(root: str | Path | None = None) -> str:
             f"{o.get('window_months', '?')} | {o.get('war_start', '?')} | {tree.get('title', '')} |"
         )
     return "\n".join(rows) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(split_table(), end="")

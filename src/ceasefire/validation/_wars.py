@@ -28,7 +28,6 @@ victory month (a cause-specific hazard). Terms are scored on negotiated ends onl
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,10 +37,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._analysis import AnalysisResult, analyze
 from .._errors import InputError
+from .._results import ResultMixin
+from ..bargaining._forecast import forecast_table, static_reservation, table_from_scenario
+from ..engine._analysis import WindowAnalysis
+from ..engine._sim import compile_scenario, simulate, with_levers
+from ..engine._window import candidates, maxmin, nash_point, value
 from ..scenario._outcome import month_label
-from ..scenario._registry import check_run_size, check_seed
-from ._cases import WarCase, cases
+from ..scenario._registry import LEVERS, check_run_size, check_seed
+from ._cases import WarCase, cases, load_case
 from ._scoring import (
     LOG_FLOOR,
     Spell,
@@ -100,8 +105,8 @@ def blind(sc: Scenario) -> Scenario:
     return sc.model_copy(update={"outcome": None})
 
 
-@dataclass(frozen=True)
-class EngineForecast:
+@dataclass(frozen=True, repr=False)
+class EngineForecast(ResultMixin):
     """What the engine says about a case: timing, terms, durability."""
 
     p_by_month: F  # (months,) P(a deal is signed by the end of month t), non-decreasing
@@ -110,7 +115,7 @@ class EngineForecast:
     source: str  # "engine" (settlement.p_by_month) or "provisional-proxy"
     first_window_month: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "p_by_month": [float(x) for x in self.p_by_month],
             "terms": {k: float(v) for k, v in self.terms.items()},
@@ -122,9 +127,6 @@ class EngineForecast:
 
 def _engine_has_settlement() -> bool:
     """Whether the engine reports ``settlement.p_by_month`` (issue 11, contract 3)."""
-    from .._analysis import AnalysisResult
-    from ..engine._analysis import WindowAnalysis
-
     fields = set(getattr(WindowAnalysis, "__dataclass_fields__", {}))
     fields |= set(getattr(AnalysisResult, "__dataclass_fields__", {}))
     return "settlement" in fields or hasattr(AnalysisResult, "settlement")
@@ -158,11 +160,9 @@ def engine_forecast(
 def _from_engine(
     sc: Scenario, *, months: int, levers: dict[str, Any] | None, paths: int, seed: int
 ) -> EngineForecast:
-    from .._analysis import analyze
-
     horizon = max(sc.engine_spec.horizon_months, months)
     res: Any = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers)
-    out = res.to_dict() if hasattr(res, "to_dict") else res.to_json()  # the run JSON contract
+    out = res.to_dict()  # the run JSON contract
     p = np.asarray(out["settlement"]["p_by_month"], dtype=float)[:months]
     deal = out.get("predicted_deal") or {}
     terms = deal.get("terms") or {}
@@ -194,10 +194,6 @@ def _provisional_proxy(
     G_t at the month of largest G_t. Today's engine has deals that never break, so
     P(holds 36 months) = 1.
     """
-    from ..engine._sim import compile_scenario, simulate, with_levers
-    from ..engine._window import candidates, maxmin, nash_point, value
-    from ..scenario._registry import LEVERS
-
     horizon = max(sc.engine_spec.horizon_months, months)
     c = compile_scenario(sc, paths=paths, horizon=horizon, levers=levers)
     veto = np.flatnonzero(sc.veto)
@@ -233,9 +229,6 @@ def _provisional_proxy(
 
 def terms_baselines(sc: Scenario) -> dict[str, dict[str, float]]:
     """The compromise model's, Nash's and "no change" (status quo) terms per issue."""
-    from .._plans import static_reservation
-    from ..bargaining._forecast import forecast_table, table_from_scenario
-
     table = table_from_scenario(sc)
     comp, _ = forecast_table(table, "compromise")
     nash, _ = forecast_table(table, "nbs", disagreement=static_reservation(sc))
@@ -281,8 +274,8 @@ def _hold_rate(train: list[WarCase]) -> float | None:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseScore:
+@dataclass(frozen=True, repr=False)
+class CaseScore(ResultMixin):
     """One case: what happened, the forecasts, their scores."""
 
     id: str
@@ -313,7 +306,7 @@ class CaseScore:
             self.actual_month if self.negotiated and self.actual_month is not None else self.window
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "split": self.split,
@@ -477,9 +470,9 @@ def summarize(
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WarsResult:
-    """``ceasefire bench wars``: per-case scores and the summary (``to_json()``)."""
+@dataclass(frozen=True, repr=False)
+class WarsResult(ResultMixin):
+    """``ceasefire bench wars``: per-case scores and the summary."""
 
     split: str
     cases: list[CaseScore]
@@ -494,11 +487,11 @@ class WarsResult:
         """The JSON contract of ``ceasefire bench wars --json`` as a dict."""
         return {
             "split": self.split,
-            "cases": [c.to_json() for c in self.cases],
+            "cases": [c.to_dict() for c in self.cases],
             "summary": self.summary,
             "base_rate_model": {
                 "kind": "weibull, left-truncated at the origin, interval-censored by month",
-                **self.weibull.to_json(),
+                **self.weibull.to_dict(),
                 "fitted_on": self.train_ids,
             },
             "log_floor": LOG_FLOOR,
@@ -507,10 +500,6 @@ class WarsResult:
             "seed": self.seed,
             **self.meta,
         }
-
-    def to_json(self) -> str:
-        """The JSON contract as text."""
-        return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
 
     def __repr__(self) -> str:
         eng = self.summary.get("engine", {})
@@ -553,12 +542,23 @@ def bench_wars(
         if on_case is not None:
             on_case(case.id)
         scores.append(score_case(case, weibull, paths=paths, seed=seed))
-    summary = summarize(scores, hold_rate=_hold_rate(train), reps=reps, seed=seed)
+    hold = _hold_rate(train)
+    summary = summarize(scores, hold_rate=hold, reps=reps, seed=seed)
+    meta: dict[str, Any] = {}
+    if split == "all":  # each split's own summary too: one run gives both tables
+        meta["summary_by_split"] = {
+            name: summarize(
+                [c for c in scores if c.split == name], hold_rate=hold, reps=reps, seed=seed
+            )
+            for name in ("train", "test")
+            if any(c.split == name for c in scores)
+        }
     return WarsResult(
         split=split,
         cases=scores,
         summary=summary,
         weibull=weibull,
+        meta=meta,
         train_ids=[c.id for c in train],
         paths=paths,
         seed=seed,
@@ -578,8 +578,6 @@ def case_report(
     The base rate is fitted on the train split of ``root``; returns the case's scores, the
     base rate and the ids it was fitted on.
     """
-    from ._cases import load_case
-
     check_seed(seed)
     check_run_size(paths, None)
     c = load_case(case, root)

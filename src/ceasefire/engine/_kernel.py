@@ -1,0 +1,206 @@
+"""The monthly dynamics compiled with numba, when numba is installed (optional).
+
+The same equations as :func:`ceasefire.engine._sim._dynamics`, row by row instead
+of month by month (each row's state stays in registers); numbers agree with the
+numpy version to rounding (tested). ``CEASEFIRE_NUMBA=0`` turns it off;
+``CEASEFIRE_NUMBA_PARALLEL=1`` spreads rows over threads (off by default: on a
+shared machine the serial kernel was faster). It is used only for batches of at
+least ``MIN_WORK`` path-months, where its compile time (about 1.5 s) pays.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import numpy as np
+
+PARAM_ORDER = (
+    "contest_exponent",
+    "theta0",
+    "force_adjustment",
+    "force_noise",
+    "fatigue_a",
+    "fatigue_b",
+    "aid_share",
+    "strike_effect",
+    "troop_effect",
+    "economy_effect",
+    "sanctions_supply",
+    "diminishing_returns",
+    "front_noise",
+    "revenue_sanctions",
+    "revenue_strikes",
+    "war_spending",
+    "buffer_rate",
+    "buffer_floor",
+    "buffer_noise",
+    "hazard_unrest",
+    "unrest_base",
+    "unrest_boom",
+    "unrest_austerity",
+    "unrest_adjustment",
+    "unrest_noise",
+    "hardliner_base",
+    "hardliner_setback",
+    "hardliner_decay",
+    "hardliner_noise",
+)
+
+_KERNEL: Any = None
+MIN_WORK = 1_500_000  # path-months below which numpy is used (no compile time to repay)
+
+try:  # numba's parallel range where numba is installed, plain range otherwise
+    from numba import prange as _prange
+except ImportError:  # pragma: no cover - numba is optional
+    _prange = range  # type: ignore[misc]
+
+
+def available() -> bool:
+    """Whether the numba kernel can be used (installed, not switched off)."""
+    global _KERNEL
+    if os.environ.get("CEASEFIRE_NUMBA", "1") == "0":
+        return False
+    if _KERNEL is None:
+        try:
+            import numba
+        except ImportError:  # pragma: no cover - numba is optional
+            _KERNEL = False
+            return False
+        parallel = os.environ.get("CEASEFIRE_NUMBA_PARALLEL", "0") == "1"
+        _KERNEL = numba.njit(cache=False, fastmath=False, parallel=parallel)(_rows)
+    return _KERNEL is not False
+
+
+def run(*args: Any) -> None:
+    """Call the compiled kernel (see :func:`_rows` for the arguments)."""
+    _KERNEL(*args)
+
+
+def _rows(
+    par: np.ndarray,  # (R, P) in PARAM_ORDER
+    dep: np.ndarray,  # (R,)
+    g_h: np.ndarray,  # (R,)
+    h_const: np.ndarray,  # (R,)
+    drift_x: np.ndarray,  # (R,)
+    s0: np.ndarray,  # (R, 6): m_a, m_b, buffer, popped, unrest, hard
+    o0: np.ndarray,  # (R, F)
+    sq: np.ndarray,  # (K,)
+    front_issue: np.ndarray,  # (F,) int
+    kappa: np.ndarray,
+    troops: np.ndarray,
+    weight: np.ndarray,
+    out_issue: np.ndarray,  # (O,) int
+    out_at0: np.ndarray,
+    out_at1: np.ndarray,
+    out_lever: np.ndarray,  # (O, steps_total): the lever path of each outcome map
+    sig: np.ndarray,  # (steps_total,)
+    stk: np.ndarray,
+    aid: np.ndarray,
+    chi: np.ndarray,
+    ref: np.ndarray,  # (4,): sanctions, strikes, aid, foreign_troops at month 0
+    eps: np.ndarray,  # (steps, 5, R) from month t0
+    eps_front: np.ndarray,  # (steps, R, F)
+    pidx: np.ndarray,  # (R,) path of each row (index into eps)
+    t0: int,
+    z_war: np.ndarray,  # outputs (R, steps, ...)
+    fronts: np.ndarray,
+    theta_o: np.ndarray,
+    popped_o: np.ndarray,
+    hard_o: np.ndarray,
+    unrest_o: np.ndarray,
+    hazard_o: np.ndarray,
+    buffer_o: np.ndarray,
+    ma_o: np.ndarray,
+    mb_o: np.ndarray,
+) -> None:
+    n_r = par.shape[0]
+    n_f = o0.shape[1]
+    k = sq.shape[0]
+    steps = z_war.shape[1]
+    wsum = 0.0
+    for j in range(n_f):
+        wsum += weight[j]
+    if n_f == 0:
+        wsum = 1.0
+    for r in _prange(n_r):
+        o = np.empty(n_f)
+        step = np.empty(n_f)
+        m_exp = par[r, 0]
+        th0 = min(max(par[r, 1], 1e-6), 1 - 1e-6)
+        m_b0 = ((1 - th0) / th0) ** (1.0 / m_exp)
+        m_a = s0[r, 0]
+        m_b = s0[r, 1]
+        buffer = s0[r, 2]
+        popped = s0[r, 3] > 0.5
+        unrest = s0[r, 4]
+        hard = s0[r, 5]
+        for j in range(n_f):
+            o[j] = o0[r, j]
+        pr = pidx[r]
+        for i in range(steps):
+            t = t0 + i
+            s_, k_, a_, c_ = sig[t], stk[t], aid[t], chi[t]
+            pa = m_a**m_exp
+            theta = pa / (pa + m_b**m_exp)
+            for q in range(k):
+                z_war[r, i, q] = sq[q]
+            for j in range(n_f):
+                z_war[r, i, front_issue[j]] = o[j]
+                fronts[r, i, j] = o[j]
+            for q in range(out_issue.shape[0]):
+                z_war[r, i, out_issue[q]] = out_at0[q] + (out_at1[q] - out_at0[q]) * out_lever[q, t]
+            theta_o[r, i] = theta
+            popped_o[r, i] = popped
+            hard_o[r, i] = hard
+            unrest_o[r, i] = unrest
+            buffer_o[r, i] = buffer
+            ma_o[r, i] = m_a
+            mb_o[r, i] = m_b
+            hazard_o[r, i] = math.exp(h_const[r] + g_h[r] * hard + par[r, 19] * unrest)
+            pop_f = 1.0 if popped else 0.0
+            supply = (
+                1.0
+                - par[r, 9] * pop_f
+                - par[r, 10] * (s_ - ref[0])
+                - par[r, 7] * (k_ - ref[1])
+                + par[r, 8] * (c_ - ref[3])
+            )
+            star_a = max(supply, 0.05) * math.exp(-par[r, 4] * t + par[r, 3] * eps[i, 0, pr])
+            if ref[2] > 0:
+                aid_term = (1 - par[r, 6]) + par[r, 6] * (a_ / ref[2])
+            else:
+                aid_term = (1 - par[r, 6]) + par[r, 6] * a_
+            star_b = m_b0 * aid_term * math.exp(-par[r, 5] * t + par[r, 3] * eps[i, 1, pr])
+            m_a = m_a + par[r, 2] * (star_a - m_a)
+            m_b = m_b + par[r, 2] * (star_b - m_b)
+            setback = 0.0
+            if n_f > 0:
+                eta = par[r, 11]
+                tot = 0.0
+                for j in range(n_f):
+                    d = kappa[j] * (theta - 0.5 + troops[j] * (c_ - ref[3]))
+                    if d > 0:
+                        st = d * (1 - o[j]) ** eta
+                    else:
+                        st = d * o[j] ** eta
+                    st = st + drift_x[r]
+                    step[j] = st
+                    tot += st * weight[j]
+                for j in range(n_f):
+                    v = o[j] + step[j] + par[r, 12] * eps_front[i, pr, j]
+                    o[j] = min(max(v, 0.0), 1.0)
+                setback = max(0.0, -tot / wsum)
+            revenue = 1.0 - par[r, 13] * s_ - par[r, 14] * k_
+            buffer = buffer - par[r, 16] * (par[r, 15] - revenue) + par[r, 18] * eps[i, 2, pr]
+            popped = popped or (buffer < par[r, 17])
+            pop_f = 1.0 if popped else 0.0
+            u_target = par[r, 20] - par[r, 21] * dep[r] * (1.0 - pop_f) + par[r, 22] * pop_f
+            unrest = unrest + par[r, 23] * (u_target - unrest) + par[r, 24] * eps[i, 3, pr]
+            hard = (
+                hard
+                + par[r, 27] * (par[r, 25] - hard)
+                + par[r, 26] * setback
+                + par[r, 28] * eps[i, 4, pr]
+            )

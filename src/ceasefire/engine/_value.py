@@ -1,0 +1,411 @@
+"""Per-path values on an infinite horizon: fighting on, settling, beliefs, breakable deals.
+
+Every value is a per-month equivalent on the utility scale: a stream x_t is
+worth V_t = (1 - delta) sum_tau delta^tau x_{t+tau}, so that holding an outcome
+of utility u forever is worth u.
+
+**Infinite horizon.** The simulation runs the reported months T plus a tail;
+the last simulated month closes the recursion with a stationary continuation,
+V_{L-1} = x_{L-1} (that month's flow held forever), and
+V_t = (1 - delta) x_t + delta V_{t+1} below it. The removal of the regime
+actor's leader costs K utility-months, so its discounted expected punishment is
+P_t = (1 - delta) K q_t + delta (1 - q_t) P_{t+1}, q_t = 1 - exp(-lambda_t), closed
+by the stationary P = (1 - delta) K q / (1 - delta (1 - q)).
+
+**State-conditional values (least-squares Monte Carlo).** On each path the
+realised discounted value Y_{p,t,i} of fighting on from month t is regressed,
+month by month and world by world, on the path's state at t (held share of the
+fronts and its square, contest share, bubble popped, fiscal buffer, unrest,
+hardliner discontent); the fitted value w_{p,t,i} = E[Y | state_{p,t}] is actor
+i's value of fighting on, conditional on what has happened on that path and on
+nothing after t (Longstaff & Schwartz 2001).
+
+**No look-ahead.** An actor at month t knows the lever values up to t. It
+expects the scenario's baseline lever path (a forecast stated as of the
+scenario's date) shifted by today's deviation from it:
+E_t[l_s] = b_s + (l_t - b_t). When a user's lever path differs from that
+expectation after t, the continuation from month t is simulated again from
+each path's realised state at t under the expected levers, with the same
+random numbers; otherwise the realised continuation is that simulation.
+
+**Beliefs and learning** (Slantchev 2003; Smith & Stam 2004; Wagner 2000;
+Reiter 2009). Side a's prior optimism mu_a0 is an extra monthly drift of the
+fronts in its favour. Each month it reads the front's trend with noise
+sigma (``belief_noise``: the fog of war) and updates by Bayes' rule with a
+prior worth n0 months of evidence (``belief_strength``):
+mu_{a,t} = (n0 mu_a0 + sum_{s<t} y_{a,s}) / (n0 + t), y_{a,s} ~ N(0, sigma^2) since
+the simulated world has no extra drift. Its perceived value of fighting is the
+LSM value plus a first-order correction, w~_{a,t} = w_{a,t} + mu_{a,t} dw_a/dmu
+(side b: minus, its optimism drifts the fronts its way), with dw/dmu estimated
+by a second simulation with the fronts drifting by epsilon more a month (same
+random numbers), regressed the same way and evaluated at the realised state.
+
+**Breakable deals** (Fortna 2003, 2004; Powell 2006). A deal z breaks down in a
+month with probability h(z) = min(0.5, h0 exp(sum_k beta_k (z_k - 1/2))), with h0
+the shared ``breakdown_base`` and beta_k the scenario's ``engine.breakdown``
+(guarantees and foreign troops lower it, an expected shift of power raises it).
+Settling is then worth S = ((1 - delta) u(z) + delta h W) / (1 - delta + delta h),
+the value of peace while it holds mixed with renewed war, valued at today's
+value of fighting W. The deal holds 12 months with probability (1 - h)^12.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..bargaining._spatial import spatial_utility
+from ._sim import Compiled, Noise, SimPaths, run_from, state_at, world_values
+
+F = NDArray[np.float64]
+
+__all__ = ["PathValues", "breakdown_hazard", "path_values", "settle_mix"]
+
+B_GRID = 21  # backlash grid of the post-settlement removal tables
+H_GRID = 41  # hardliner-discontent grid of the post-settlement removal tables
+H_RANGE = (-1.0, 7.0)  # fixed (a grid fitted to the paths would let later months move earlier ones)
+SETTLE_TAIL = 240  # months of post-settlement hazard before its stationary closure
+DRIFT_EPS = 0.002  # front drift of the belief-derivative simulation (share/month)
+RIDGE = 1e-8
+
+
+def discount_back(x: F, delta: float) -> F:
+    """V_t = (1 - delta) x_t + delta V_{t+1}, V_{last} = x_{last} (axis 1 is time)."""
+    y = np.empty_like(x)
+    y[:, -1] = x[:, -1]
+    for t in range(x.shape[1] - 2, -1, -1):
+        y[:, t] = (1 - delta) * x[:, t] + delta * y[:, t + 1]
+    return y
+
+
+def punishment_back(lam: F, k: F, delta: float) -> F:
+    """Discounted expected punishment (per-month units) from each month, removal intensity lam."""
+    q = 1.0 - np.exp(-lam)
+    kk = (1 - delta) * k[:, None] * np.ones_like(q)
+    out = np.empty_like(q)
+    out[:, -1] = kk[:, -1] * q[:, -1] / (1 - delta * (1 - q[:, -1]))
+    for t in range(q.shape[1] - 2, -1, -1):
+        out[:, t] = kk[:, t] * q[:, t] + delta * (1 - q[:, t]) * out[:, t + 1]
+    return out
+
+
+def breakdown_hazard(c: Compiled, z: F, base: F | float) -> F:
+    """Monthly breakdown probability of deals z (..., K); ``base`` broadcasts against z[..., 0]."""
+    sc = c.scenario
+    expo = np.zeros(z.shape[:-1])
+    for iid, q in c.spec.breakdown.items():
+        expo = expo + q.value * (z[..., sc.issue_ids.index(iid)] - 0.5)
+    return np.minimum(0.5, np.asarray(base) * np.exp(expo))
+
+
+def settle_mix(u: F, h: F, w: F, delta: float) -> F:
+    """Value of settling: peace worth u while it holds, renewed war worth w after a breakdown."""
+    return ((1 - delta) * u + delta * h * w) / (1 - delta + delta * h)
+
+
+def expected_levers(c: Compiled, t: int) -> dict[str, F]:
+    """What an actor at month t expects every lever to be: baseline shifted by today's deviation."""
+    out = {}
+    for name, path in c.levers.items():
+        base = c.baseline.get(name, path)
+        out[name] = np.concatenate([path[:t], base[t:] + (path[t] - base[t])])
+    return out
+
+
+def _needs_rerun(c: Compiled, t: int) -> bool:
+    exp = expected_levers(c, t)
+    return any(not np.allclose(exp[k][t:], c.levers[k][t:]) for k in c.levers)
+
+
+@dataclass(frozen=True)
+class PathValues:
+    """Per-path values (rows R = worlds x paths, months T, actors n)."""
+
+    compiled: Compiled
+    fight: F  # (R, T, n) perceived value of fighting on
+    fight_true: F  # (R, T, n) LSM value without the belief correction
+    fight_y: F  # (R, T, n) realised discounted value plus the belief correction (its mean over
+    # a world's paths equals the LSM values' mean: least squares with an intercept)
+    belief: F  # (R, T, 2) posterior optimism of side a and side b
+    dw_dmu: F  # (R, T, n) value derivative wrt an extra front drift toward side a
+    pun_table: F  # (R, T, B) regime actor's discounted punishment after settling, by backlash
+    rem_table: F  # (R, T, B) its removal probability within T months after settling
+    p_fight: F  # (R, T) its removal probability within T months when fighting on
+    fronts: F  # (R, T, F)
+    breakdown_base: F  # (R,)
+    punishment: F  # (R,)
+    b_grid: F  # (B,)
+    r2: F  # (T, n) in-sample R^2 of the LSM regressions (world 0)
+
+
+def _features(c: Compiled, sim: SimPaths, cols: slice) -> F:
+    weight = np.array([fr.weight.value if fr.weight else 1.0 for fr in c.spec.fronts])
+    if weight.size:
+        ow = (sim.fronts[:, cols] * weight).sum(axis=-1) / weight.sum()
+    else:
+        ow = np.zeros(sim.theta[:, cols].shape)
+    return np.stack(
+        [
+            ow,
+            ow**2,
+            sim.theta[:, cols],
+            sim.popped[:, cols].astype(float),
+            sim.buffer[:, cols],
+            sim.unrest[:, cols],
+            sim.hardliners[:, cols],
+        ],
+        axis=-1,
+    )
+
+
+def _flows(c: Compiled, sim: SimPaths, t0: int, levers: dict[str, F], sal: F) -> F:
+    """Monthly utility flows of fighting on (R, steps - t0, n), from month t0."""
+    sc, spec = c.scenario, c.spec
+    # Only the fronts differ between paths; the other issues follow the levers (or stay at
+    # the status quo), the same on every path: u = u_fronts + u_others - 1.
+    fi = list(c.front_issue)
+    oi = [k for k in range(len(sc.issues)) if k not in fi]
+
+    def part(z: F, idx: list[int]) -> F:
+        return spatial_utility(
+            z,
+            sc.ideal[:, idx],
+            sal[:, idx],
+            risk=sc.risk,
+            red_line=sc.red_line[:, idx],
+            penalty=sc.penalty,
+        )
+
+    u = part(sim.z_war[:, :, fi], fi) if fi else np.ones((*sim.z_war.shape[:2], len(sc.actors)))
+    if oi:
+        u = u + part(sim.z_war[0][:, oi], oi)[None] - 1.0
+    cost = np.zeros((c.steps - t0, len(sc.actors)))
+    for actor, q in spec.war_cost.items():
+        cost[:, sc.actor_index(actor)] += q.value
+    for actor, q in spec.aid_cost.items():
+        cost[:, sc.actor_index(actor)] += q.value * levers["aid"][t0:]
+    return u - cost[None]
+
+
+def dev_tables(c: Compiled, sim: SimPaths) -> F:
+    """Mean over paths of |z_war_k - x_ak|^q_a per month, actor and issue: (steps, n, K)."""
+    sc = c.scenario
+    x, q = sc.ideal, sc.risk
+    out = np.empty((c.steps, *x.shape))
+    fi = list(c.front_issue)
+    oi = [k for k in range(len(sc.issues)) if k not in fi]
+    for idx, z in ((fi, sim.z_war[:, :, fi]), (oi, sim.z_war[:1][:, :, oi])):
+        if not idx:
+            continue
+        d = np.abs(z[:, :, None, :] - x[:, idx])
+        if np.any(q != 1.0):
+            d = d ** q[:, None]
+        out[:, :, idx] = d.mean(axis=0)
+    return out
+
+
+def _targets(c: Compiled, sim: SimPaths, t0: int, levers: dict[str, F], sal: F, k: F) -> F:
+    """Realised discounted values of fighting on from every month of ``sim`` (R, m, n)."""
+    y = discount_back(_flows(c, sim, t0, levers, sal), c.discount)
+    reg = c.spec.roles.regime
+    if reg is not None:
+        y[..., c.scenario.actor_index(reg)] -= punishment_back(sim.hazard, k, c.discount)
+    return y
+
+
+class _Lsm:
+    """Month-by-month, world-by-world least squares of Y on standardised state features."""
+
+    def __init__(self, x: F, y: F, worlds: int) -> None:
+        r, t, f = x.shape
+        n = r // worlds
+        xw = x.reshape(worlds, n, t, f)
+        self.mu = xw.mean(axis=1, keepdims=True)
+        sd = xw.std(axis=1, keepdims=True)
+        self.sd = np.where(sd > 1e-9, sd, np.inf)
+        xs = self._design(xw)
+        yw = y.reshape(worlds, n, t, -1)
+        xtx = np.einsum("wntf,wntg->wtfg", xs, xs) + RIDGE * n * np.eye(f + 1)
+        xty = np.einsum("wntf,wntk->wtfk", xs, yw)
+        self.beta = np.linalg.solve(xtx, xty)
+        self.worlds = worlds
+        fit = np.einsum("wntf,wtfk->wntk", xs, self.beta)
+        res = ((yw - fit) ** 2).sum(axis=1)
+        tot = ((yw - yw.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+        self.r2 = np.where(tot > 1e-15, 1 - res / np.where(tot > 1e-15, tot, 1.0), 1.0)[0]
+
+    def _design(self, xw: F) -> F:
+        z = (xw - self.mu) / self.sd
+        return np.concatenate([np.ones((*z.shape[:-1], 1)), z], axis=-1)
+
+    def predict(self, x: F) -> F:
+        r, t, f = x.shape
+        xs = self._design(x.reshape(self.worlds, r // self.worlds, t, f))
+        return np.einsum("wntf,wtfk->wntk", xs, self.beta).reshape(r, t, -1)
+
+
+def _fight_values(
+    c: Compiled, sim: SimPaths, noise: Noise, sal: F, k: F, drift: float = 0.0
+) -> tuple[F, F, F, _Lsm]:
+    """Realised targets Y (R, T, n), features X (R, T, F), removal probability and the LSM."""
+    t_n = c.months
+    p = dict(sim.params)
+    if drift:
+        p["_drift"] = np.full(c.rows, drift)
+        from ._sim import initial_state
+
+        sim = run_from(c, p, initial_state(c, p), 0, noise, c.levers)
+    y_all = _targets(c, sim, 0, c.levers, sal, k)
+    y = y_all[:, :t_n].copy()
+    cum = np.concatenate([np.zeros((c.rows, 1)), np.cumsum(sim.hazard, axis=1)], axis=1)
+    end = np.minimum(np.arange(t_n) + t_n, c.steps)  # removal within T months (or the tail)
+    p_rem = 1.0 - np.exp(-(cum[:, end] - cum[:, :t_n]))
+    for t in range(t_n):
+        if _needs_rerun(c, t):
+            lev = expected_levers(c, t)
+            cont = run_from(c, p, state_at(sim, t), t, noise, lev)
+            y[:, t] = _targets(c, cont, t, lev, sal, k)[:, 0]
+            cc = np.cumsum(cont.hazard[:, :t_n], axis=1)
+            p_rem[:, t] = 1.0 - np.exp(-cc[:, -1])
+    x = _features(c, sim, slice(0, t_n))
+    return y, x, p_rem, _Lsm(x, y, c.worlds)
+
+
+def path_values(c: Compiled, sim: SimPaths, noise: Noise, sal: F | None = None) -> PathValues:
+    """Every actor's per-path values of fighting on, and the regime's settlement tables."""
+    sc, spec, sw = c.scenario, c.spec, c.switches
+    sal = sc.salience if sal is None else sal
+    p = sim.params
+    t_n, n_act = c.months, len(sc.actors)
+    k = p["punishment"] if sw.leader_survival else np.zeros(c.rows)
+    y, x, p_rem, lsm = _fight_values(c, sim, noise, sal, k)
+    fit = lsm.predict(x)
+
+    # beliefs and learning
+    roles = spec.roles
+    sides = [sc.actor_index(roles.side_a), sc.actor_index(roles.side_b)]
+    wv = world_values(c)
+    mu0 = np.zeros((c.rows, 2))
+    for j, actor in enumerate((roles.side_a, roles.side_b)):
+        b = spec.beliefs.get(actor)
+        key = f"optimism.{actor}"
+        vals = c.world_inputs.get(key, np.full(c.worlds, b.optimism.value if b else 0.0))
+        mu0[:, j] = np.repeat(vals, c.paths)
+    n0 = p["belief_strength"][:, None, None]
+    sig = p["belief_noise"][:, None, None]
+    obs = np.concatenate(
+        [np.zeros((c.rows, 1, 2)), np.cumsum(sig * sim.eps_obs[:, : t_n - 1], axis=1)], axis=1
+    )
+    tt = np.arange(t_n, dtype=float)[None, :, None]
+    denom = n0 + tt
+    belief = np.where(denom > 0, (n0 * mu0[:, None, :] + obs) / np.where(denom > 0, denom, 1), 0)
+    belief = np.where(denom > 0, belief, mu0[:, None, :])
+    corr = np.zeros_like(fit)
+    corr_y = np.zeros_like(fit)
+    dw = np.zeros_like(fit)
+    if np.any(mu0 != 0):
+        y_eps, _, _, lsm_eps = _fight_values(c, sim, noise, sal, k, drift=DRIFT_EPS)
+        dw = (lsm_eps.predict(x) - fit) / DRIFT_EPS
+        dy = (y_eps - y) / DRIFT_EPS  # per path (common random numbers); same mean as dw
+        for j, sign in ((0, 1.0), (1, -1.0)):
+            corr[..., sides[j]] = sign * belief[..., j] * dw[..., sides[j]]
+            corr_y[..., sides[j]] = sign * belief[..., j] * dy[..., sides[j]]
+    fight = fit + corr
+
+    pun, rem, b_grid = _settle_tables(c, sim, wv)
+    del n_act
+    return PathValues(
+        compiled=c,
+        fight=fight,
+        fight_true=fit,
+        fight_y=y + corr_y,
+        belief=belief,
+        dw_dmu=dw,
+        pun_table=pun,
+        rem_table=rem,
+        p_fight=p_rem,
+        fronts=sim.fronts[:, :t_n],
+        breakdown_base=p["breakdown_base"],
+        punishment=k,
+        b_grid=b_grid,
+        r2=lsm.r2,
+    )
+
+
+def _settle_tables(c: Compiled, sim: SimPaths, wv: dict[str, F]) -> tuple[F, F, F]:
+    """Regime actor's punishment and removal risk after settling at (path, month), by backlash.
+
+    After a settlement at month t, hardliner discontent relaxes from H_t to its base
+    and jumps by ``backlash`` times the hardliners' utility loss b (fading at
+    ``backlash_decay``); unrest carries the austerity of a popped bubble (fading at
+    ``recovery_rate``) or the demobilisation shock (times war dependence, fading at
+    ``demobilisation_decay``). The hazard path depends on the path only through
+    (H_t, popped_t), so it is tabulated per world on a grid of H and interpolated.
+    """
+    sw, t_n, delta = c.switches, c.months, c.discount
+    w_n = c.worlds
+    b_grid = np.linspace(0.0, 1.0, B_GRID)
+    hs = sim.hardliners[:, :t_n]
+    h_lo, h_hi = H_RANGE
+    h_grid = np.linspace(h_lo, h_hi, H_GRID)
+
+    def col(name: str) -> F:
+        return wv[name][:, None, None, None, None]
+
+    zeros = np.zeros(w_n)
+    k = wv["punishment"] if sw.leader_survival else zeros
+    backlash = wv["backlash"] if sw.leader_survival else zeros
+    dep = wv["war_dependence"] if sw.war_economy else zeros
+    g_h = wv["hazard_hardliners"] if sw.hardliners else zeros
+    tau = np.arange(SETTLE_TAIL, dtype=float)[None, None, None, None, :]
+    hg = h_grid[None, :, None, None, None]
+    pop = np.array([0.0, 1.0])[None, None, :, None, None]
+    bg = b_grid[None, None, None, :, None]
+    hb = col("hardliner_base")
+    hh = hb + (hg - hb) * (1 - col("hardliner_decay")) ** tau
+    hh = hh + (backlash[:, None, None, None, None] * bg) * (1 - col("backlash_decay")) ** tau
+    uu = (
+        col("unrest_base")
+        + col("unrest_austerity") * pop * (1 - col("recovery_rate")) ** tau
+        + (col("unrest_demobilisation") * dep[:, None, None, None, None])
+        * (1 - pop)
+        * (1 - col("demobilisation_decay")) ** tau
+    )
+    lam = np.exp(
+        col("hazard_base")
+        - col("hazard_repression") * col("repression")
+        + g_h[:, None, None, None, None] * hh
+        + col("hazard_unrest") * uu
+    )  # (W, H, 2, B, tau)
+    q = 1.0 - np.exp(-lam)
+    surv = np.cumprod(np.concatenate([np.ones_like(q[..., :1]), 1 - q], axis=-1), axis=-1)
+    disc = delta ** np.arange(SETTLE_TAIL + 1, dtype=float)
+    q_end = q[..., -1]
+    stat = q_end / (1 - delta * (1 - q_end))
+    kk = (1 - delta) * k[:, None, None, None]
+    pun_tab = kk * ((disc[:-1] * q * surv[..., :-1]).sum(axis=-1) + disc[-1] * surv[..., -1] * stat)
+    rem_tab = 1.0 - surv[..., min(t_n, SETTLE_TAIL)]
+    # interpolate per row and month
+    world = np.repeat(np.arange(w_n), c.paths)[:, None]
+    f = np.clip((hs - h_lo) / (h_hi - h_lo) * (H_GRID - 1), 0, H_GRID - 1 - 1e-9)
+    i = f.astype(np.intp)
+    wgt = (f - i)[..., None]
+    pp = sim.popped[:, :t_n].astype(np.intp)
+
+    def interp(tab: F) -> F:
+        return tab[world, i, pp] * (1 - wgt) + tab[world, i + 1, pp] * wgt
+
+    return interp(pun_tab), interp(rem_tab), b_grid
+
+
+def interp_b(table: F, b: F, b_grid: F) -> F:
+    """table (..., B) at backlash b (..., M) on a uniform grid: (..., M)."""
+    g = len(b_grid)
+    f = np.clip(b / b_grid[-1] * (g - 1), 0, g - 1 - 1e-12)
+    i = f.astype(np.intp)
+    w = f - i
+    lo = np.take_along_axis(table, i, axis=-1)
+    hi = np.take_along_axis(table, i + 1, axis=-1)
+    return lo * (1 - w) + hi * w
