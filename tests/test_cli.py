@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import ceasefire as cf
-from ceasefire._io import atomic_write_text
+from ceasefire._io import write_text
 from ceasefire.cli._app import app
 from conftest import EMISSION
 
@@ -300,15 +300,15 @@ def test_atomic_write_keeps_old_file_on_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "out.json"
-    atomic_write_text(target, "first")
+    write_text(target, "first")
     assert target.read_text() == "first"
 
     def boom(src: str, dst: str) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError, match="disk full"):
-        atomic_write_text(target, "second")
+    with pytest.raises(cf.InputError, match=r"out\.json: cannot write: disk full"):
+        write_text(target, "second")
     assert target.read_text() == "first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]  # no temp file left
 

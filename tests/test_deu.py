@@ -246,7 +246,7 @@ def test_benchmark_ci_same_seed_same_interval() -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file") as exc:
+    with pytest.raises(InputError, match="file not found") as exc:
         load_deu(tmp_path / "absent.tsv")
     assert "\n" not in str(exc.value)
 
@@ -305,7 +305,7 @@ def test_cli_missing_file_exits_2(tmp_path: Path) -> None:
     runner, app = _cli()
     res = runner.invoke(app, ["bench", "deu", "--data", str(tmp_path / "nope.tsv")])
     assert res.exit_code == 2
-    assert "no such file" in res.output
+    assert "file not found" in res.output
     assert len(res.output.strip().splitlines()) == 1
 
 

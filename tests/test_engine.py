@@ -121,7 +121,7 @@ def test_lever_override_and_file(tmp_path: Path) -> None:
     ("text", "suffix", "message"),
     [
         ("sanctions: 2\n", ".yaml", "must lie in [0, 1]"),
-        ("bombing: 0.5\n", ".yaml", "unknown lever 'bombing'"),
+        ("bombing: 0.5\n", ".yaml", "bombing: unknown lever"),
         ("", ".yaml", "the file is empty"),
         ("month,aid\n0,x\n", ".csv", "is not a number"),
     ],

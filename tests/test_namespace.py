@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import ceasefire as cf
+from conftest import DATA
 
 
 def test_all_names_importable() -> None:
@@ -156,7 +157,7 @@ def test_every_result_has_to_dict_to_json_and_a_short_repr() -> None:
         cf.nash_bargaining([[0.0], [1.0]], [[1.0], [1.0]], [1.0, 1.0], [0.0, 0.0]),
         cf.bdm(x, c, s),
         cf.smp(c, [[v] for v in x], [[v] for v in s]),
-        cf.backtest("korea-1951", paths=40),
+        cf.bench_wars("all", root=DATA / "cases", paths=40, reps=20),
     ]
     for r in results:
         d = r.to_dict()

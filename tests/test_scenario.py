@@ -520,7 +520,7 @@ def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
     path.write_bytes("title: caf\xe9\n".encode("latin-1"))
     _assert_one_line_error(
-        runner.invoke(app, ["validate", str(path)]), f"{path}: not a UTF-8 text file"
+        runner.invoke(app, ["validate", str(path)]), f"{path}: not UTF-8 text (byte 10: b'\\xe9')"
     )
 
 

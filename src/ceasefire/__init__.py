@@ -33,10 +33,12 @@ if typing.TYPE_CHECKING:  # what the lazy names are, for type checkers and edito
         weighted_median,
     )
     from .engine._analysis import LeverSearch, WindowAnalysis, search_levers
+    from .exploration._api import ExploreResult, explore
     from .scenario._changes import with_parameters
     from .scenario._scenario import Scenario, builtin_ids, load, loads, scenario_json_schema
-    from .validation._backtest import BacktestCase, BacktestResult, backtest
+    from .validation._cases import WarCase
     from .validation._deu import BenchResult, bench_deu
+    from .validation._wars import WarsResult, bench_wars
 
 # public name -> the private module that defines it
 _LAZY: dict[str, str] = {
@@ -73,10 +75,13 @@ _LAZY: dict[str, str] = {
     "WindowAnalysis": ".engine._analysis",
     "search_levers": ".engine._analysis",
     "LeverSearch": ".engine._analysis",
+    # deep uncertainty: worlds x paths
+    "explore": ".exploration._api",
+    "ExploreResult": ".exploration._api",
     # validation
-    "backtest": ".validation._backtest",
-    "BacktestResult": ".validation._backtest",
-    "BacktestCase": ".validation._backtest",
+    "bench_wars": ".validation._wars",
+    "WarsResult": ".validation._wars",
+    "WarCase": ".validation._cases",
     "bench_deu": ".validation._deu",
     "BenchResult": ".validation._deu",
 }
@@ -86,10 +91,9 @@ __all__ = [
     "AnalysisResult",
     "BDMModel",
     "BDMResult",
-    "BacktestCase",
-    "BacktestResult",
     "BenchResult",
     "CeasefireError",
+    "ExploreResult",
     "InputError",
     "KTABScenario",
     "LeverSearch",
@@ -99,16 +103,19 @@ __all__ = [
     "SMPResult",
     "Scenario",
     "ScenarioError",
+    "WarCase",
+    "WarsResult",
     "WindowAnalysis",
     "__version__",
     "analyze",
-    "backtest",
     "bdm",
     "bdm_issues",
     "bench_deu",
+    "bench_wars",
     "builtin_ids",
     "compromise",
     "evaluate_plans",
+    "explore",
     "forecast_file",
     "layer_a_forecasts",
     "load",

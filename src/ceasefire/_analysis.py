@@ -10,6 +10,7 @@ the settlement-window analysis, and returns an :class:`AnalysisResult` with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ._plans import PlanEvaluation, evaluate_plans
@@ -17,6 +18,7 @@ from ._results import ResultMixin
 from ._version import __version__
 from .bargaining._forecast import MODELS, forecast_table, static_reservation, table_from_scenario
 from .engine import analyze_window
+from .scenario._registry import check_run_size, check_seed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,7 +44,11 @@ def layer_a_forecasts(sc: Scenario) -> dict[str, dict[str, float]]:
 @dataclass(frozen=True, repr=False)
 class AnalysisResult(ResultMixin):
     """The result of :func:`analyze`: ``to_dict()``, ``to_json()`` (the ``run --json``
-    text), ``to_frame()``, ``forecasts_frame()``; the engine's analysis is ``window``."""
+    text), ``to_frame()``, ``forecasts_frame()``; the engine's analysis is ``window``.
+
+    In a notebook it shows a headline table and a figure; ``res.plot`` draws the report's
+    figures (``res.plot.ripeness()``, ``res.plot.plans()``, ...).
+    """
 
     scenario: Scenario
     seed: int
@@ -75,11 +81,45 @@ class AnalysisResult(ResultMixin):
         """Plan acceptance as a long DataFrame (plan, actor, utility, reservation, ...)."""
         return self.plans.to_frame()
 
+    @property
+    def plot(self) -> Any:
+        """The report's figures for this result, as Altair charts (needs ``[report]``):
+        ``res.plot.ripeness()``, ``.plans()``, ``.issue_space()``, ..."""
+        return _views().Plots(self)
+
+    def __repr__(self) -> str:
+        from ._notebook import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ._errors import CeasefireError
+        from ._notebook import headline_pairs
+
+        try:
+            views = _views()
+        except CeasefireError:  # the report extra is missing: the table alone, with the hint
+            rows = "".join(
+                f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
+                for k, v in headline_pairs(self)
+            )
+            return f"<table>{rows}</table><p><i>Figures: pip install 'ceasefire[report]'</i></p>"
+        html: str = views.result_html(self)
+        return html
+
     def forecasts_frame(self) -> pd.DataFrame:
         """Model forecasts as a DataFrame: one row per issue, one column per model."""
         import pandas as pd
 
         return pd.DataFrame(self.forecasts).loc[self.scenario.issue_ids]
+
+
+def _views() -> Any:
+    """The notebook views that draw (``ceasefire.report``, an optional extra above this
+    layer: looked up at run time, so the join does not depend on it)."""
+    import importlib
+
+    return importlib.import_module("ceasefire.report._notebook")
 
 
 def analyze(
@@ -99,6 +139,8 @@ def analyze(
     baseline levers overridden by ``levers`` and acceptance uses each veto
     player's value of fighting on at month 0.
     """
+    check_seed(seed)
+    check_run_size(paths, horizon)
     forecasts = layer_a_forecasts(scenario)
     if scenario.engine is None:
         return AnalysisResult(

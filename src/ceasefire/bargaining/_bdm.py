@@ -138,6 +138,9 @@ from numpy.typing import ArrayLike, NDArray
 from .._errors import InputError
 from .._results import ResultMixin
 
+#: The memory one BDM round may use: its vote arrays are n x n x n.
+MAX_BDM_BYTES = 2 * 2**30
+
 __all__ = ["BDMIssuesResult", "BDMModel", "BDMResult", "bdm", "bdm_issues", "weighted_median"]
 
 FloatArray = NDArray[np.float64]
@@ -263,6 +266,13 @@ class BDMModel:
 
     def win_probability(self, x: FloatArray, w: FloatArray) -> FloatArray:
         """``P[i, j]``: probability that ``i`` beats ``j`` in a vote of all actors."""
+        n = x.shape[0]
+        if n**3 * 8 * 4 > MAX_BDM_BYTES:
+            raise InputError(
+                f"BDM with {n:,} actors needs about {n**3 * 32 / 2**30:,.1f} GiB (four n x n x n "
+                f"arrays of 8 bytes); the limit is {MAX_BDM_BYTES / 2**30:.0f} GiB "
+                f"(about {round((MAX_BDM_BYTES / 32) ** (1 / 3))} actors)"
+            )
         dist = np.abs(x[:, None] - x[None, :])  # dist[k, m] = |x_k - x_m|
         votes = w[:, None, None] * (dist[:, None, :] - dist[:, :, None])  # [k, i, j]
         if self.prob == "net":

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import InputError
+from .._io import read_text
 from ..scenario._scenario import Scenario, load
 from ._bdm import bdm_issues
 from ._ktab import read_ktab
@@ -75,9 +76,11 @@ def _nbs(table: ActorTable, disagreement: NDArray[np.float64] | None) -> NDArray
     keep = w > 0
     if disagreement is None:
         # Without a stated no-deal point, disagreement is each actor's worst corner
-        # of the box: every outcome is individually rational.
-        corners = np.array(np.meshgrid(*[[0.0, 1.0]] * k, indexing="ij")).reshape(k, -1).T
-        disagreement = spatial_utility(corners, x, s).min(axis=0) - 1e-9
+        # of the box: every outcome is individually rational. The loss is a sum over
+        # issues of non-negative terms, so the worst corner takes, issue by issue, the
+        # end farther from the actor's ideal (no need to enumerate the 2^k corners).
+        far = np.where(x < 0.5, 1.0, 0.0)  # (n, k): each actor's worst corner
+        disagreement = np.diagonal(spatial_utility(far, x, s)) - 1e-9
     sol = nash_bargaining(x[keep], s[keep], w[keep], np.asarray(disagreement)[keep])
     return table.from_unit(sol.point)
 
@@ -134,19 +137,26 @@ def _smp_readout(
     return np.asarray(positions[int(np.argmax(probabilities))], dtype=float)
 
 
-def _is_issue_csv(path: Path) -> bool:
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            for line in fh:
-                if line.strip():
-                    names = {c.strip().lower() for c in line.split(",")}
-                    return {"actor", "position"} <= names or "capability" in names
-    except (OSError, UnicodeDecodeError):
-        return True
+def _is_issue_csv(text: str) -> bool:
+    """A one-issue CSV names its columns on the first line (a KTAB CSV has a title row)."""
+    for line in text.splitlines():
+        if line.strip():
+            names = {c.strip().lower() for c in line.split(",")}
+            return {"actor", "position"} <= names or "capability" in names
     return True
 
 
 def forecast_file(path: str | Path, model: str) -> dict[str, Any]:
+    """Run ``model`` on the file at ``path`` (see :func:`_forecast_file`); errors name it."""
+    try:
+        return _forecast_file(path, model)
+    except InputError as exc:
+        if exc.file is not None:
+            raise
+        raise InputError(exc.message, file=str(path)) from None
+
+
+def _forecast_file(path: str | Path, model: str) -> dict[str, Any]:
     """Run ``model`` on the file at ``path``; returns the forecast JSON dict.
 
     ``{"model", "forecast": {issue: float}, "rounds": [{issue: float}, ...]}``;
@@ -157,15 +167,14 @@ def forecast_file(path: str | Path, model: str) -> dict[str, Any]:
         raise InputError(f"unknown model {model!r} (choose from {', '.join(MODELS)})")
     p = Path(path)
     suffix = p.suffix.lower()
-    if not p.exists():
-        raise InputError("file not found", file=str(path))
+    text = read_text(p, what="input file")  # a regular UTF-8 file within the size limit
     if suffix in (".yaml", ".yml"):
         sc = load(p)
         table = table_from_scenario(sc)
         disagreement = static_reservation(sc) if model == "nbs" else None
         f, rounds = forecast_table(table, model, disagreement=disagreement)
         return _as_json(model, table.issues, f, rounds)
-    if suffix == ".xml" or (suffix == ".csv" and not _is_issue_csv(p)):
+    if suffix == ".xml" or (suffix == ".csv" and not _is_issue_csv(text)):
         if model == "smp":
             out = forecast_smp_path(p)
             out["rounds"] = [

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._errors import InputError
+from .._io import read_bytes, read_text
 
 __all__ = [
     "PARAM_DEFAULTS",
@@ -185,13 +186,7 @@ def _csv_fields(text: str) -> list[str]:
 def read_ktab_csv(path: str | os.PathLike[str]) -> KTABScenario:
     """Read KTAB's SMP CSV format (see the module docstring)."""
     file = os.fspath(path)
-    try:
-        with open(file, encoding="utf-8-sig", newline="") as fh:
-            raw = fh.read().splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=file) from None
-    except UnicodeDecodeError:
-        raise InputError("not a UTF-8 text file", file=file) from None
+    raw = read_text(file, what="KTAB CSV file").splitlines()
     # (line number, fields) of the non-blank lines
     rows = [(i + 1, _csv_fields(t)) for i, t in enumerate(raw) if t.strip(" ,\t") != ""]
     if not rows:
@@ -315,12 +310,11 @@ class _El:
 
 
 def _parse_xml(file: str) -> _El:
+    data = read_bytes(file, what="KTAB XML file")
     try:
-        with open(file, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=file) from None
-    parser = xml.parsers.expat.ParserCreate()
+        parser = xml.parsers.expat.ParserCreate()
+    except (LookupError, ValueError) as exc:  # pragma: no cover - no encoding given here
+        raise InputError(f"cannot parse XML: {exc}", file=file) from None
     root = _El("#document", 1)
     stack = [root]
 
@@ -329,17 +323,33 @@ def _parse_xml(file: str) -> _El:
         stack[-1].children.append(el)
         stack.append(el)
 
-    def end(_tag: str) -> None:
-        stack.pop()
+    parts: dict[int, list[str]] = {}
 
-    def chars(text: str) -> None:
-        stack[-1].text += text
+    def end(_tag: str) -> None:
+        el = stack.pop()
+        el.text = "".join(parts.pop(id(el), ()))
+
+    def chars(text: str) -> None:  # collected and joined once: no quadratic concatenation
+        parts.setdefault(id(stack[-1]), []).append(text)
+
+    def no_entities(name: str, *_args: object) -> None:
+        # KTAB's files declare no entities; refusing them stops entity-expansion bombs and
+        # external entities (which could read other files) before any is expanded.
+        raise InputError(
+            f"XML entity declarations are not accepted (<!ENTITY {name} ...>)",
+            file=file,
+            line=parser.CurrentLineNumber,
+        )
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
+    parser.EntityDeclHandler = no_entities
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
         parser.Parse(data, True)
+    except (LookupError, ValueError) as exc:  # an unknown or unsupported declared encoding
+        raise InputError(f"cannot parse XML: {' '.join(str(exc).split())}", file=file) from None
     except xml.parsers.expat.ExpatError as exc:
         msg = xml.parsers.expat.errors.messages.get(exc.code, str(exc))
         raise InputError(f"malformed XML: {msg}", file=file, line=exc.lineno) from None
@@ -374,9 +384,9 @@ def read_ktab_xml(path: str | os.PathLike[str]) -> KTABScenario:
 
     seed_el = _child(scen, "prngSeed", file, "<Scenario>")
     seed_txt = _text(seed_el, file, "the random seed")
-    if not seed_txt.isdigit() or int(seed_txt) >= 2**64:
+    if not seed_txt.isdigit() or len(seed_txt) > 20 or int(seed_txt) >= 2**64:
         raise InputError(
-            f"<prngSeed> must be a whole number below 2^64, got {seed_txt!r}",
+            f"<prngSeed> must be a whole number below 2^64, got {_short(seed_txt)!r}",
             file=file,
             line=seed_el.line,
         )
@@ -504,3 +514,8 @@ def read_ktab_xml(path: str | os.PathLike[str]) -> KTABScenario:
         accommodation=acc,
         path=file,
     )
+
+
+def _short(text: str, width: int = 30) -> str:
+    """``text`` cut to ``width`` characters for an error message."""
+    return text if len(text) <= width else text[: width - 3] + "..."

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import InputError
+from .._io import read_text
 
 __all__ = ["ActorTable", "read_issue_csv"]
 
@@ -43,19 +44,19 @@ class ActorTable:
         return self.lower + np.asarray(z) * (self.upper - self.lower)
 
 
+#: The largest magnitude of a number in a one-issue CSV: positions may use any scale, but
+#: squared distances of larger numbers overflow double precision in the models.
+MAX_MAGNITUDE = 1e12
+
+
 def read_issue_csv(path: str | Path) -> ActorTable:
     """Read a one-issue CSV (``actor,capability,position,salience``)."""
     file = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", file=file)
-    if p.is_dir():
-        raise InputError("is a directory, not a CSV file", file=file)
+    text = read_text(path, what="CSV file")
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("not a UTF-8 text file", file=file) from None
-    raw_rows = list(csv.reader(io.StringIO(text)))
+        raw_rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InputError(f"invalid CSV: {exc}", file=file) from None
     rows = [(i + 1, r) for i, r in enumerate(raw_rows) if any(c.strip() for c in r)]
     if not rows:
         raise InputError("the file is empty", file=file)
@@ -75,6 +76,8 @@ def read_issue_csv(path: str | Path) -> ActorTable:
     col = {c: names.index(c) for c in REQUIRED}
     if len(rows) == 1:
         raise InputError("no actor rows after the header", file=file, line=header_line)
+    if len(rows) == 2:
+        raise InputError("a bargaining forecast needs at least two actors", file=file)
     actors: list[str] = []
     values: dict[str, list[float]] = {"capability": [], "position": [], "salience": []}
     for line, row in rows[1:]:
@@ -97,6 +100,12 @@ def read_issue_csv(path: str | Path) -> ActorTable:
                 ) from None
             if not math.isfinite(v):
                 raise InputError(f"column {key!r}: {raw!r} is not finite", file=file, line=line)
+            if abs(v) > MAX_MAGNITUDE:
+                raise InputError(
+                    f"column {key!r}: {raw!r} is outside [-{MAX_MAGNITUDE:g}, {MAX_MAGNITUDE:g}]",
+                    file=file,
+                    line=line,
+                )
             if key != "position" and v < 0:
                 raise InputError(f"column {key!r}: {v:g} is negative", file=file, line=line)
             values[key].append(v)

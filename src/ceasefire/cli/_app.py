@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from functools import wraps
 from typing import Annotated, Any, TypeVar
@@ -12,7 +14,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from .._errors import CeasefireError
 from .._version import __version__
-from . import _backtest, _bench, _core, _levers
+from . import _bench, _briefing, _core, _explore, _levers, _serve, _wars
 
 
 def _flags_without_type(params: list[Any]) -> list[Any]:
@@ -57,8 +59,17 @@ def _options(
             "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
         ),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="On an unexpected error, print the Python traceback (for a bug report)."
+        ),
+    ] = False,
 ) -> None:
-    pass
+    _state["debug"] = debug
+
+
+_state: dict[str, bool] = {"debug": False}
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,11 +90,32 @@ def guarded(func: F) -> F:
             return func(*args, **kwargs)
         except CeasefireError as exc:
             raise fail(str(exc)) from None
+        except BrokenPipeError:
+            raise
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise fail(f"{where}{exc.strerror or exc}") from None
+        except MemoryError:
+            raise fail(
+                "out of memory: try fewer --paths or a shorter --horizon (docs/limits.md)"
+            ) from None
+        except (KeyboardInterrupt, typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if _state["debug"] or os.environ.get("CEASEFIRE_DEBUG"):
+                traceback.print_exc()
+            raise fail(
+                f"internal error ({type(exc).__name__}: {_one_line(exc)}); this is a bug in "
+                "ceasefire: please report it with the command you ran and the output of "
+                "'ceasefire --debug ...' (the traceback)"
+            ) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 # The commands: each lives in its own module as a plain function (help from its docstring
@@ -104,8 +136,12 @@ bench_app = typer.Typer(
     cls=_Group,
 )
 bench_app.command("deu", cls=_Command)(guarded(_bench.deu))
+bench_app.command("wars", cls=_Command)(guarded(_wars.wars))
 app.add_typer(bench_app, name="bench")
-app.command(cls=_Command)(guarded(_backtest.backtest))
+app.command(cls=_Command)(guarded(_wars.backtest))
+app.command(cls=_Command)(guarded(_briefing.report))
+app.command(cls=_Command)(guarded(_serve.serve))
+app.command(cls=_Command)(guarded(_explore.explore))
 
 
 def _click_exceptions() -> Any:
@@ -120,9 +156,39 @@ def _click_exceptions() -> Any:
     return None  # pragma: no cover
 
 
+class _NoAbort(Exception):
+    """Stands for click's Abort where the installed click has none."""
+
+
+_ABORT: type[BaseException] = _NoAbort
+
+
 def main() -> None:
-    """Entry point: usage errors, like input errors, are one line on stderr and exit 2."""
+    """Entry point: usage errors, like input errors, are one line on stderr and exit 2.
+
+    Never a traceback: an interrupt exits 130 with one word, a closed pipe (``ceasefire
+    run | head -1``) exits quietly, an unexpected error is one line asking for a report.
+    """
+    try:
+        _main()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        os._exit(130)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+
+
+def _quiet_broken_pipe() -> None:
+    # Python flushes stdout at exit and would complain again: point it at /dev/null.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os._exit(0)
+
+
+def _main() -> None:
     ex = _click_exceptions()
+    global _ABORT
+    _ABORT = getattr(ex, "Abort", _NoAbort)
     if ex is None:  # pragma: no cover - unknown Typer layout: keep its own error display
         app(prog_name="ceasefire")
         return
@@ -136,7 +202,13 @@ def main() -> None:
         cmd = exc.ctx.command_path if exc.ctx is not None else "ceasefire"
         sys.stderr.write(f"error: {cmd}: {exc.format_message()} (see '{cmd} --help')\n")
         sys.exit(2)
-    except (ex.Abort, KeyboardInterrupt):  # pragma: no cover
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)
+    except _ABORT as exc:  # typer's vendored click has no Abort; classic click does
+        raise KeyboardInterrupt from exc
+    except ex.ClickException as exc:  # e.g. a bad parameter raised outside parsing
+        sys.stderr.write(f"error: {exc.format_message()}\n")
+        sys.exit(2)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
     sys.exit(rc if isinstance(rc, int) else 0)

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from .. import validation  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from .._io import atomic_write_text
+from .._io import write_text
 
 
 def _fmt(x: float | None, nd: int = 2) -> str:
@@ -50,37 +50,57 @@ def deu(
         sys.stdout.write(res.to_json() + "\n")
         return
     if json_out is not None:
-        atomic_write_text(json_out, res.to_json() + "\n")
+        write_text(json_out, res.to_json() + "\n")
         typer.echo(f"wrote {json_out}", err=True)
         return
 
     procs = sorted({p for m in res.models.values() for p in m.by_proc})
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=f"DEU benchmark: {res.n_issues} issues, capability {res.capability}",
-        caption="delta: mean |err| - |err compromise| on shared issues, "
-        f"95% cluster-bootstrap CI by proposal ({res.reps} reps, seed {res.seed})",
-    )
-    for col in ("model", "n", "MAE", "MedAE", "RMSE", "≤5", "≤10", "≤20"):
-        table.add_column(col, justify="left" if col == "model" else "right")
-    for p in procs:
-        table.add_column(f"MAE {p}", justify="right")
-    table.add_column("delta [95% CI]", justify="right")
-    for name, m in res.models.items():
-        lo, hi = m.delta_ci95
-        table.add_row(
-            name,
-            str(m.n),
-            _fmt(m.mae),
-            _fmt(m.median_ae),
-            _fmt(m.rmse),
-            *(f"{100 * m.within[w]:.0f}%" for w in ("5", "10", "20")),
-            *(_fmt(m.by_proc.get(p, {}).get("mae")) for p in procs),
-            f"{m.delta_mean:+.2f} [{lo:+.2f}, {hi:+.2f}]",
-        )
     console = Console()
-    if not console.is_terminal:  # a pipe or a file: do not squeeze the table into 80 columns
-        console = Console(width=max(console.width, 130))
-    console.print(table)
+    caption = (
+        "delta: mean |err| - |err compromise| on shared issues, "
+        f"95% cluster-bootstrap CI by proposal ({res.reps} reps, seed {res.seed})"
+    )
+    title = f"DEU benchmark: {res.n_issues} issues, capability {res.capability}"
+    accuracy = ("model", "n", "MAE", "MedAE", "RMSE", "≤5", "≤10", "≤20")
+    # One table at 100+ columns; below that, two tables that each fit 80 columns
+    # (accuracy; then MAE by procedure and the difference to compromise) rather than
+    # squeezing numbers into columns too narrow for them.
+    split = console.width < 100
+    parts = (
+        [(title, accuracy, False), (title + " (continued)", ("model",), True)]
+        if split
+        else [(title, accuracy, True)]
+    )
+    for k, (head, cols, extra) in enumerate(parts):
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            title=head,
+            caption=caption if extra else None,
+            min_width=min(console.width, len(head)),
+        )
+        for col in cols:
+            table.add_column(col, justify="left" if col == "model" else "right", no_wrap=True)
+        if extra:
+            for p in procs:
+                table.add_column(f"MAE {p}", justify="right", no_wrap=True)
+            table.add_column("delta [95% CI]", justify="right", no_wrap=True)
+        for name, m in res.models.items():
+            lo, hi = m.delta_ci95
+            cells = {
+                "model": name,
+                "n": str(m.n),
+                "MAE": _fmt(m.mae),
+                "MedAE": _fmt(m.median_ae),
+                "RMSE": _fmt(m.rmse),
+                **{f"≤{w}": f"{100 * m.within[w]:.0f}%" for w in ("5", "10", "20")},
+            }
+            row = [cells[c] for c in cols]
+            if extra:
+                row += [_fmt(m.by_proc.get(p, {}).get("mae")) for p in procs]
+                row.append(f"{m.delta_mean:+.2f} [{lo:+.2f}, {hi:+.2f}]")
+            table.add_row(*row)
+        if k:
+            console.print()
+        console.print(table)
     for name, why in res.skipped.items():
         console.print(f"skipped {name}: {why}")

@@ -14,7 +14,7 @@ import ceasefire as cf
 
 from .. import scenario as scenario_layer  # lazy names: nothing loads before a command runs
 from .._errors import InputError
-from .._io import atomic_write_text
+from .._io import write_text
 from ..bargaining._models import MODELS
 from ._output import console, dumps, err_console, progress_bar, write_json
 from ._summary import print_summary
@@ -38,6 +38,79 @@ def parse_levers(items: list[str] | None) -> dict[str, float]:
             raise InputError(f"--lever {item!r}: value must lie in [0, 1]")
         out[name] = value
     return out
+
+
+RUN_EXPLORE_WORLDS = 32
+RUN_EXPLORE_PATHS = 100
+
+
+def _run_exploration(
+    sc: Any, worlds: int, seed: int, horizon: int | None, levers: dict[str, Any]
+) -> Any:
+    """The small exploration ``run`` shows: LHS over every range, no claims, no PRIM.
+
+    32 worlds keep the default run within 10 s CPU with today's engine (one engine
+    run per world, ~0.15 s each); the engine's vectorised evaluate_worlds will make
+    64 and more cheap.
+    """
+    if sc.engine is None:
+        return None
+    from ..exploration import explore, uncertain_inputs
+
+    if not uncertain_inputs(sc):
+        return None
+    return explore(
+        sc,
+        method="lhs",
+        worlds=worlds,
+        paths=RUN_EXPLORE_PATHS,
+        seed=seed,
+        levers=levers or None,
+        horizon=horizon,
+        claims=False,
+        discover=False,
+    )
+
+
+def _exploration_json(x: Any) -> dict[str, Any]:
+    d = x.to_dict()
+    return {
+        "method": d["method"],
+        "worlds": d["worlds"],
+        "paths": d["paths"],
+        "seed": d["seed"],
+        "settlement": d["settlement"],
+        "spread": d["spread"],
+    }
+
+
+def _print_exploration(res: Any, x: Any) -> None:
+    w = res.window
+    se = w.ripeness_se[0] if w is not None and w.ripeness_se is not None else float("nan")
+    console.print()
+    console.print(
+        f"[bold]How sure[/bold]: spread over the analyst's judgements ({x.n_worlds} worlds, "
+        f"each range fixed at one value (LHS), {x.paths} paths each; --worlds 0 turns this off)"
+    )
+    x_g = x.spread("G0")
+    se_txt = f"± {se:.3f}" if se == se else "n/a"
+    console.print(
+        f"  G_0: this run {w.ripeness[0]:+.3f} {se_txt} (Monte Carlo s.e.); over judgements "
+        f"median {x_g['median']:+.3f}, 10-90 % [{x_g['q10']:+.3f}, {x_g['q90']:+.3f}]"
+        if w is not None
+        else ""
+    )
+    f = x.spread("first_window_month")
+    st = x.settlement
+    by12 = float(st["mean"].iloc[min(11, len(st) - 1)])
+    console.print(
+        f"  First window month over judgements: median {f['median']:.0f}, 10-90 % "
+        f"[{f['q10']:.0f}, {f['q90']:.0f}]; never within {x.months} months in "
+        f"{f['share_nan']:.0%} of worlds; open within 12 months in {by12:.0%}"
+    )
+    console.print(
+        "  [dim]Which judgements matter, the claims' shares, PRIM boxes: ceasefire explore[/dim]"
+    )
 
 
 def run(
@@ -75,6 +148,14 @@ def run(
             "--levers history up to it only.",
         ),
     ] = None,
+    worlds: Annotated[
+        int,
+        typer.Option(
+            help="Worlds of a small exploration of the scenario's ranges (LHS, "
+            f"{RUN_EXPLORE_PATHS} paths each), shown beside the Monte Carlo error; 0 = off.",
+            min=0,
+        ),
+    ] = RUN_EXPLORE_WORLDS,
 ) -> None:
     """Run the default analysis: plan acceptance, model forecasts, the settlement window."""
     sc = cf.load(scenario)
@@ -98,13 +179,18 @@ def run(
         fc = forecast_as_of(
             sc, month_index(sc, as_of), levers=levers or None, seed=seed, paths=paths
         )
+    spread = _run_exploration(sc, worlds, seed, horizon, levers) if worlds > 0 else None
     if json_out is not None:
-        out = res.to_dict()
+        data = res.to_dict()
+        if spread is not None:
+            data["exploration"] = _exploration_json(spread)
         if fc is not None:
-            out["as_of_forecast"] = fc
-        write_json(out, json_out)
+            data["as_of_forecast"] = fc
+        write_json(data, json_out)
     if show:
         print_summary(res)
+        if spread is not None:
+            _print_exploration(res, spread)
         if fc is not None:
             _print_as_of(fc)
         if json_out is not None:
@@ -191,7 +277,7 @@ def scenarios(
     if export is not None:
         sid, target = export
         text = scenario_layer.builtin_text(sid)
-        atomic_write_text(target, text)
+        write_text(target, text)
         console.print(
             f"wrote {escape(sid)} to {escape(target)}; edit it, then: ceasefire run "
             f"{escape(target)}",
@@ -229,7 +315,7 @@ def schema(
     if out is None:
         typer.echo(json.dumps(data, indent=2))
     else:
-        atomic_write_text(out, dumps(data))
+        write_text(out, dumps(data))
 
 
 def forecast(

@@ -59,6 +59,8 @@ def levers(
 ) -> None:
     """Find the first month the settlement window opens, and the cheapest lever setting that
     opens it within the horizon (grid over sanctions x strikes x aid)."""
+    scenario_layer.check_seed(seed)
+    scenario_layer.check_run_size(paths, horizon)
     sc = cf.load(scenario)
     if sc.engine is None:
         raise InputError(f"scenario {sc.id!r} has no engine section")

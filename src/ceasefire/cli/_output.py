@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
-from .._io import atomic_write_text
+from .._io import write_text
 from .._results import dumps
 
 console = Console(highlight=False)
@@ -24,7 +24,43 @@ def write_json(data: Any, target: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        atomic_write_text(target, text)
+        write_text(target, text)
+
+
+def titled_table(title: str, **kwargs: Any) -> Any:
+    """A rich Table whose title is never squeezed into a narrow table: the table is at least
+    as wide as its title (capped by the terminal, where the title wraps between words)."""
+    from rich.table import Table
+
+    kwargs.setdefault("title_justify", "left")
+    kwargs.setdefault("min_width", min(len(title), console.width))
+    return Table(title=title, **kwargs)
+
+
+def heading(text: str, out: Console | None = None) -> None:
+    """A section heading that wraps between words (a rule's title would be cut off)."""
+    target = out or console
+    target.print(text, soft_wrap=False)
+    target.rule(style="dim")
+
+
+def print_items(prefix: str, items: list[str], out: Console | None = None, indent: int = 4) -> None:
+    """Print ``prefix`` and comma-separated ``items``, wrapping only between items (a label
+    and its value stay on one line)."""
+    target = out or console
+    width = max(40, target.width)
+    lines: list[str] = []
+    line = prefix
+    for k, item in enumerate(items):
+        piece = item + ("," if k < len(items) - 1 else "")
+        if len(line) + 1 + len(piece) > width and line.strip():
+            lines.append(line)
+            line = " " * indent + piece
+        else:
+            line = f"{line} {piece}" if line else piece
+    lines.append(line)
+    for text in lines:
+        target.print(text, soft_wrap=True, markup=False)
 
 
 @contextmanager

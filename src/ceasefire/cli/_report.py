@@ -2,24 +2,50 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from rich.table import Table
+from ._output import print_items, titled_table
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ..engine._analysis import WindowAnalysis
 
-_BARS = " ▁▂▃▄▅▆▇█"
+_BARS = "▁▂▃▄▅▆▇█"
+_NICE = (1.0, 2.0, 2.5, 5.0)
 
 
-def sparkline(values: Iterable[float]) -> str:
-    values = list(values)
-    lo, hi = float(min(values)), float(max(values))
-    span = hi - lo if hi > lo else 1.0
-    return "".join(_BARS[round((x - lo) / span * (len(_BARS) - 1))] for x in values)
+def sparkline_scale(values: Iterable[float], *, min_step: float = 0.005) -> tuple[float, float]:
+    """A fixed scale for :func:`sparkline`: (value of the lowest bar, value per bar step).
+
+    The step is the smallest "nice" number (1, 2, 2.5 or 5 times a power of ten), at
+    least ``min_step``, such that the eight bars span the values; the lowest bar is the
+    lowest value rounded down to a multiple of the step. So a change smaller than the
+    step draws flat, whatever the range of the series.
+    """
+    vals = [float(x) for x in values]
+    lo, hi = min(vals), max(vals)
+    need = max((hi - lo) / (len(_BARS) - 1), min_step)
+    exp = math.floor(math.log10(need))
+    for e in range(exp, exp + 3):
+        for m in _NICE:
+            step = m * 10.0**e
+            if step < need * (1 - 1e-9):
+                continue
+            base = math.floor(lo / step + 1e-9) * step
+            if base + step * (len(_BARS) - 1) >= hi - 1e-12:
+                return float(base), float(step)
+    raise AssertionError("unreachable: a step of 100 x need always spans the values")
+
+
+def sparkline(values: Iterable[float], scale: tuple[float, float] | None = None) -> str:
+    """One bar per value on a fixed scale (lowest bar = ``scale[0]``, one step per bar)."""
+    vals = [float(x) for x in values]
+    base, step = scale if scale is not None else sparkline_scale(vals)
+    top = len(_BARS) - 1
+    return "".join(_BARS[min(top, max(0, round((x - base) / step)))] for x in vals)
 
 
 def _print_settlement(w: WindowAnalysis, console: Console) -> None:
@@ -93,9 +119,13 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
     se = w.ripeness_se
     se0 = f" ± {se[0]:.3f} (Monte Carlo s.e.)" if se is not None else ""
     console.print(f"  G_0 = {g[0]:+.3f}{se0}   min {g.min():+.3f}   max {g.max():+.3f}")
-    console.print(f"  month 0 {sparkline(g)} month {len(g) - 1}")
+    base, step = sparkline_scale(g)
+    console.print(f"  month 0 {sparkline(g, (base, step))} month {len(g) - 1}")
+    console.print(
+        f"  (scale: ▁ = {base:+.3f}, each bar higher +{step:.3g}, █ = {base + 7 * step:+.3f})"
+    )
     marks = sorted({*range(0, len(g), 6), len(g) - 1})
-    console.print("  G by month: " + ", ".join(f"{t}: {g[t]:+.3f}" for t in marks))
+    print_items("  G by month:", [f"{t}: {g[t]:+.3f}" for t in marks], console)
     if fo is None:
         console.print(f"  [red]The settlement window stays shut for all {len(g)} months.[/red]")
     elif fo == 0:
@@ -112,10 +142,11 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
                 f"--paths {4 * w.compiled.paths}, halve the standard error)."
             )
     if w.predicted_deal is not None:
-        deal = ", ".join(
-            f"{k} {x:.2f}" for k, x in zip(sc.issue_ids, w.predicted_deal, strict=True)
+        print_items(
+            f"  Nash point of the expected-value window (month {fo}):",
+            [f"{k} {x:.2f}" for k, x in zip(sc.issue_ids, w.predicted_deal, strict=True)],
+            console,
         )
-        console.print(f"  Nash point of the expected-value window (month {fo}): {deal}")
 
     stall = [a for a, s in w.stalling.items() if s]
     block = [a for a, s in w.blocking.items() if s]
@@ -128,12 +159,11 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
 
     v = w.valuation
     if v.regime is not None:
-        t = Table(
-            title=f"Removal risk of the {sc.actor_ids[v.regime]} leadership within "
-            f"{w.compiled.months} months",
-            title_justify="left",
+        t = titled_table(
+            f"Removal risk of the {sc.actor_ids[v.regime]} leadership within "
+            f"{w.compiled.months} months"
         )
-        t.add_column("course")
+        t.add_column("course", no_wrap=True, overflow="ellipsis")
         t.add_column("removal probability", justify="right")
         t.add_row("fight on", f"{v.p_fight[0]:.1%}")
         for p, pid in enumerate(sc.proposal_ids):
@@ -142,8 +172,8 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
             t.add_row(f"settle on {pid}", f"[{style}]{risk:.1%}[/{style}]")
         console.print(t)
 
-    t = Table(title="Counterfactuals: switch one mechanism off", title_justify="left")
-    t.add_column("mechanism off")
+    t = titled_table("Counterfactuals: switch one mechanism off")
+    t.add_column("mechanism off", no_wrap=True, overflow="ellipsis")
     t.add_column("G_0", justify="right")
     t.add_column("change in G_0", justify="right")
     t.add_column("first window month", justify="right")
@@ -155,7 +185,8 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
         )
     console.print(t)
     contrib = sorted(w.issue_contribution.items(), key=lambda kv: kv[1])
-    console.print(
-        "  Issues that shut the window most (G_0 minus G_0 without the issue): "
-        + ", ".join(f"{k} {x:+.3f}" for k, x in contrib[:3])
+    print_items(
+        "  Issues that shut the window most (G_0 minus G_0 without the issue):",
+        [f"{k} {x:+.3f}" for k, x in contrib[:3]],
+        console,
     )

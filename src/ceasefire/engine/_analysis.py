@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._results import ResultMixin
-from ..scenario._registry import DEFAULT_LEVER_GRID, LEVERS
+from ..scenario._registry import DEFAULT_LEVER_GRID, LEVERS, check_run_size, check_seed
 from ._hazard import Settlement, deal_candidates, settlement_hazard
 from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
 from ._value import breakdown_hazard
@@ -457,6 +457,8 @@ def search_levers(
     default 1 each); the cheapest setting is the lowest-cost one whose window
     opens within the horizon (ties: the earlier opening).
     """
+    check_seed(seed)
+    check_run_size(paths, horizon)
     grid_levels = levels or {name: list(v) for name, v in DEFAULT_LEVER_GRID.items()}
     spec = sc.engine_spec
     costs = {

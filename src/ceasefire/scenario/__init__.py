@@ -12,7 +12,7 @@ from .._lazy import lazy_attributes
 if TYPE_CHECKING:
     from ._changes import with_parameters
     from ._levers import read_lever_file
-    from ._registry import DEFAULT_LEVER_GRID, LEVERS, PARAMETERS
+    from ._registry import DEFAULT_LEVER_GRID, LEVERS, PARAMETERS, check_run_size, check_seed
     from ._scenario import (
         Scenario,
         builtin_ids,
@@ -36,6 +36,8 @@ _NAMES = {
     "DEFAULT_LEVER_GRID": "._registry",
     "LEVERS": "._registry",
     "PARAMETERS": "._registry",
+    "check_run_size": "._registry",
+    "check_seed": "._registry",
 }
 
 __all__ = [
@@ -45,6 +47,8 @@ __all__ = [
     "Scenario",
     "builtin_ids",
     "builtin_text",
+    "check_run_size",
+    "check_seed",
     "load",
     "loads",
     "read_lever_file",

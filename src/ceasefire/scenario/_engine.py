@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit
-from ._registry import LEVERS, PARAMETERS
+from ._registry import LEVERS, MAX_HORIZON, MAX_PATH_MONTHS, MAX_PATHS, PARAMETERS
 
 __all__ = ["EngineSpec", "Front", "LeverBaseline", "OutcomeMap", "Roles", "Talks"]
 
@@ -129,7 +129,7 @@ class EngineSpec(_Strict):
     horizon: Positive = Field(
         description="months T analysed and reported; each path is simulated for 2T months"
     )
-    paths: int = Field(default=1000, ge=1, le=10_000_000)
+    paths: int = Field(default=1000, ge=1, le=MAX_PATHS)
     discount: Unit = Field(description="monthly discount factor")
     fronts: list[Front] = Field(default_factory=list)
     outcome: dict[str, OutcomeMap] = Field(default_factory=dict)
@@ -173,6 +173,12 @@ def cross_check(
             out.append(((*base, "roles", role), f"unknown actor {actor!r}"))
     if abs(spec.horizon.value - round(spec.horizon.value)) > 1e-9:
         out.append(((*base, "horizon", "value"), "must be a whole number of months"))
+    elif spec.horizon.value > MAX_HORIZON:
+        out.append(((*base, "horizon", "value"), f"must be at most {MAX_HORIZON} months"))
+    elif spec.paths * round(spec.horizon.value) > MAX_PATH_MONTHS:
+        out.append(
+            ((*base, "paths"), f"paths x horizon must be at most {MAX_PATH_MONTHS:,} path-months")
+        )
     seen: set[str] = set()
     for f, front in enumerate(spec.fronts):
         if front.id in seen:
@@ -180,6 +186,17 @@ def cross_check(
         seen.add(front.id)
         if front.issue not in issue_ids:
             out.append(((*base, "fronts", f, "issue"), f"unknown issue {front.issue!r}"))
+        for name, fq, hi in (("kappa", front.kappa, 1.0), ("troops", front.troops, 1.0)):
+            if fq is None:
+                continue
+            top = max([fq.value, *(fq.range or ())])
+            if top > hi:
+                out.append(
+                    (
+                        (*base, "fronts", f, name),
+                        f"must lie in [0, {hi:g}] (share of the issue per month)",
+                    )
+                )
     front_issues = {fr.issue for fr in spec.fronts}
     for iid, om in spec.outcome.items():
         if iid not in issue_ids:
@@ -227,11 +244,18 @@ def cross_check(
             continue
         p = PARAMETERS[name]
         lo, hi = q.range if q.range is not None else (q.value, q.value)
-        if not (p.lo <= q.value <= p.hi) or lo < p.lo or hi > p.hi:
+        if not (p.lo <= q.value <= p.hi):
             out.append(
                 (
                     (*base, "parameters", name, "value"),
                     f"{q.value:g} is out of range: must lie in [{p.lo:g}, {p.hi:g}]",
+                )
+            )
+        elif lo < p.lo or hi > p.hi:
+            out.append(
+                (
+                    (*base, "parameters", name, "range"),
+                    f"range [{lo:g}, {hi:g}] must lie within [{p.lo:g}, {p.hi:g}]",
                 )
             )
     quantities: list[tuple[Loc, Any]] = [

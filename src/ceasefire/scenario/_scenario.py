@@ -15,6 +15,7 @@ line and column, and the field (``FILE:LINE:COL: <field>: <message>``).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from importlib import resources
@@ -31,7 +32,9 @@ from pydantic import (
 )
 
 from .._errors import ScenarioError
+from .._io import read_text
 from ._engine import EngineSpec, cross_check, engine_quantities
+from ._outcome import Outcome
 from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit, Utility, _Strict
 from ._yaml import load_yaml, locate
 
@@ -134,6 +137,11 @@ class Scenario(_Strict):
     proposals: list[Proposal] = Field(default_factory=list)
     engine: dict[str, Any] | None = Field(
         default=None, description="inputs of the war/economy/regime engine (see docs/model.md)"
+    )
+    outcome: Outcome | None = Field(
+        default=None,
+        description="what happened after as_of (war cases only; no forecast reads it, "
+        "see docs/validation.md)",
     )
 
     # ----- array views (actors x issues), computed once -------------------------------
@@ -332,6 +340,31 @@ def _cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
             problems.append(
                 ((*loc, "positions"), "saliences sum to zero: at least one must be > 0")
             )
+    parents = {a.id: a.parent for a in sc.actors if a.parent is not None}
+    for a, actor in enumerate(sc.actors):
+        chain = _chain(parents, actor.id)
+        if actor.parent != actor.id and chain and chain[-1] == actor.id:
+            problems.append(
+                (
+                    ("actors", a, "parent"),
+                    "factions' parents form a cycle: " + " -> ".join([actor.id, *chain]),
+                )
+            )
+    if len(sc.actors) < 2:
+        problems.append((("actors",), "a scenario needs at least two actors"))
+    elif sc.engine is not None and not any(a.veto for a in sc.actors):
+        problems.append((("actors",), "the engine needs at least one veto player (veto: true)"))
+    for i, issue in enumerate(sc.issues):
+        if sc.actors and all(
+            issue.id in actor.positions and actor.positions[issue.id].salience.value <= 0
+            for actor in sc.actors
+        ):
+            problems.append(
+                (
+                    ("issues", i),
+                    "every actor's salience on this issue is 0: nobody bargains over it",
+                )
+            )
     for p, prop in enumerate(sc.proposals):
         loc = ("proposals", p)
         for s, sponsor in enumerate(prop.sponsors):
@@ -343,7 +376,32 @@ def _cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
             else:
                 check_q(q, (*loc, "values", iid))
         check_ref(prop.source, (*loc, "source"))
+    if sc.outcome is not None:
+        if not sc.outcome.origin_matches(sc.as_of):
+            problems.append(
+                (
+                    ("outcome", "origin"),
+                    f"origin {sc.outcome.origin} is not the month of as_of {sc.as_of.isoformat()}",
+                )
+            )
+        for iid in sc.outcome.terms:
+            if iid not in issue_ids:
+                problems.append((("outcome", "terms", iid), f"unknown issue {iid!r}"))
     return problems
+
+
+def _chain(parents: dict[str, str], start: str) -> list[str]:
+    """The parent chain from ``start`` up to and including the first repeated actor."""
+    out: list[str] = []
+    seen = {start}
+    up = parents.get(start)
+    while up is not None:
+        out.append(up)
+        if up in seen:
+            break
+        seen.add(up)
+        up = parents.get(up)
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -514,25 +572,38 @@ def _to_plain(node: Any) -> Any:
     return node
 
 
+_CASES_PACKAGE = "ceasefire.validation.cases"
+
+
+def _load_case(case_id: str) -> Scenario:
+    root = resources.files(_CASES_PACKAGE)
+    ids = sorted(
+        p.name[: -len(".yaml")]
+        for p in root.iterdir()
+        if p.name.endswith(".yaml") and not p.name.endswith(".levers.yaml")
+    )
+    if case_id not in ids:
+        raise ScenarioError(f"no war case {case_id!r} (cases: {', '.join(ids) or 'none yet'})")
+    text = (root / f"{case_id}.yaml").read_text(encoding="utf-8")
+    return loads(text, file=f"<case:{case_id}>")
+
+
 def load(source: str | Path) -> Scenario:
-    """Load a scenario by built-in id (``"russia-ukraine-2024"``) or from a YAML file path."""
+    """Load a scenario by built-in id (``"russia-ukraine-2024"``), from a YAML file path, or a
+    historical war case by ``"case:<case_id>"`` (its scenario, outcome block included)."""
+    if isinstance(source, str) and source.startswith("case:"):
+        return _load_case(source[len("case:") :])
     if isinstance(source, str) and source in builtin_ids():
         return loads(builtin_text(source), file=f"<builtin:{source}>")
     path = Path(source)
-    if not path.exists():
+    if not os.path.lexists(path):
         if isinstance(source, str) and not source.endswith((".yaml", ".yml")) and "/" not in source:
             known = ", ".join(builtin_ids())
             raise ScenarioError(
                 f"no built-in scenario or file named {source!r} (built-ins: {known})"
             )
         raise ScenarioError("file not found", file=str(source))
-    if path.is_dir():
-        raise ScenarioError("is a directory, not a scenario file", file=str(source))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError("not a UTF-8 text file", file=str(source)) from None
-    return loads(text, file=str(source))
+    return loads(read_text(path, what="scenario file"), file=str(source))
 
 
 def scenario_json_schema() -> dict[str, Any]:

@@ -12,7 +12,20 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .._errors import ScenarioError
 
-__all__ = ["dump_yaml", "load_yaml", "locate"]
+__all__ = ["MAX_DEPTH", "MAX_NODES", "check_json_depth", "dump_yaml", "load_yaml", "locate"]
+
+#: The deepest nesting of mappings and sequences read (a scenario needs about 8).
+MAX_DEPTH = 64
+#: The most nodes a document may hold once its aliases are expanded.
+MAX_NODES = 500_000
+
+_OPEN = (
+    "BlockMappingStartToken",
+    "BlockSequenceStartToken",
+    "FlowMappingStartToken",
+    "FlowSequenceStartToken",
+)
+_CLOSE = ("BlockEndToken", "FlowMappingEndToken", "FlowSequenceEndToken")
 
 
 def _yaml() -> YAML:
@@ -26,6 +39,7 @@ def load_yaml(text: str, *, file: str) -> Any:
     if not text.strip():
         raise ScenarioError("the file is empty", file=file, line=1, col=1)
     try:
+        _check_structure(text, file)
         data = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -43,6 +57,94 @@ def load_yaml(text: str, *, file: str) -> Any:
     if data is None:
         raise ScenarioError("the file is empty", file=file, line=1, col=1)
     return data
+
+
+def _check_structure(text: str, file: str) -> None:
+    """Refuse, before anything is built, nesting deeper than MAX_DEPTH and alias bombs.
+
+    The scanner is iterative, so a hostile file costs one pass over its tokens; ruamel's
+    composer is recursive and a document of shared aliases can stand for billions of
+    nodes, so both are checked before the document is composed or constructed.
+    """
+    depth = 0
+    aliases = False
+    try:
+        for token in _yaml().scan(text):
+            kind = type(token).__name__
+            if kind in _OPEN:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = token.start_mark
+                    raise ScenarioError(
+                        f"nested deeper than {MAX_DEPTH} levels",
+                        file=file,
+                        line=mark.line + 1,
+                        col=mark.column + 1,
+                    )
+            elif kind in _CLOSE:
+                depth -= 1
+            elif kind == "AliasToken":
+                aliases = True
+    except YAMLError:
+        # A syntax error: the parser reports it (at the place it meets it first). Up to the
+        # error the nesting stayed within MAX_DEPTH, so parsing cannot recurse too deep.
+        return
+    if aliases:
+        _check_expanded_size(_yaml().compose(text), file)
+
+
+def _check_expanded_size(root: Any, file: str) -> None:
+    """Count the nodes of the composed graph with aliases expanded (memoised, no recursion)."""
+    size: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in size:
+            continue
+        value = node.value
+        children: list[Any] = []
+        if isinstance(value, list):
+            for item in value:
+                children.extend(item if isinstance(item, tuple) else (item,))
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+            continue
+        total = 1 + sum(size.get(id(c), 1) for c in children)
+        size[key] = total
+        if total > MAX_NODES:
+            raise ScenarioError(
+                f"the document expands to more than {MAX_NODES:,} nodes through its aliases",
+                file=file,
+                line=node.start_mark.line + 1,
+                col=node.start_mark.column + 1,
+            )
+
+
+def check_json_depth(text: str, file: str, *, limit: int = MAX_DEPTH) -> None:
+    """Refuse JSON nested deeper than ``limit`` (before ``json.loads`` recurses into it)."""
+    depth = 0
+    in_string = escaped = False
+    line = 1
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                raise ScenarioError(f"nested deeper than {limit} levels", file=file, line=line)
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "\n":
+            line += 1
 
 
 def locate(tree: Any, loc: Sequence[str | int]) -> tuple[int | None, int | None]:

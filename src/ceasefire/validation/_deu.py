@@ -29,9 +29,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import InputError
+from .._io import read_text
 from .._results import ResultMixin
 from ..bargaining import _bdm, _smp
 from ..bargaining._spatial import compromise, nash_bargaining, spatial_utility, weighted_median
+from ..scenario._registry import check_seed
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -177,13 +179,14 @@ def load_deu(path: str | Path) -> DeuData:
     a missing file, a missing column, a short row or a non-numeric value.
     """
     file = str(path)
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("no such file" if not p.exists() else "not a file", file=file)
+    text = read_text(path, what="DEU data file")
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("not a UTF-8 text file", file=file) from None
+        return _parse_deu(text, file)
+    except csv.Error as exc:
+        raise InputError(f"invalid CSV/TSV: {exc}", file=file) from None
+
+
+def _parse_deu(text: str, file: str) -> DeuData:
     rows = text.splitlines()
     if not rows or not rows[0].strip():
         raise InputError("the file is empty (expected a header line)", file=file, line=1)
@@ -816,6 +819,11 @@ class BenchResult(ResultMixin):
         return df
 
 
+#: Bootstrap replicates and cross-validation folds accepted (checked before any work).
+MAX_REPS = 100_000
+MAX_FOLDS = 100
+
+
 def run_benchmark(
     path: str | Path | DeuData,
     *,
@@ -831,6 +839,11 @@ def run_benchmark(
     not importable (``bdm``, ``smp``) are skipped and listed in ``skipped`` with the reason.
     The compromise model is always run: it is the reference of every paired difference.
     """
+    check_seed(seed)
+    if isinstance(reps, bool) or not isinstance(reps, int) or not 1 <= reps <= MAX_REPS:
+        raise InputError(f"reps must be a whole number in [1, {MAX_REPS:,}], not {reps!r}")
+    if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= MAX_FOLDS:
+        raise InputError(f"folds must be a whole number in [2, {MAX_FOLDS}], not {folds!r}")
     data_all = path if isinstance(path, DeuData) else load_deu(path)
     cap_all = capability_vector(data_all.actors, capability)
     data = data_all.subset(data_all.scored)

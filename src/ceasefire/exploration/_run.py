@@ -1,0 +1,290 @@
+"""Running worlds in chunks: serially, on a local Dask cluster or on an existing one.
+
+The worlds' results go, chunk by chunk as each finishes, to a Parquet dataset::
+
+    OUT/manifest.json            what was run (method, sizes, seed, inputs, scenario hash)
+    OUT/design.parquet           every world's inputs (written before any world runs)
+    OUT/worlds/part-000042.parquet   the worlds of chunk 42: world, world_seed, inputs,
+                                     outputs (one row per world)
+
+A chunk file appears only once complete (written to a temporary name, flushed,
+then renamed), so after a kill (SIGINT or SIGKILL) ``resume`` finds exactly the
+chunks that finished, deletes stray temporary files, and runs the others: no
+world is lost or computed twice. A world's result depends only on the seed and
+its index, so the dataset is the same for any chunk size or number of workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from .._errors import InputError
+
+__all__ = ["Store", "parse_scheduler", "run_chunks"]
+
+F = NDArray[np.float64]
+Evaluator = Callable[..., dict[str, NDArray[Any]]]
+MANIFEST = "manifest.json"
+PART = re.compile(r"^part-(\d{6})\.parquet$")
+FORMAT = 1
+
+
+def parse_scheduler(spec: str) -> tuple[str, int | str | None]:
+    """``local`` -> (serial, None); ``local:K`` -> (local, K); ``tcp://H:P`` -> (tcp, address)."""
+    if spec == "local":
+        return "serial", None
+    m = re.fullmatch(r"local:(\d+)", spec)
+    if m:
+        k = int(m.group(1))
+        if not 1 <= k <= 1024:
+            raise InputError(f"--scheduler {spec!r}: K must lie in [1, 1024]")
+        return "local", k
+    if re.fullmatch(r"tcp://[^\s/:]+:\d{1,5}", spec):
+        return "tcp", spec
+    raise InputError(f"--scheduler {spec!r}: expected local, local:K or tcp://HOST:PORT")
+
+
+class Store:
+    """The Parquet dataset of one exploration (see the module docstring)."""
+
+    def __init__(self, out: str | Path) -> None:
+        self.root = Path(out)
+        self.parts = self.root / "worlds"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    def exists(self) -> bool:
+        return self.manifest_path.exists()
+
+    def create(self, manifest: dict[str, Any], design: pd.DataFrame) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise InputError(f"--out {str(self.root)!r} is a file, not a directory")
+        if self.exists():
+            raise InputError(
+                f"--out {str(self.root)!r} already holds an exploration: "
+                "add --resume to complete it, or choose another directory"
+            )
+        if self.parts.exists() and any(self.parts.iterdir()):
+            raise InputError(f"--out {str(self.root)!r} holds world files but no manifest")
+        self.parts.mkdir(parents=True, exist_ok=True)
+        self._write_parquet(design, self.root / "design.parquet")
+        self._write_text(self.manifest_path, json.dumps({**manifest, "format": FORMAT}, indent=2))
+
+    def open(self, manifest: dict[str, Any]) -> pd.DataFrame:
+        """Check that the stored run is this one; return its design."""
+        if not self.exists():
+            raise InputError(f"--resume: {str(self.root)!r} holds no exploration to resume")
+        stored = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        for key, val in manifest.items():
+            if key == "chunk_size":
+                continue
+            if stored.get(key) != val:
+                raise InputError(
+                    f"--resume: {str(self.root)!r} was run with a different {key} "
+                    f"({stored.get(key)!r}, now {val!r})"
+                )
+        for tmp in self.parts.glob(".part-*.tmp*"):
+            tmp.unlink()  # a chunk being written when the run was killed
+        return pd.read_parquet(self.root / "design.parquet")
+
+    def stored_chunk_size(self) -> int:
+        return int(json.loads(self.manifest_path.read_text(encoding="utf-8"))["chunk_size"])
+
+    def done(self) -> set[int]:
+        if not self.parts.exists():
+            return set()
+        return {int(m.group(1)) for p in self.parts.iterdir() if (m := PART.match(p.name))}
+
+    def write_chunk(self, chunk: int, frame: pd.DataFrame) -> None:
+        self._write_parquet(frame, self.parts / f"part-{chunk:06d}.parquet")
+
+    def read(self) -> pd.DataFrame:
+        files = sorted(p for p in self.parts.iterdir() if PART.match(p.name))
+        if not files:
+            return pd.DataFrame()
+        frame = pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
+        return frame.sort_values("world", kind="stable").reset_index(drop=True)
+
+    @staticmethod
+    def _write_parquet(frame: pd.DataFrame, target: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        with open(tmp, "wb") as fh:
+            pq.write_table(table, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+
+    @staticmethod
+    def _write_text(target: Path, text: str) -> None:
+        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+
+
+def scenario_hash(sc: Any) -> str:
+    data = sc.model_dump(mode="json", exclude_none=True)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def eval_chunk(
+    evaluator: Evaluator,
+    scenario: Any,
+    names: list[str],
+    x: F,
+    world_ids: NDArray[np.int64],
+    kwargs: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Evaluate one chunk of worlds; one row per world (inputs, seed, outputs)."""
+    inputs = {n: x[:, j] for j, n in enumerate(names)}
+    res = evaluator(scenario, inputs, world_ids=world_ids, **kwargs)
+    frame = pd.DataFrame({"world": world_ids.astype(np.int64)})
+    if "world_seed" in res:
+        frame["world_seed"] = np.asarray(res["world_seed"], dtype=np.uint64)
+    for j, n in enumerate(names):
+        frame[n] = x[:, j]
+    for key, arr in res.items():
+        if key == "_p_by_month_source":
+            frame["p_by_month_source"] = str(np.asarray(arr).ravel()[0])
+            continue
+        if key.startswith("_") or key == "world_seed":
+            continue
+        a = np.asarray(arr)
+        frame[key] = list(a) if a.ndim == 2 else a
+    return frame
+
+
+@contextmanager
+def _client(kind: str, arg: int | str | None) -> Iterator[Any]:
+    from distributed import Client
+
+    if kind == "local":
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(
+            n_workers=int(arg or 1),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            # a free port: with None the scheduler's HTTP server still takes :8787 and
+            # warns (an error under -W error) when another cluster holds it
+            dashboard_address=":0",
+        )
+        client = Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
+            cluster.close()
+    else:
+        try:
+            client = Client(str(arg), timeout="5s")
+        except OSError as exc:
+            raise InputError(
+                f"--scheduler {arg}: cannot reach the Dask scheduler ({exc})"
+            ) from None
+        try:
+            yield client
+        finally:
+            client.close()
+
+
+def run_chunks(
+    evaluator: Evaluator,
+    scenario: Any,
+    names: list[str],
+    x: F,
+    *,
+    chunk_size: int,
+    todo: list[int],
+    kwargs: Mapping[str, Any],
+    scheduler: str = "local",
+    on_chunk: Callable[[int, pd.DataFrame], None],
+) -> None:
+    """Evaluate the chunks ``todo`` of the design ``x``; call ``on_chunk`` as each finishes."""
+    kind, arg = parse_scheduler(scheduler)
+    n = x.shape[0]
+
+    def rows(c: int) -> NDArray[np.int64]:
+        return np.arange(c * chunk_size, min((c + 1) * chunk_size, n), dtype=np.int64)
+
+    if kind == "serial":
+        for c in todo:
+            ids = rows(c)
+            on_chunk(c, eval_chunk(evaluator, scenario, names, x[ids], ids, kwargs))
+        return
+    from distributed import as_completed
+
+    with _client(kind, arg) as client:
+        [sc_f] = client.scatter([scenario], broadcast=True)
+        futures = {}
+        for c in todo:
+            ids = rows(c)
+            fut = client.submit(
+                eval_chunk, evaluator, sc_f, names, x[ids], ids, dict(kwargs), pure=False
+            )
+            futures[fut] = c
+        for fut in as_completed(futures):
+            on_chunk(futures[fut], fut.result())
+
+
+class Progress:
+    """Rich progress over worlds with an ETA, on a terminal only."""
+
+    def __init__(self, total: int, done: int, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+        self._prog: Any = None
+        if enabled:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as RichProgress
+
+            self._prog = RichProgress(
+                TextColumn("worlds"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                transient=True,
+            )
+            self._task = self._prog.add_task("worlds", total=total, completed=done)
+
+    def __enter__(self) -> Progress:
+        if self._prog is not None:
+            self._prog.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._prog is not None:
+            self._prog.stop()
+
+    def advance(self, k: int) -> None:
+        if self._prog is not None:
+            self._prog.update(self._task, advance=k)

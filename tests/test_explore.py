@@ -1,0 +1,454 @@
+"""``ceasefire explore``: inputs, the world evaluator, designs, known answers, the store,
+resume after a kill, determinism across workers, the JSON contract and CLI errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import ceasefire as cf
+from ceasefire._claims import CLAIM_IDS, CLAIMS, evaluate_claims
+from ceasefire.cli._app import app
+from ceasefire.exploration import (
+    apply_world,
+    evaluate_worlds,
+    uncertain_inputs,
+    world_seeds,
+)
+from conftest import DATA
+
+BUILTIN = "russia-ukraine-2024"
+SRC = Path(cf.__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+def edit(sc: cf.Scenario, fn: Any) -> cf.Scenario:
+    """Apply ``fn`` to the scenario's plain data and validate the result again."""
+    from ceasefire.scenario import scenario_from_dict
+
+    data = sc.model_dump(mode="python", exclude_none=True)
+    fn(data)
+    return scenario_from_dict(data, file=f"<{sc.id} edited>")
+
+
+@pytest.fixture(scope="module")
+def sc() -> cf.Scenario:
+    return cf.load(BUILTIN)
+
+
+def _ok(r: Any) -> None:
+    assert r.exit_code == 0, (r.exit_code, r.output, r.exception)
+
+
+# ---------------------------------------------------------------------------------------
+# inputs
+# ---------------------------------------------------------------------------------------
+
+
+def test_every_range_is_an_input_with_a_stable_name(sc: cf.Scenario) -> None:
+    ins = {u.name: u for u in uncertain_inputs(sc)}
+    ranged = [p for p, q in sc.quantities() if q.range is not None and q.range[1] > q.range[0]]
+    assert len(ins) == len(ranged) == 30
+    k = ins["engine.parameters.punishment"]
+    assert (k.lo, k.hi, k.value) == (70.0, 130.0, 100.0)
+    assert k.provenance.startswith("source article ¶1")
+    assert {"issues.donetsk.status_quo", "actors.russia.no_deal", "engine.war_cost.ukraine"} <= set(
+        ins
+    )
+    assert "engine.fronts.kursk.troops" in ins
+    assert not any(n.startswith("levers.") for n in ins)
+
+
+def test_positions_and_levers_are_named(sc: cf.Scenario) -> None:
+    def fn(data: dict[str, Any]) -> None:
+        russia = next(a for a in data["actors"] if a["id"] == "russia")
+        russia["positions"]["donetsk"]["ideal"]["range"] = (0.9, 1.0)
+        russia["positions"]["nato"]["salience"]["range"] = (5.0, 20.0)
+
+    edited = edit(sc, fn)
+    names = [u.name for u in uncertain_inputs(edited, vary_levers=True)]
+    assert "positions.russia.donetsk.ideal" in names
+    assert "positions.russia.nato.salience" in names
+    assert names[-4:] == [
+        "levers.sanctions",
+        "levers.strikes",
+        "levers.aid",
+        "levers.foreign_troops",
+    ]
+
+
+def test_a_world_fixes_every_range(sc: cf.Scenario) -> None:
+    ins = uncertain_inputs(sc, vary_levers=True)
+    world, levers = apply_world(
+        sc, ins, {"engine.parameters.punishment": 80.0, "levers.sanctions": 0.9}
+    )
+    assert world.engine_spec.param("punishment") == 80.0
+    assert world.engine_spec.param("backlash") == 1.0  # not named: its stated value
+    assert [p for p, q in world.quantities() if q.range is not None] == []
+    assert levers == {"sanctions": 0.9}
+    with pytest.raises(cf.InputError, match="unknown uncertain input"):
+        apply_world(sc, ins, {"engine.parameters.nope": 1.0})
+
+
+def test_world_seeds_are_children_of_the_seed_sequence() -> None:
+    kids = np.random.SeedSequence(7).spawn(5)
+    expect = [k.generate_state(1, np.uint64)[0] for k in kids]
+    assert world_seeds(7, [0, 1, 2, 3, 4]).tolist() == expect
+    assert world_seeds(7, [3]).tolist() == [expect[3]]
+
+
+# ---------------------------------------------------------------------------------------
+# the evaluator (real engine, small)
+# ---------------------------------------------------------------------------------------
+
+
+def test_evaluate_worlds_contract(sc: cf.Scenario) -> None:
+    out = evaluate_worlds(
+        sc,
+        {"engine.parameters.punishment": [0.0 + 70, 130.0]},
+        paths=30,
+        seed=1,
+        claims=False,
+    )
+    assert out["G0"].shape == (2,)
+    assert out["p_by_month"].shape == (2, 36)
+    assert out["first_window_month"].dtype == np.float64
+    # a heavier punishment for removal shuts the window further
+    assert out["G0"][1] < out["G0"][0]
+    for w in range(2):
+        p = out["p_by_month"][w]
+        assert np.all(np.diff(p) >= 0)
+        fo = out["first_window_month"][w]
+        assert (p == 0).all() if np.isnan(fo) else p[int(fo)] == 1.0
+    assert out["p_settle_12"].tolist() == out["p_by_month"][:, 11].tolist()
+
+
+def test_evaluate_worlds_with_claims_and_chunk_independence(sc: cf.Scenario) -> None:
+    inputs = {"engine.parameters.punishment": [70.0, 100.0, 130.0]}
+    full = evaluate_worlds(sc, inputs, paths=30, seed=3, claims=True)
+    for cid in CLAIM_IDS:
+        assert full[cid].dtype == bool and full[cid].shape == (3,)
+    # world 2 alone, asked for by its index, is the same world
+    one = evaluate_worlds(
+        sc, {"engine.parameters.punishment": [130.0]}, paths=30, seed=3, world_ids=[2]
+    )
+    assert one["G0"][0] == full["G0"][2]
+    assert one["world_seed"][0] == full["world_seed"][2]
+
+
+def test_evaluate_worlds_errors(sc: cf.Scenario) -> None:
+    with pytest.raises(cf.InputError, match="different numbers of worlds"):
+        evaluate_worlds(
+            sc, {"engine.parameters.punishment": [80.0], "engine.parameters.backlash": [1, 1]}
+        )
+    with pytest.raises(cf.InputError, match="unknown uncertain input"):
+        evaluate_worlds(sc, {"engine.parameters.nope": [1.0]}, paths=10)
+
+
+# ---------------------------------------------------------------------------------------
+# claims as library functions
+# ---------------------------------------------------------------------------------------
+
+
+def test_claims_hold_on_the_default_run_and_fail_without_their_premise(sc: cf.Scenario) -> None:
+    verdicts = evaluate_claims(cf.analyze(sc, seed=0, paths=300))
+    assert verdicts == dict.fromkeys(CLAIM_IDS, True)
+    # without the leader's survival stakes the window is open now: C3 fails (test_claims.py)
+    flipped = evaluate_claims(
+        cf.analyze(cf.with_parameters(sc, punishment=0.0, backlash=0.0), paths=300)
+    )
+    assert flipped["C3"] is False
+    assert all(c.paragraph.startswith("¶") for c in CLAIMS.values())
+
+
+def test_claims_do_not_apply_without_the_engine() -> None:
+    def fn(data: dict[str, Any]) -> None:
+        data.pop("engine")
+
+    bare = edit(cf.load(BUILTIN), fn)
+    assert set(evaluate_claims(cf.analyze(bare)).values()) == {None}
+
+
+# ---------------------------------------------------------------------------------------
+# designs and analysis through the same pipeline, with an analytic evaluator
+# ---------------------------------------------------------------------------------------
+
+K, B, S = (
+    "engine.parameters.punishment",
+    "engine.parameters.backlash",
+    "engine.parameters.revenue_sanctions",
+)
+
+
+def _unit(x: Any, lo: float, hi: float) -> np.ndarray:
+    return (np.asarray(x, dtype=float) - lo) / (hi - lo)
+
+
+def linear_evaluator(scenario: Any, inputs: dict[str, Any], **kw: Any) -> dict[str, np.ndarray]:
+    """G0 = 3 u_K + u_B (u: the input rescaled to [0, 1]); a deal within 12 months where
+    revenue_sanctions > 0.35; claim C1 where punishment > 100."""
+    ids = np.asarray(kw["world_ids"])
+    k, b, s = _unit(inputs[K], 70, 130), _unit(inputs[B], 0.6, 1.4), np.asarray(inputs[S])
+    deal = (s > 0.35).astype(float)
+    return {
+        "G0": 3.0 * k + b,
+        "first_window_month": np.where(deal > 0, 3.0, np.nan),
+        "p_settle_12": deal,
+        "p_by_month": np.repeat(deal[:, None], 36, axis=1),
+        "world_seed": world_seeds(kw["seed"], ids),
+        "C1": np.asarray(inputs[K]) > 100.0,
+    }
+
+
+def test_sobol_known_answer_linear_model(sc: cf.Scenario) -> None:
+    res = cf.explore(sc, method="sobol", worlds=512, seed=2, evaluator=linear_evaluator)
+    s = res.sensitivity
+    g = s[(s["output"] == "G0")].set_index(["input", "index"])
+    # Var(3u) : Var(u) = 9 : 1 for independent uniforms
+    assert g.loc[(K, "S1"), "value"] == pytest.approx(0.9, abs=0.05)
+    assert g.loc[(B, "S1"), "value"] == pytest.approx(0.1, abs=0.03)
+    assert g.loc[(K, "ST"), "value"] == pytest.approx(0.9, abs=0.05)
+    others = g.drop(index=[K, B], level="input")["value"].abs()
+    assert others.max() < 0.02
+    assert res.n_worlds == 512 * (30 + 2)
+
+
+def test_morris_known_answer_linear_model(sc: cf.Scenario) -> None:
+    res = cf.explore(sc, method="morris", worlds=10, seed=2, evaluator=linear_evaluator)
+    s = res.sensitivity
+    g = s[(s["output"] == "G0")].set_index(["input", "index"])["value"]
+    # elementary effects on the unit scale: the slopes 3 and 1, exactly, with no spread
+    assert g[(K, "mu_star")] == pytest.approx(3.0)
+    assert g[(B, "mu_star")] == pytest.approx(1.0)
+    assert g[(K, "sigma")] == pytest.approx(0.0, abs=1e-9)
+    assert g.drop(index=[K, B], level="input").abs().max() < 1e-9
+    assert res.n_worlds == 10 * 31
+
+
+def test_lhs_shares_intervals_and_prim_box(sc: cf.Scenario) -> None:
+    res = cf.explore(sc, method="lhs", worlds=400, seed=5, evaluator=linear_evaluator)
+    c1 = res.claims.set_index("claim").loc["C1"]
+    assert c1["share"] == pytest.approx(0.5, abs=0.01)  # LHS: one world per stratum
+    assert c1["lo"] < 0.5 < c1["hi"] and c1["hi"] - c1["lo"] < 0.11
+    assert len(res.boxes) >= 1
+    box = res.boxes.iloc[0]
+    assert S in box["limits"]
+    lo, hi = box["limits"][S]
+    assert lo == pytest.approx(0.35, abs=0.02) and hi == 0.4
+    assert box["density"] >= 0.8 and box["coverage"] >= 0.8
+    assert f"{S} >= 0.3" in box["words"]
+    assert res.settlement["mean"].iloc[0] == pytest.approx(0.25, abs=0.01)
+
+
+def _check_contract(data: dict[str, Any], method: str) -> None:
+    assert data["method"] == method
+    for key in ("worlds", "paths", "seed"):
+        assert isinstance(data[key], int)
+    st = data["settlement"]
+    for key in ("p_by_month_median", "p_by_month_q10", "p_by_month_q90"):
+        assert isinstance(st[key], list) and all(isinstance(x, float) for x in st[key])
+    assert all(lo <= hi for lo, hi in zip(st["p_by_month_q10"], st["p_by_month_q90"], strict=True))
+    for cid, c in data["claims"].items():
+        assert cid in CLAIM_IDS and set(c) == {"share", "lo", "hi"}
+        assert 0 <= c["lo"] <= c["share"] <= c["hi"] <= 1
+    for s in data["sensitivity"]:
+        assert set(s) == {"input", "output", "index", "value", "conf"}
+        assert s["index"] in ("mu_star", "S1", "ST")
+    for b in data["boxes"]:
+        assert set(b) == {"output", "coverage", "density", "limits"}
+        assert all(len(v) == 2 and v[0] <= v[1] for v in b["limits"].values())
+
+
+def test_json_contract_python(sc: cf.Scenario) -> None:
+    res = cf.explore(sc, method="morris", worlds=4, seed=1, evaluator=linear_evaluator)
+    data = json.loads(res.to_json())
+    _check_contract(data, "morris")
+    assert data["worlds"] == 4 * 31 and data["n"] == 4
+    assert {s["index"] for s in data["sensitivity"]} == {"mu_star"}
+    assert data == json.loads(json.dumps(res.to_dict(), default=float).replace("NaN", "null"))
+    assert "ExploreResult" in repr(res) and "morris" in repr(res)
+    assert set(res.worlds.columns) >= {"world", "world_seed", K, "G0", "p_by_month"}
+
+
+def test_cli_explore_real_engine_json(tmp_path: Path) -> None:
+    out = tmp_path / "x.json"
+    r = runner.invoke(
+        app,
+        [
+            "explore",
+            "--worlds",
+            "3",
+            "--paths",
+            "20",
+            "--json",
+            str(out),
+            "--out",
+            str(tmp_path / "d"),
+        ],
+    )
+    _ok(r)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    _check_contract(data, "lhs")
+    assert data["worlds"] == 3 and set(data["claims"]) == set(CLAIM_IDS)
+    assert "proxy" in data["settlement"]["source"]
+    plans = {"turkey", "trump", "china", "brazil", "russia-maximal", "ukraine-land-swap"}
+    assert set(data["plans"]) == plans
+    assert all(0 <= p["lo"] <= p["share"] <= p["hi"] <= 1 for p in data["plans"].values())
+    assert "Exploration" in r.output and "claims" in r.output and "PRIM" in r.output
+    frame = pd.read_parquet(tmp_path / "d" / "worlds")
+    assert sorted(frame["world"]) == [0, 1, 2]
+
+
+# ---------------------------------------------------------------------------------------
+# CLI errors: one line on stderr, exit 2
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--method", "grid"], "--method 'grid'"),
+        (["--method", "sobol", "--worlds", "48"], "power of two"),
+        (["--worlds", "0"], "at least 1 world"),
+        (["--resume"], "--resume needs --out"),
+        (["--scheduler", "cluster"], "expected local, local:K or tcp://HOST:PORT"),
+        (["--scheduler", "local:0"], "K must lie in"),
+        ([str(DATA / "toy-two-issues.yaml")], "nothing uncertain to explore"),
+        (["no-such-scenario"], "no built-in scenario"),
+    ],
+)
+def test_cli_errors(args: list[str], message: str) -> None:
+    r = runner.invoke(app, ["explore", *args, "--paths", "5"])
+    assert r.exit_code == 2, r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], r.output
+
+
+def test_cli_refuses_to_overwrite_a_run_and_checks_resume(tmp_path: Path) -> None:
+    d = tmp_path / "run"
+    base = ["explore", "--worlds", "2", "--paths", "5", "--no-claims", "--out", str(d), "-q"]
+    _ok(runner.invoke(app, base))
+    r = runner.invoke(app, base)
+    assert r.exit_code == 2 and "already holds an exploration" in r.output
+    r = runner.invoke(app, [*base, "--resume", "--seed", "9"])
+    assert r.exit_code == 2 and "different seed" in r.output
+    _ok(runner.invoke(app, [*base, "--resume"]))  # complete already: nothing to run
+
+
+# ---------------------------------------------------------------------------------------
+# resume after a kill; determinism across workers and chunk sizes (slow)
+# ---------------------------------------------------------------------------------------
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")])
+    return env
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from ceasefire.cli import main; main()", *args]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_resume_after_kill_completes_without_loss_or_duplicates(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    args = ["explore", "--worlds", "24", "--paths", "20", "--no-claims", "--seed", "4", "-q"]
+    d = tmp_path / "killed"
+    log = tmp_path / "stderr.txt"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(_cli(*args, "--out", str(d)), env=_env(), stderr=err)
+        parts = d / "worlds"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if parts.exists() and len(list(parts.glob("part-*.parquet"))) >= 2:
+                break
+            if proc.poll() is not None:
+                pytest.fail(f"finished before the kill: {log.read_text()}")
+            time.sleep(0.05)
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+    assert proc.returncode == (-signal.SIGKILL if sig == signal.SIGKILL else 130), log.read_text()
+    if sig == signal.SIGINT:
+        assert "add --resume to complete" in log.read_text()
+    before = {p.name: p.stat().st_mtime_ns for p in parts.glob("part-*.parquet")}
+    assert 0 < len(before) < 12  # 24 worlds in chunks of 2
+    r = subprocess.run(_cli(*args, "--out", str(d), "--resume"), env=_env(), capture_output=True)
+    assert r.returncode == 0, r.stderr
+    after = {p.name: p.stat().st_mtime_ns for p in parts.glob("part-*.parquet")}
+    assert len(after) == 12
+    assert all(after[n] == t for n, t in before.items())  # finished chunks were not redone
+    assert not list(parts.glob(".*tmp*"))
+    resumed = pd.read_parquet(parts).sort_values("world").reset_index(drop=True)
+    assert resumed["world"].tolist() == list(range(24))
+    whole = tmp_path / "whole"
+    r = subprocess.run(_cli(*args, "--out", str(whole)), env=_env(), capture_output=True)
+    assert r.returncode == 0, r.stderr
+    ref = pd.read_parquet(whole / "worlds").sort_values("world").reset_index(drop=True)
+    pd.testing.assert_frame_equal(resumed, ref)
+
+
+@pytest.mark.slow
+def test_same_results_serial_and_on_two_dask_workers(sc: cf.Scenario) -> None:
+    kw: dict[str, Any] = {"method": "lhs", "worlds": 6, "paths": 20, "seed": 11, "claims": False}
+    serial = cf.explore(sc, chunk_size=1, **kw)
+    dask = cf.explore(sc, scheduler="local:2", chunk_size=4, **kw)
+    cols = [c for c in serial.worlds.columns if c != "p_by_month"]
+    pd.testing.assert_frame_equal(serial.worlds[cols], dask.worlds[cols])
+    assert np.array_equal(
+        np.stack(serial.worlds["p_by_month"]), np.stack(dask.worlds["p_by_month"])
+    )
+    assert serial.to_dict() == dask.to_dict()
+
+
+# ---------------------------------------------------------------------------------------
+# the default run's small exploration
+# ---------------------------------------------------------------------------------------
+
+
+def test_run_shows_the_spread_over_judgements_and_worlds_0_turns_it_off(tmp_path: Path) -> None:
+    out = tmp_path / "run.json"
+    r = runner.invoke(app, ["run", "--paths", "100", "--worlds", "4", "--json", str(out)])
+    _ok(r)
+    assert "How sure" in r.output and "Monte Carlo s.e." in r.output
+    x = json.loads(out.read_text(encoding="utf-8"))["exploration"]
+    assert x["worlds"] == 4 and x["method"] == "lhs"
+    assert len(x["settlement"]["p_by_month_median"]) == 36
+    assert x["spread"]["G0"]["q10"] <= x["spread"]["G0"]["median"] <= x["spread"]["G0"]["q90"]
+    r = runner.invoke(app, ["run", "--paths", "100", "--worlds", "0", "--json", str(out)])
+    _ok(r)
+    assert "How sure" not in r.output
+    assert "exploration" not in json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_an_existing_cluster_by_address_gives_the_same_worlds(sc: cf.Scenario) -> None:
+    from distributed import LocalCluster
+
+    kw: dict[str, Any] = {"method": "lhs", "worlds": 4, "paths": 20, "seed": 5, "claims": False}
+    serial = cf.explore(sc, **kw)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=":0"
+    ) as cluster:
+        remote = cf.explore(sc, scheduler=cluster.scheduler_address, chunk_size=3, **kw)
+    assert serial.to_dict() == remote.to_dict()
+
+
+@pytest.mark.slow
+def test_cli_unreachable_scheduler_is_one_line() -> None:
+    r = runner.invoke(app, ["explore", "--scheduler", "tcp://127.0.0.1:9", "--paths", "5"])
+    assert r.exit_code == 2, r.output
+    assert r.output.count("\n") == 1 and "cannot reach the Dask scheduler" in r.output
