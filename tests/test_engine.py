@@ -479,3 +479,11 @@ def test_forecast_as_of_uses_history_up_to_that_month_only(tmp_path: Path) -> No
     assert res.exit_code == 0, res.output
     record = json.loads(out.read_text())["record"]
     assert [r["as_of"] for r in record] == ["2024-11", "2024-12"]
+
+
+def test_analyze_result_exposes_the_settlement_hazard() -> None:
+    res = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=6)
+    st = res.settlement
+    assert st is not None and isinstance(st.p_by_month, np.ndarray)
+    assert st.p_by_month.tolist() == res.to_dict()["settlement"]["p_by_month"]
+    assert st.calendar[0] == "2024-11" and np.all(np.diff(st.p_by_month) >= 0)
