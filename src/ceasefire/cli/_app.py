@@ -144,7 +144,14 @@ def _one_line(exc: BaseException) -> str:
 
 # The commands: each lives in its own module as a plain function (help from its docstring
 # and annotations); they are registered here, in the order ``--help`` lists them.
-for _command in (_core.run, _core.validate, _core.scenarios, _core.schema, _core.forecast):
+for _command in (
+    _core.run,
+    _core.track,
+    _core.validate,
+    _core.scenarios,
+    _core.schema,
+    _core.forecast,
+):
     app.command(cls=_Command)(guarded(_command))
 app.command(cls=_Command)(guarded(_levers.levers))
 bench_app = typer.Typer(
