@@ -51,7 +51,9 @@ def test_plot_accessor_returns_charts_with_the_run_numbers(res: cf.AnalysisResul
     assert [r["p"] for r in line] == pytest.approx(p)
     hi = [min(1.0, a + 1.96 * b) for a, b in zip(p, se, strict=True)]
     assert [r["hi"] for r in band] == pytest.approx(hi)
-    assert line[0]["date"] == d["settlement"]["calendar"][0] + "-01"
+    # drawn at the end of each month: P(signed by the end of 2024-11) at 2024-12-01
+    assert [r["month"] for r in line] == d["settlement"]["calendar"]
+    assert line[0]["date"] == d["settlement"]["calendar"][1] + "-01"
     for name in ("plans", "issue_space", "removal_risk", "counterfactuals"):
         assert isinstance(getattr(res.plot, name)(), alt.TopLevelMixin), name
 

@@ -251,7 +251,9 @@ def test_figures_carry_the_run_numbers(built: tuple[str, Any]) -> None:
     band = [r for r in rows if r.get("series") == "Monte Carlo 95% band"]
     lo = [max(0.0, a - 1.96 * b) for a, b in zip(p, se, strict=True)]
     assert [r["lo"] for r in band] == pytest.approx(lo)
-    assert [r["date"][:7] for r in band] == run["settlement"]["calendar"]
+    cal = run["settlement"]["calendar"]
+    assert [r["month"] for r in rows if r.get("series") == "this run"] == cal
+    assert [r["date"][:7] for r in band[:-1]] == cal[1:]  # at the end of each month
     marked = [r for r in rows if "label" in r]
     assert marked[0]["p"] == pytest.approx(p[11]) and "within 12 months" in marked[0]["label"]
     # the lever surface: P(deal within 12 months) per cell, the run's setting marked
@@ -291,7 +293,7 @@ def test_settlement_figure_follows_the_contract() -> None:
     assert [r["hi"] for r in worlds] == pytest.approx(
         EXPLORE_SHAPE["settlement"]["p_by_month_q90"][:12]
     )
-    assert rows[0]["date"] == "2024-11-01"
+    assert rows[0]["date"] == "2024-12-01"  # P(signed by the end of November 2024)
     # an exploration whose worlds carry only the 0/1 proxy: no band over worlds, and it says so
     proxy = {**EXPLORE_SHAPE, "settlement": {**EXPLORE_SHAPE["settlement"], "source": "proxy: 1"}}
     spec = settlement(d, explore=proxy).to_dict()

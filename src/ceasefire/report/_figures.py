@@ -61,6 +61,15 @@ def _dates(rd: RunData, n: int) -> list[str]:
     return [f"{c}-01" for c in cal[:n]]
 
 
+def _month_ends(rd: RunData, n: int) -> list[str]:
+    """The end of each of the first ``n`` months (as the first day of the next month): a
+    probability of a deal *by the end of* month t is drawn there."""
+    cal = rd.calendar
+    if len(cal) < n + 1:
+        cal = calendar_months(rd.d["as_of"], n + 1)
+    return [f"{c}-01" for c in cal[1 : n + 1]]
+
+
 def _month_x(title: str = "calendar month") -> alt.X:
     return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", tickCount=8))
 
@@ -98,8 +107,10 @@ def settlement(
     s = rd.need("settlement", "this scenario has no engine section: no P(settlement by month)")
     p = [float(x) for x in s["p_by_month"]]
     se = [float(x or 0.0) for x in s["p_se"]]
-    dates = _dates(rd, len(p))
-    line = pd.DataFrame({"date": dates, "p": p, "series": "this run"})
+    dates = _month_ends(rd, len(p))  # P(signed by the end of the month)
+    line = pd.DataFrame(
+        {"date": dates, "month": rd.calendar[: len(p)], "p": p, "series": "this run"}
+    )
     band = pd.DataFrame(
         {
             "date": dates,
@@ -135,7 +146,12 @@ def settlement(
         )
         domain += ["10-90% of worlds", "median world"]
         colours += [ORANGE, ORANGE]
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=6) if ex is not None else None,
+    )
     y = alt.Y("p:Q", title="P(deal signed by then)", scale=alt.Scale(domain=[0, 1]))
     areas = (
         alt.Chart(band)
@@ -155,8 +171,8 @@ def settlement(
                 scale=alt.Scale(domain=["this run", "median world"], range=[[1, 0], [5, 3]]),
             ),
             tooltip=[
-                alt.Tooltip("date:T", format="%b %Y", title="month"),
-                alt.Tooltip("p:Q", format=".1%", title="P(deal by then)"),
+                alt.Tooltip("month:N", title="by the end of"),
+                alt.Tooltip("p:Q", format=".1%", title="P(deal signed)"),
                 "series:N",
             ],
         )
@@ -182,19 +198,19 @@ def settlement(
     )
     sub: list[str] = [
         (
-            f"median month {rd.calendar[med]} (half of the simulated futures have a deal by then)"
+            f"median month {rd.calendar[med]} (half of the simulated futures have a deal by its "
+            "end)"
             if isinstance(med, int)
             else f"median: beyond the {len(p)} months shown"
         )
-        + f"; {(rd.d.get('engine') or {}).get('paths', '?')} paths"
+        + f"; band: Monte Carlo 95% over {(rd.d.get('engine') or {}).get('paths', '?')} paths"
     ]
     raw = (rd.explore or {}).get("settlement") or {}
     if ex is not None and ex.get("source"):
         sub.append("worlds: " + textwrap.shorten(str(ex["source"]), 110, placeholder="…"))
     elif raw.get("p_by_month_median"):
         sub.append(
-            "the exploration's worlds carry no P(settlement) of their own (a proxy): "
-            "no band over worlds"
+            "no band over worlds: the exploration measured when the window opens, not P(deal)"
         )
     return _style(
         alt.layer(areas, lines, points, labels).properties(
@@ -617,7 +633,9 @@ def counterfactuals(run: AnalysisResult | Mapping[str, Any] | RunData) -> alt.La
             width=WIDTH - 200,
             height=alt.Step(24),
             title=_title(
-                "What explains the impasse? Switch one mechanism off",
+                "What explains the impasse? Switch one mechanism off"
+                if df["G0"].iloc[0] <= 0
+                else "How much does each mechanism narrow the deal zone? Switch one off",
                 "bars: G_0; label: when the window first opens",
             ),
         )
@@ -648,9 +666,14 @@ def lever_surface(
     within = int(surf.get("within", 12))
     grid["x1"], grid["x2"] = grid["sanctions"] - step_s / 2, grid["sanctions"] + step_s / 2
     grid["y1"], grid["y2"] = grid["strikes"] - step_s / 2, grid["strikes"] + step_s / 2
-    grid["label"] = [f"{p:.0%}" for p in grid["p12"]]
+    grid["label"] = [
+        "0%" if p == 0 else "<1%" if p < 0.005 else ">99%" if p > 0.995 else f"{p:.0%}"
+        for p in grid["p12"]
+    ]
     grid["band"] = [f"± {1.96 * se:.0%}" for se in grid["p12_se"]]
-    ticks = alt.Axis(values=[i * step_s for i in range(round(1 / step_s) + 1)], grid=False)
+    ticks = alt.Axis(
+        values=[i * step_s for i in range(round(1 / step_s) + 1)], grid=False, format=".2~f"
+    )
     domain = alt.Scale(domain=[-step_s / 2, 1 + step_s / 2], nice=False)
     x = alt.X("x1:Q", title="sanctions (held from month 0)", axis=ticks, scale=domain)
     y = alt.Y("y1:Q", title="long-range strikes (held from month 0)", axis=ticks, scale=domain)
@@ -691,17 +714,32 @@ def lever_surface(
     cur = surf.get("current") or {}
     layers = [rect, text]
     if "sanctions" in cur and "strikes" in cur:
+        s = rd.d.get("settlement") or {}
+        own = s.get("p_by_month") or []
+        label = f"this run: {own[within - 1]:.0%}" if len(own) >= within else "this run"
         here = pd.DataFrame(
-            [{"sanctions": cur["sanctions"], "strikes": cur["strikes"], "label": "this run"}]
+            [{"sanctions": cur["sanctions"], "strikes": cur["strikes"], "label": label}]
         )
         layers.append(
             alt.Chart(here)
-            .mark_point(shape="cross", size=260, color=RED, filled=True, strokeWidth=1)
+            .mark_point(shape="cross", size=260, color=RED, filled=True, stroke="white")
             .encode(alt.X("sanctions:Q"), alt.Y("strikes:Q"))
         )
         layers.append(
             alt.Chart(here)
-            .mark_text(dy=-14, color=RED, fontWeight="bold")
+            .mark_text(
+                dy=-16,
+                color=RED,
+                fontWeight="bold",
+                stroke="white",
+                strokeWidth=3,
+                strokeOpacity=0.9,
+            )
+            .encode(alt.X("sanctions:Q"), alt.Y("strikes:Q"), text="label:N")
+        )
+        layers.append(
+            alt.Chart(here)
+            .mark_text(dy=-16, color=RED, fontWeight="bold")
             .encode(alt.X("sanctions:Q"), alt.Y("strikes:Q"), text="label:N")
         )
     ses = [float(x) for x in grid["p12_se"]]

@@ -50,7 +50,7 @@ class Plots:
         """G_0 with one mechanism switched off at a time."""
         return self._report().counterfactuals(self._data())
 
-    def lever_surface(self, paths: int = 100) -> Any:
+    def lever_surface(self, paths: int = 200) -> Any:
         """P(deal within 12 months) over a sanctions x strikes grid (runs the engine 25
         times; the grid is kept for the next call)."""
         rep = self._report()

@@ -60,7 +60,7 @@ def lever_surface_data(
     scenario: Scenario,
     *,
     levers: dict[str, Any] | None = None,
-    paths: int = 100,
+    paths: int = 200,
     seed: int = 0,
     steps: int = 5,
     horizon: int | None = None,
