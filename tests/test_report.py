@@ -261,7 +261,8 @@ def test_figures_carry_the_run_numbers(built: tuple[str, Any]) -> None:
     cells = [r for r in _datasets(specs["lever_surface"]) if "x1" in r]
     assert len(cells) == 9
     assert [c["p12"] for c in cells] == pytest.approx([g["p12"] for g in surf["grid"]])
-    (here,) = [r for r in _datasets(specs["lever_surface"]) if r.get("label") == "this run"]
+    (here,) = [r for r in _datasets(specs["lever_surface"]) if "this run" in r.get("label", "")]
+    assert here["label"] == f"this run: {p[11]:.0%}"  # the run's own P(deal within 12 months)
     assert here["sanctions"] == pytest.approx(run["levers"]["sanctions"][0])
     assert here["strikes"] == pytest.approx(run["levers"]["strikes"][0])
 
