@@ -45,6 +45,14 @@ def _names(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _actor_name(rd: RunData, actor: str) -> str:
+    sc = rd.scenario
+    """The regime actor as the scenario names it ("the Kremlin leadership (Putin)")."""
+    names = {a.id: a.name for a in sc.actors} if sc is not None else {}
+    name = names.get(actor)
+    return f"the {name}" if name and name != actor else f"the {actor} leadership"
+
+
 def _month(rd: RunData, t: int | None) -> str:
     if t is None:
         return "never within the span"
@@ -140,8 +148,8 @@ def _settlement_answers(rd: RunData, s: Mapping[str, Any]) -> list[Answer]:
     out.append(
         Answer(
             "When?",
-            f"Median month of signature: {_month(rd, med)}: half of the simulated futures have "
-            "a deal by then.",
+            f"Median month of signature: {_month(rd, med)}. Half of the simulated futures have "
+            "a deal by the end of that month.",
             when_unc,
         )
     )
@@ -255,7 +263,7 @@ def headline(rd: RunData) -> list[Answer]:
         hi = max(settle.values()) if settle else None
         out.append(
             Answer(
-                f"Is settling riskier than war for the {rr['actor']} leadership?",
+                f"Is settling riskier than war for {_actor_name(rd, rr['actor'])}?",
                 f"Removal risk within the span: {rr['fight']:.1%} if it fights on; "
                 + (
                     f"{lo:.1%} to {hi:.1%} if it settles now on one of the plans." if settle else ""

@@ -91,8 +91,11 @@ async function send() {
 function curveSpec(d) {
   // P(deal signed by the end of each calendar month) with its Monte Carlo 95% band
   const s = d.settlement, p = s.p_by_month, se = s.p_se;
-  const date = (k) => s.calendar[k] + '-01';
-  const values = p.map((x, k) => ({date: date(k), y: x, lo: Math.max(0, x - 1.96 * se[k]),
+  // P(signed by the END of month k): drawn at the first day of the next month
+  const date = (k) => { const [y, m] = s.calendar[k].split('-').map(Number);
+    return `${y + Math.floor(m / 12)}-${String(m % 12 + 1).padStart(2, '0')}-01`; };
+  const values = p.map((x, k) => ({date: date(k), month: s.calendar[k], y: x,
+                                   lo: Math.max(0, x - 1.96 * se[k]),
                                    hi: Math.min(1, x + 1.96 * se[k])}));
   const k12 = Math.min(12, p.length) - 1;
   const marks = [{date: date(k12), y: p[k12], label: `within ${k12 + 1} months: ${pct(p[k12])}`}];
@@ -112,9 +115,9 @@ function curveSpec(d) {
       {data: {values}, mark: {type: 'area', opacity: 0.25, color: '#1f5f99'},
        encoding: {x, y: {field: 'lo', type: 'quantitative'}, y2: {field: 'hi'}}},
       {data: {values}, mark: {type: 'line', color: '#1f5f99', strokeWidth: 2},
-       encoding: {x, y, tooltip: [{field: 'date', type: 'temporal', format: '%b %Y', title: 'month'},
+       encoding: {x, y, tooltip: [{field: 'month', type: 'nominal', title: 'by the end of'},
                                   {field: 'y', type: 'quantitative', format: '.1%',
-                                   title: 'P(deal by then)'}]}},
+                                   title: 'P(deal signed)'}]}},
       {data: {values: marks}, mark: {type: 'point', filled: true, color: 'black'},
        encoding: {x, y}},
       {data: {values: marks}, mark: {type: 'text', align: 'left', dx: 7, dy: 12},
