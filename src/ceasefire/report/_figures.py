@@ -722,7 +722,7 @@ def lever_surface(
         )
         layers.append(
             alt.Chart(here)
-            .mark_point(shape="cross", size=260, color=RED, filled=True, stroke="white")
+            .mark_point(shape="cross", size=260, color=RED, filled=True, opacity=1, stroke="white")
             .encode(alt.X("sanctions:Q"), alt.Y("strikes:Q"))
         )
         layers.append(
