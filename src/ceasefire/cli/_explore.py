@@ -71,6 +71,13 @@ def explore(
     claims: Annotated[
         bool, typer.Option("--claims/--no-claims", help="Evaluate the claims C1-C7 per world.")
     ] = True,
+    inputs: Annotated[
+        str,
+        typer.Option(
+            help="Inputs to vary: all (every range) or engine (engine parameters and the "
+            "sides' optimism only: one vectorised engine call per chunk)."
+        ),
+    ] = "all",
     json_out: Annotated[
         str | None, typer.Option("--json", help="Write the result as JSON to FILE ('-' = stdout).")
     ] = None,
@@ -103,6 +110,7 @@ def explore(
             scheduler=scheduler,
             vary_levers=vary_levers,
             claims=claims,
+            inputs=inputs,
             progress=show and console.is_terminal,
         )
     except KeyboardInterrupt:

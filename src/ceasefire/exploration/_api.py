@@ -314,6 +314,7 @@ def explore(
     progress: bool = False,
     evaluator: Evaluator | None = None,
     discover: bool = True,
+    inputs: str = "all",
 ) -> ExploreResult:
     """Explore the analyst's uncertainty about ``scenario``.
 
@@ -328,7 +329,11 @@ def explore(
     ``claims=False`` skips the claims (a third of the cost per world).
     ``evaluator`` replaces :func:`evaluate_worlds` (same signature), e.g. to check
     the pipeline on a function with known sensitivity indices. ``discover=False``
-    skips PRIM (and the EMA workbench's import, about 3 s).
+    skips PRIM (and the EMA workbench's import, about 3 s). ``inputs="engine"``
+    varies only the inputs the engine's world axis carries (engine parameters and
+    the belligerents' optimism; the others keep their stated values), so that each
+    chunk is one vectorised engine call; ``"all"`` (default) varies every range,
+    with one engine call per distinct setting of the other inputs.
     """
     import time
 
@@ -345,7 +350,13 @@ def explore(
     if paths < 1:
         raise InputError(f"--paths {paths}: need at least 1 path")
     parse_scheduler(scheduler)
+    if inputs not in ("all", "engine"):
+        raise InputError(f"--inputs {inputs!r}: expected 'all' or 'engine'")
     ins = uncertain_inputs(sc, vary_levers=vary_levers)
+    if inputs == "engine":
+        from ._evaluate import engine_name
+
+        ins = [u for u in ins if engine_name(sc, u.name) is not None]
     check_design(method, worlds, len(ins))
     total = n_worlds(method, worlds, len(ins))
     months = int(horizon) if horizon is not None else sc.engine_spec.horizon_months
@@ -362,6 +373,7 @@ def explore(
         "inputs": [[u.name, u.lo, u.hi] for u in ins],
         "claims": claims,
         "horizon": months,
+        "varied": inputs,
         "evaluator": None if evaluator is None else getattr(evaluator, "__qualname__", "custom"),
     }
     store = Store(out) if out is not None else None
