@@ -176,9 +176,9 @@ def print_explore_summary(res: ExploreResult, console: Console) -> None:
     t.add_column("share of worlds" if proxy else "mean", justify="right")
     t.add_column("Monte Carlo s.e.", justify="right")
     months = sorted({*range(0, len(st), 6), 11, len(st) - 1} & set(range(len(st))))
-    se = res.mc_se_g0()
     for m in months:
         r = st.iloc[m]
+        se = res.mc_se_p(m)
         t.add_row(
             str(m),
             f"{r['median']:.2f}",

@@ -94,6 +94,16 @@ class ExploreResult:
         a = a[np.isfinite(a)]
         return float(np.median(a)) if a.size else math.nan
 
+    def mc_se_p(self, month: int) -> float:
+        """Median over worlds of the Monte Carlo standard error of P(settlement by ``month``)
+        (the engine's ``p_se``; NaN where the evaluator gives none)."""
+        se = self.worlds.get("p_se")
+        if se is None or not len(se):
+            return math.nan
+        a = np.stack([np.asarray(v, dtype=float) for v in se])[:, month]
+        a = a[np.isfinite(a)]
+        return float(np.median(a)) if a.size else math.nan
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON of ``ceasefire explore --json`` (contract of issue 12, plus context keys)."""
         st = self.settlement
