@@ -138,7 +138,7 @@ def print_spread(res: ExploreResult, console: Console, mc_se: float | None = Non
     """G_0 and the first window month over worlds, beside the Monte Carlo error."""
     g = res.spread("G0")
     se = res.mc_se_g0() if mc_se is None else mc_se
-    se_txt = f"{se:.4f}" if math.isfinite(se) else "n/a"
+    se_txt = f"{se:.4f}" if math.isfinite(se) else "n/a (the vectorised engine gives none)"
     console.print(
         f"  G_0 over worlds: median {_band(g, '+.3f')} (10-90 %); "
         f"Monte Carlo s.e. within a world {se_txt}"
