@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from .._claims import CLAIM_IDS, CLAIMS
 from .._errors import InputError
-from ._evaluate import P_BY_MONTH_SOURCE, PLAN_PREFIX, evaluate_worlds
+from ._evaluate import P_BY_MONTH_SOURCE, PLAN_PREFIX, engine_name, evaluate_worlds
 from ._inputs import UncertainInput, uncertain_inputs
 
 if TYPE_CHECKING:
@@ -364,8 +364,6 @@ def explore(
         raise InputError(f"--inputs {inputs!r}: expected 'all' or 'engine'")
     ins = uncertain_inputs(sc, vary_levers=vary_levers)
     if inputs == "engine":
-        from ._evaluate import engine_name
-
         ins = [u for u in ins if engine_name(sc, u.name) is not None]
     check_design(method, worlds, len(ins))
     total = n_worlds(method, worlds, len(ins))
