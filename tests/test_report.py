@@ -145,8 +145,8 @@ def test_report_parses_and_has_every_section(built: tuple[str, Any]) -> None:
         "counterfactuals",
         "lever_surface",
     } <= set(rep.specs)
-    # no settlement in this engine version: a note, not invented numbers
-    assert "settlement" in rep.notes and "fig-settlement" not in p.ids
+    # the engine reports the settlement hazard (issue 11): the figure is drawn
+    assert "settlement" in rep.specs and "fig-settlement" in p.ids
 
 
 @pytest.mark.slow
@@ -244,8 +244,10 @@ def test_settlement_figure_follows_the_contract() -> None:
     # run JSON with a `settlement` block of the contract's shape (issue 11)
     res = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=12)
     d = res.to_dict()
+    assert len(d["settlement"]["p_by_month"]) == 12  # the engine's own block
+    without = {k: v for k, v in d.items() if k != "settlement"}
     with pytest.raises(MissingData):
-        settlement(d)
+        settlement(without)
     p = [min(1.0, 0.03 * t) for t in range(12)]
     d["settlement"] = {
         "p_by_month": p,

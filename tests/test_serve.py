@@ -46,7 +46,7 @@ def test_scenarios(client: TestClient) -> None:
     assert {s["id"] for s in r.json()} == set(cf.builtin_ids())
     info = client.get(f"/scenarios/{SCEN}").json()
     assert info["levers"]["sanctions"]["value"] == pytest.approx(0.6)
-    assert info["parameters"]["punishment"]["value"] == pytest.approx(100.0)
+    assert info["parameters"]["punishment"]["value"] == pytest.approx(120.0)
     assert "no built-in scenario" in _one_line_error(client.get("/scenarios/nope"), 404)
 
 
