@@ -22,9 +22,10 @@ from ceasefire._claims import CLAIM_IDS, CLAIMS, evaluate_claims
 from ceasefire.cli._app import app
 from ceasefire.exploration import (
     apply_world,
+    engine_name,
     evaluate_worlds,
+    path_seed,
     uncertain_inputs,
-    world_seeds,
 )
 from conftest import DATA
 
@@ -59,10 +60,10 @@ def _ok(r: Any) -> None:
 def test_every_range_is_an_input_with_a_stable_name(sc: cf.Scenario) -> None:
     ins = {u.name: u for u in uncertain_inputs(sc)}
     ranged = [p for p, q in sc.quantities() if q.range is not None and q.range[1] > q.range[0]]
-    assert len(ins) == len(ranged) == 35  # with the engine's beliefs and breakdown terms
+    assert len(ins) == len(ranged) >= 30  # every range is an input (35 with the beliefs)
     k = ins["engine.parameters.punishment"]
     assert (k.lo, k.hi, k.value) == (60.0, 240.0, 120.0)
-    assert k.provenance.startswith("judgement")
+    assert k.provenance.startswith("judgement: Removal ends")
     assert {"issues.donetsk.status_quo", "actors.russia.no_deal", "engine.war_cost.ukraine"} <= set(
         ins
     )
@@ -101,11 +102,15 @@ def test_a_world_fixes_every_range(sc: cf.Scenario) -> None:
         apply_world(sc, ins, {"engine.parameters.nope": 1.0})
 
 
-def test_world_seeds_are_children_of_the_seed_sequence() -> None:
-    kids = np.random.SeedSequence(7).spawn(5)
-    expect = [k.generate_state(1, np.uint64)[0] for k in kids]
-    assert world_seeds(7, [0, 1, 2, 3, 4]).tolist() == expect
-    assert world_seeds(7, [3]).tolist() == [expect[3]]
+def test_engine_names_of_the_inputs(sc: cf.Scenario) -> None:
+    # the engine's world axis carries engine parameters and the sides' optimism only
+    names = {u.name: engine_name(sc, u.name) for u in uncertain_inputs(sc)}
+    assert names["engine.parameters.punishment"] == "punishment"
+    assert names["engine.beliefs.russia.optimism"] == "optimism.russia"
+    assert names["actors.russia.no_deal"] is None
+    assert names["engine.war_cost.ukraine"] is None
+    assert sum(v is not None for v in names.values()) == 17  # 15 parameters, 2 beliefs
+    assert path_seed(7) == np.random.SeedSequence(7).generate_state(1, np.uint64)[0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -116,21 +121,44 @@ def test_world_seeds_are_children_of_the_seed_sequence() -> None:
 def test_evaluate_worlds_contract(sc: cf.Scenario) -> None:
     out = evaluate_worlds(
         sc,
-        {"engine.parameters.punishment": [0.0 + 70, 130.0]},
+        {"engine.beliefs.russia.optimism": [0.0, 0.01]},
         paths=30,
         seed=1,
         claims=False,
     )
     assert out["G0"].shape == (2,)
-    assert out["p_by_month"].shape == (2, 36)
+    assert out["p_by_month"].shape == out["p_se"].shape == (2, 36)
     assert out["first_window_month"].dtype == np.float64
-    # the punishment matters (over an infinite horizon it weighs on fighting on as well as
-    # on settling, so its sign is the engine's answer, not asserted here)
-    assert out["G0"][1] != out["G0"][0]
+    assert out["world_seed"].tolist() == [path_seed(1)] * 2
+    # a Kremlin sure of its advance shuts the window at month 0 (test_claims.py, C3):
+    # the world axis carries the belief into the engine
+    assert out["G0"][0] > 0 > out["G0"][1]
+    assert out["first_window_month"][0] == 0 < out["first_window_month"][1]
     for w in range(2):
         p = out["p_by_month"][w]
         assert np.all(np.diff(p) >= 0) and 0 <= p[0] and p[-1] <= 1
+    # the engine's settlement hazard, not a 0/1 proxy; no deal while the window is shut
+    assert out["p_by_month"][1, 0] == 0.0 < out["p_by_month"][0, 0] < 1.0
     assert out["p_settle_12"].tolist() == out["p_by_month"][:, 11].tolist()
+    # common random numbers: a world alone is the same world as in a batch
+    one = evaluate_worlds(
+        sc, {"engine.beliefs.russia.optimism": [0.01]}, paths=30, seed=1, claims=False
+    )
+    assert one["G0"][0] == out["G0"][1]
+    assert np.array_equal(one["p_by_month"][0], out["p_by_month"][1])
+
+
+def test_inputs_outside_the_world_axis_fall_back_per_setting(sc: cf.Scenario) -> None:
+    # a per-actor war cost changes the scenario itself: worlds are grouped by it, one batch each
+    ins = {"engine.war_cost.russia": [0.01, 0.05, 0.01], "engine.parameters.punishment": [60.0] * 3}
+    out = evaluate_worlds(sc, ins, paths=20, seed=2, claims=False)
+    assert out["G0"][0] == out["G0"][2] != out["G0"][1]
+    world, _ = apply_world(sc, uncertain_inputs(sc), {"engine.war_cost.russia": 0.05})
+    from ceasefire.engine import evaluate_worlds as engine_worlds
+
+    ref = engine_worlds(world, {"punishment": [60.0]}, paths=20, seed=2, claims=False)
+    assert out["G0"][1] == ref["G0"][0]
+    assert np.array_equal(out["p_by_month"][1], ref["p_by_month"][0])
 
 
 @pytest.mark.slow
@@ -144,7 +172,8 @@ def test_evaluate_worlds_with_claims_and_chunk_independence(sc: cf.Scenario) -> 
         sc, {"engine.parameters.punishment": [130.0]}, paths=30, seed=3, world_ids=[2]
     )
     assert one["G0"][0] == full["G0"][2]
-    assert one["world_seed"][0] == full["world_seed"][2]
+    for cid in CLAIM_IDS:
+        assert one[cid][0] == full[cid][2], cid
 
 
 def test_evaluate_worlds_errors(sc: cf.Scenario) -> None:
@@ -162,23 +191,22 @@ def test_evaluate_worlds_errors(sc: cf.Scenario) -> None:
 
 
 @pytest.mark.slow
-def test_claims_hold_on_the_default_run_and_fail_without_their_premise(sc: cf.Scenario) -> None:
+def test_claims_report_the_models_answer_and_move_with_their_premise(sc: cf.Scenario) -> None:
+    # The second-generation engine's answers at the default beliefs (tests/test_claims.py):
+    # the window is open now (C3 fails), so nobody stalls (C4 fails) and leader survival
+    # narrows the zone without delaying an already open window (C7 fails).
     verdicts = evaluate_claims(cf.analyze(sc, seed=0, paths=300))
-    # the second-generation engine's answers (docs/model.md section 7.0): C3, C4 and C7 no
-    # longer emerge at the default beliefs
-    assert {k: verdicts[k] for k in ("C1", "C2", "C3", "C4", "C5", "C7")} == {
-        "C1": True,
-        "C2": True,
-        "C3": False,
-        "C4": False,
-        "C5": True,
-        "C7": False,
-    }
-    # without the leader's survival stakes Russia accepts a freeze: C1 fails (test_claims.py)
-    flipped = evaluate_claims(
-        cf.analyze(cf.with_parameters(sc, punishment=0.0, backlash=0.0), paths=300)
-    )
-    assert flipped["C1"] is False
+    expect = {"C1": True, "C2": True, "C3": False, "C4": False, "C5": True, "C6": True}
+    assert verdicts == {**expect, "C7": False}
+    # the premise that restores C4 and C7: a Kremlin sure of its advance shuts the window
+    # at month 0; Russia then stalls and leader survival delays the opening (which learning
+    # brings within the year, so C3 still fails)
+    optimist = cf.with_parameters(sc, optimism={"russia": 0.01, "ukraine": 0.002})
+    flipped = evaluate_claims(cf.analyze(optimist, seed=0, paths=300))
+    assert flipped == {**verdicts, "C4": True, "C7": True}
+    # the vectorised engine gives the same verdicts at the stated values
+    vec = evaluate_worlds(sc, {}, paths=300, seed=0, world_ids=[0])
+    assert {cid: bool(vec[cid][0]) for cid in CLAIM_IDS} == verdicts
     assert all(c.paragraph.startswith("¶") for c in CLAIMS.values())
 
 
@@ -201,23 +229,32 @@ K, B, S = (
 )
 
 
-def _unit(x: Any, lo: float, hi: float) -> np.ndarray:
+BOUNDS = {K: (60.0, 240.0), B: (0.6, 1.4), S: (0.2, 0.4)}  # the scenario's ranges
+D = 35  # the default scenario's uncertain inputs
+
+
+def test_the_analytic_evaluators_use_the_scenarios_ranges(sc: cf.Scenario) -> None:
+    ins = {u.name: (u.lo, u.hi) for u in uncertain_inputs(sc)}
+    assert {n: ins[n] for n in BOUNDS} == BOUNDS and len(ins) == D
+
+
+def _unit(name: str, x: Any) -> np.ndarray:
+    lo, hi = BOUNDS[name]
     return (np.asarray(x, dtype=float) - lo) / (hi - lo)
 
 
 def linear_evaluator(scenario: Any, inputs: dict[str, Any], **kw: Any) -> dict[str, np.ndarray]:
     """G0 = 3 u_K + u_B (u: the input rescaled to [0, 1]); a deal within 12 months where
-    revenue_sanctions > 0.35; claim C1 where punishment > 150 (the middle of its range)."""
-    ids = np.asarray(kw["world_ids"])
-    k, b, s = _unit(inputs[K], 60, 240), _unit(inputs[B], 0.6, 1.4), np.asarray(inputs[S])
+    revenue_sanctions > 0.35; claim C1 where u_K > 0.5."""
+    k, b, s = _unit(K, inputs[K]), _unit(B, inputs[B]), np.asarray(inputs[S])
     deal = (s > 0.35).astype(float)
     return {
         "G0": 3.0 * k + b,
         "first_window_month": np.where(deal > 0, 3.0, np.nan),
         "p_settle_12": deal,
         "p_by_month": np.repeat(deal[:, None], 36, axis=1),
-        "world_seed": world_seeds(kw["seed"], ids),
-        "C1": np.asarray(inputs[K]) > 150.0,
+        "world_seed": np.full(k.shape[0], path_seed(kw["seed"]), dtype=np.uint64),
+        "C1": k > 0.5,
     }
 
 
@@ -234,7 +271,7 @@ def test_sobol_known_answer_linear_model(sc: cf.Scenario) -> None:
     assert g.loc[(K, "ST"), "value"] == pytest.approx(0.9, abs=0.05)
     others = g.drop(index=[K, B], level="input")["value"].abs()
     assert others.max() < 0.02
-    assert res.n_worlds == 512 * (35 + 2)
+    assert res.n_worlds == 512 * (D + 2)
 
 
 def test_morris_known_answer_linear_model(sc: cf.Scenario) -> None:
@@ -246,7 +283,7 @@ def test_morris_known_answer_linear_model(sc: cf.Scenario) -> None:
     assert g[(B, "mu_star")] == pytest.approx(1.0)
     assert g[(K, "sigma")] == pytest.approx(0.0, abs=1e-9)
     assert g.drop(index=[K, B], level="input").abs().max() < 1e-9
-    assert res.n_worlds == 10 * 36
+    assert res.n_worlds == 10 * (D + 1)
 
 
 def test_lhs_shares_intervals_and_prim_box(sc: cf.Scenario) -> None:
@@ -287,7 +324,7 @@ def test_json_contract_python(sc: cf.Scenario) -> None:
     res = cf.explore(sc, method="morris", worlds=4, seed=1, evaluator=linear_evaluator)
     data = json.loads(res.to_json())
     _check_contract(data, "morris")
-    assert data["worlds"] == 4 * 36 and data["n"] == 4
+    assert data["worlds"] == 4 * (D + 1) and data["n"] == 4
     assert {s["index"] for s in data["sensitivity"]} == {"mu_star"}
     assert data == json.loads(json.dumps(res.to_dict(), default=float).replace("NaN", "null"))
     assert "ExploreResult" in repr(res) and "morris" in repr(res)
@@ -315,7 +352,7 @@ def test_cli_explore_real_engine_json(tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     _check_contract(data, "lhs")
     assert data["worlds"] == 3 and set(data["claims"]) == set(CLAIM_IDS)
-    assert "engine" in data["settlement"]["source"]
+    assert "settlement hazard" in data["settlement"]["source"]
     plans = {"turkey", "trump", "china", "brazil", "russia-maximal", "ukraine-land-swap"}
     assert set(data["plans"]) == plans
     assert all(0 <= p["lo"] <= p["share"] <= p["hi"] <= 1 for p in data["plans"].values())
@@ -382,6 +419,7 @@ def test_resume_after_kill_completes_without_loss_or_duplicates(
     tmp_path: Path, sig: signal.Signals
 ) -> None:
     args = ["explore", "--worlds", "24", "--paths", "20", "--no-claims", "--seed", "4", "-q"]
+    args += ["--inputs", "engine"]  # one vectorised engine call per chunk
     d = tmp_path / "killed"
     log = tmp_path / "stderr.txt"
     with open(log, "wb") as err:
@@ -475,8 +513,7 @@ ISHIGAMI = (K, B, S)  # three of the scenario's inputs, each mapped onto [-pi, p
 
 def ishigami_evaluator(scenario: Any, inputs: dict[str, Any], **kw: Any) -> dict[str, np.ndarray]:
     """The Ishigami function (a = 7, b = 0.1) of three inputs; the others do nothing."""
-    bounds = {K: (70.0, 130.0), B: (0.6, 1.4), S: (0.2, 0.4)}
-    x1, x2, x3 = (np.pi * (2 * _unit(inputs[n], *bounds[n]) - 1) for n in ISHIGAMI)
+    x1, x2, x3 = (np.pi * (2 * _unit(n, inputs[n]) - 1) for n in ISHIGAMI)
     y = np.sin(x1) + 7.0 * np.sin(x2) ** 2 + 0.1 * x3**4 * np.sin(x1)
     n = y.shape[0]
     return {
@@ -484,7 +521,7 @@ def ishigami_evaluator(scenario: Any, inputs: dict[str, Any], **kw: Any) -> dict
         "first_window_month": np.full(n, np.nan),
         "p_settle_12": np.zeros(n),
         "p_by_month": np.zeros((n, 36)),
-        "world_seed": world_seeds(kw["seed"], kw["world_ids"]),
+        "world_seed": np.full(n, path_seed(kw["seed"]), dtype=np.uint64),
     }
 
 

@@ -7,6 +7,12 @@ thing. Each function takes the result of :func:`ceasefire.analyze` (or its
 ``False``, or ``None`` where the claim does not apply (the scenario lacks the
 actors or plans the claim names, or has no engine section).
 
+The engine's vectorised :func:`ceasefire.engine.evaluate_worlds` computes the same
+claims per world (``C1`` .. ``C7``) on its candidate-deal ripeness (a lower bound to
+the windowed search used here); ``ceasefire explore`` reports its shares. Each
+claim is the model's answer, whatever the article says: on the second-generation
+engine C3, C4 and C7 do not hold at the default beliefs (``tests/test_claims.py``).
+
 The claims restate the article (``/work/shared/seed/article.txt``, one paragraph
 per line, ¶1 = the title) for the built-in ``russia-ukraine-2024`` scenario.
 """
@@ -103,10 +109,12 @@ def c5(res: Any) -> bool | None:
 
 
 def c6(res: Any) -> bool | None:
-    """Steeper costs open the window: full sanctions and strikes (held from month 0) open it
-    within the horizon, no later than sanctions and strikes at 0.7.
+    """Steeper costs open the window: with full sanctions and strikes (held from month 0)
+    the window opens within the report, no later than at the run's own levers.
 
-    Runs the engine twice more (same paths, seed and other levers as ``res``).
+    The same definition as the engine's vectorised ``C6``
+    (:func:`ceasefire.engine.evaluate_worlds`). Runs the engine once more (same paths,
+    seed and other levers as ``res``).
     """
     w = _window(res)
     if w is None:
@@ -115,18 +123,14 @@ def c6(res: Any) -> bool | None:
     from .engine._sim import with_levers
 
     c = w.compiled
-
-    def first(level: float) -> int | None:
-        lv: dict[str, object] = {name: arr for name, arr in c.levers.items()}
-        lv.update(sanctions=np.full(c.steps, level), strikes=np.full(c.steps, level))
-        _, g, _ = ripeness_path(with_levers(c, lv), w.seed)
-        return first_open(g)
-
-    high = first(1.0)
+    lv: dict[str, object] = {name: arr for name, arr in c.levers.items()}
+    lv.update(sanctions=np.full(c.steps, 1.0), strikes=np.full(c.steps, 1.0))
+    _, g, _ = ripeness_path(with_levers(c, lv), w.seed)
+    high = first_open(g)
     if high is None or high >= c.months:
         return False
-    mid = first(0.7)
-    return mid is None or high <= mid
+    base = w.first_window_month
+    return base is None or high <= base
 
 
 def c7(res: Any) -> bool | None:

@@ -40,17 +40,18 @@ def parse_levers(items: list[str] | None) -> dict[str, float]:
 
 
 RUN_EXPLORE_WORLDS = 32
-RUN_EXPLORE_PATHS = 100
+RUN_EXPLORE_PATHS = 20
 
 
 def _run_exploration(
     sc: Any, worlds: int, seed: int, horizon: int | None, levers: dict[str, Any]
 ) -> Any:
-    """The small exploration ``run`` shows: LHS over every range, no claims, no PRIM.
+    """The small exploration ``run`` shows: LHS over the engine's world inputs (engine
+    parameters and the sides' optimism), no claims, no PRIM: one vectorised engine call.
 
-    32 worlds keep the default run within 10 s CPU with today's engine (one engine
-    run per world, ~0.15 s each); the engine's vectorised evaluate_worlds will make
-    64 and more cheap.
+    The other ranges (status quo, no-deal values, fronts, war costs, breakdown weights)
+    keep their stated values here: varying them costs one engine call per world
+    (``ceasefire explore`` does). Sizes: docs/benchmarks.md, "The default run".
     """
     if sc.engine is None:
         return None
@@ -63,9 +64,9 @@ def _run_exploration(
             soft_wrap=True,
         )
         return None
-    from ..exploration import explore, uncertain_inputs
+    from ..exploration import engine_name, explore, uncertain_inputs
 
-    if not uncertain_inputs(sc):
+    if not any(engine_name(sc, u.name) for u in uncertain_inputs(sc)):
         return None
     return explore(
         sc,
@@ -77,6 +78,7 @@ def _run_exploration(
         horizon=horizon,
         claims=False,
         discover=False,
+        inputs="engine",
     )
 
 
@@ -100,7 +102,8 @@ def _print_exploration(res: Any, x: Any) -> None:
     console.print()
     console.print(
         f"[bold]How sure[/bold]: spread over the analyst's judgements ({x.n_worlds} worlds, "
-        f"each range fixed at one value (LHS), {x.paths} paths each; --worlds 0 turns this off)"
+        f"{len(x.inputs)} engine inputs drawn by LHS, other ranges at their stated values, "
+        f"{x.paths} paths each; --worlds 0 turns this off)"
     )
     x_g = x.spread("G0")
     se_txt = f"± {se:.3f}" if se == se else "n/a"

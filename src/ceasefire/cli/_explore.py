@@ -71,6 +71,13 @@ def explore(
     claims: Annotated[
         bool, typer.Option("--claims/--no-claims", help="Evaluate the claims C1-C7 per world.")
     ] = True,
+    inputs: Annotated[
+        str,
+        typer.Option(
+            help="Inputs to vary: all (every range) or engine (engine parameters and the "
+            "sides' optimism only: one vectorised engine call per chunk)."
+        ),
+    ] = "all",
     json_out: Annotated[
         str | None, typer.Option("--json", help="Write the result as JSON to FILE ('-' = stdout).")
     ] = None,
@@ -103,6 +110,7 @@ def explore(
             scheduler=scheduler,
             vary_levers=vary_levers,
             claims=claims,
+            inputs=inputs,
             progress=show and console.is_terminal,
         )
     except KeyboardInterrupt:
@@ -130,7 +138,7 @@ def print_spread(res: ExploreResult, console: Console, mc_se: float | None = Non
     """G_0 and the first window month over worlds, beside the Monte Carlo error."""
     g = res.spread("G0")
     se = res.mc_se_g0() if mc_se is None else mc_se
-    se_txt = f"{se:.4f}" if math.isfinite(se) else "n/a"
+    se_txt = f"{se:.4f}" if math.isfinite(se) else "n/a (the vectorised engine gives none)"
     console.print(
         f"  G_0 over worlds: median {_band(g, '+.3f')} (10-90 %); "
         f"Monte Carlo s.e. within a world {se_txt}"
@@ -168,9 +176,9 @@ def print_explore_summary(res: ExploreResult, console: Console) -> None:
     t.add_column("share of worlds" if proxy else "mean", justify="right")
     t.add_column("Monte Carlo s.e.", justify="right")
     months = sorted({*range(0, len(st), 6), 11, len(st) - 1} & set(range(len(st))))
-    se = res.mc_se_g0()
     for m in months:
         r = st.iloc[m]
+        se = res.mc_se_p(m)
         t.add_row(
             str(m),
             f"{r['median']:.2f}",

@@ -19,7 +19,7 @@ names: ``from ceasefire.exploration import ...``.
 from __future__ import annotations
 
 from ._api import SA_OUTPUTS, ExploreResult, analyze_worlds, explore
-from ._evaluate import P_BY_MONTH_SOURCE, evaluate_worlds, world_seeds
+from ._evaluate import P_BY_MONTH_SOURCE, engine_name, evaluate_worlds, path_seed
 from ._inputs import UncertainInput, WorldBuilder, apply_world, uncertain_inputs
 
 METHODS = ("lhs", "morris", "sobol")
@@ -33,8 +33,9 @@ __all__ = [
     "WorldBuilder",
     "analyze_worlds",
     "apply_world",
+    "engine_name",
     "evaluate_worlds",
     "explore",
+    "path_seed",
     "uncertain_inputs",
-    "world_seeds",
 ]

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from .._claims import CLAIM_IDS, CLAIMS
 from .._errors import InputError
-from ._evaluate import P_BY_MONTH_SOURCE, PLAN_PREFIX, evaluate_worlds
+from ._evaluate import P_BY_MONTH_SOURCE, PLAN_PREFIX, engine_name, evaluate_worlds
 from ._inputs import UncertainInput, uncertain_inputs
 
 if TYPE_CHECKING:
@@ -91,6 +91,16 @@ class ExploreResult:
         if se is None:
             return math.nan
         a = se.to_numpy(dtype=float)
+        a = a[np.isfinite(a)]
+        return float(np.median(a)) if a.size else math.nan
+
+    def mc_se_p(self, month: int) -> float:
+        """Median over worlds of the Monte Carlo standard error of P(settlement by ``month``)
+        (the engine's ``p_se``; NaN where the evaluator gives none)."""
+        se = self.worlds.get("p_se")
+        if se is None or not len(se):
+            return math.nan
+        a = np.stack([np.asarray(v, dtype=float) for v in se])[:, month]
         a = a[np.isfinite(a)]
         return float(np.median(a)) if a.size else math.nan
 
@@ -314,6 +324,7 @@ def explore(
     progress: bool = False,
     evaluator: Evaluator | None = None,
     discover: bool = True,
+    inputs: str = "all",
 ) -> ExploreResult:
     """Explore the analyst's uncertainty about ``scenario``.
 
@@ -328,7 +339,11 @@ def explore(
     ``claims=False`` skips the claims (a third of the cost per world).
     ``evaluator`` replaces :func:`evaluate_worlds` (same signature), e.g. to check
     the pipeline on a function with known sensitivity indices. ``discover=False``
-    skips PRIM (and the EMA workbench's import, about 3 s).
+    skips PRIM (and the EMA workbench's import, about 3 s). ``inputs="engine"``
+    varies only the inputs the engine's world axis carries (engine parameters and
+    the belligerents' optimism; the others keep their stated values), so that each
+    chunk is one vectorised engine call; ``"all"`` (default) varies every range,
+    with one engine call per distinct setting of the other inputs.
     """
     import time
 
@@ -345,7 +360,11 @@ def explore(
     if paths < 1:
         raise InputError(f"--paths {paths}: need at least 1 path")
     parse_scheduler(scheduler)
+    if inputs not in ("all", "engine"):
+        raise InputError(f"--inputs {inputs!r}: expected 'all' or 'engine'")
     ins = uncertain_inputs(sc, vary_levers=vary_levers)
+    if inputs == "engine":
+        ins = [u for u in ins if engine_name(sc, u.name) is not None]
     check_design(method, worlds, len(ins))
     total = n_worlds(method, worlds, len(ins))
     months = int(horizon) if horizon is not None else sc.engine_spec.horizon_months
@@ -362,6 +381,7 @@ def explore(
         "inputs": [[u.name, u.lo, u.hi] for u in ins],
         "claims": claims,
         "horizon": months,
+        "varied": inputs,
         "evaluator": None if evaluator is None else getattr(evaluator, "__qualname__", "custom"),
     }
     store = Store(out) if out is not None else None

@@ -2,29 +2,35 @@
 
 A *world* is one draw of the analyst's uncertain inputs; inside a world the engine
 simulates its Monte Carlo *paths* (the war's own randomness). This module is the
-one adapter between ``ceasefire explore`` and the engine:
+one adapter between ``ceasefire explore`` and the engine's vectorised
+:func:`ceasefire.engine.evaluate_worlds`, which simulates worlds x paths as arrays
+with a leading world axis.
 
-- **Fallback (today).** The engine takes one scenario at a time, so the adapter
-  loops over worlds in Python: it builds each world's scenario (every ranged
-  quantity fixed at the world's value, so the paths no longer draw it) and runs
-  the window analysis on it. The cost is one engine run per world.
-- **Vectorised (when the engine provides it).** If ``ceasefire.engine`` exports an
-  ``evaluate_worlds`` with the same signature (inputs as arrays with a leading
-  world axis, and ``world_ids``), the adapter hands the whole batch to it.
+- **Vectorised.** Inputs the engine takes per world -- every engine parameter
+  (``engine.parameters.<name>``) and the belligerents' optimism
+  (``engine.beliefs.<side>.optimism``) -- go to the engine as arrays (W,).
+- **Per-world fallback.** The engine's world axis cannot carry the other ranged
+  quantities (status quo, no-deal values, positions and saliences, fronts, per-actor
+  war costs, breakdown weights, ``levers.<name>``): they change the scenario itself
+  (its issue space, fronts and utilities). Worlds are grouped by their values of
+  these inputs; each group's scenario is built once (every range fixed) and its
+  worlds go through the engine as one batch. With LHS or Sobol every world differs
+  in them, so each such world costs one engine call; restrict the design to the
+  vectorised inputs (``inputs="engine"``) to run a batch in one call.
 
-Each world draws its paths from its own stream, ``SeedSequence(seed,
-spawn_key=(world_id,))`` (the ``world_id``-th child of ``SeedSequence(seed)``), so a
-world's result depends on the seed and its index only, never on how the worlds
-are split into chunks or workers.
+Random numbers: the engine draws every path's noise once from
+``SeedSequence(seed)`` and shares it across worlds (common random numbers), so a
+world's answer depends on the seed and its inputs only -- never on which other
+worlds share its batch, the chunk size or the number of workers. ``world_seed``
+records the 64-bit state of that stream (the same for every world of a run).
 
-Outputs (arrays with a leading world axis W):
+Outputs (arrays with a leading world axis W), as the engine defines them:
 
-- ``G0``: ripeness at month 0 (max over deals of the worst veto player's gain);
-- ``G0_se``: its Monte Carlo standard error (NaN where not computed);
+- ``G0``: ripeness at month 0 (max over candidate deals of the worst veto
+  player's gain on expected values; a lower bound to the windowed search);
 - ``first_window_month``: the first month with G_t > 0 (NaN = never within the horizon);
-- ``p_by_month`` (W, T): P(a deal is signed by the end of month t), from the engine's
-  ``settlement.p_by_month`` when it has one; until then a **proxy**: 1 from the first
-  window month on, else 0 (``P_BY_MONTH_SOURCE`` says which);
+- ``p_by_month`` (W, T) and ``p_se`` (W, T): P(a deal is signed by the end of month t)
+  from the engine's settlement hazard, and its Monte Carlo standard error;
 - ``p_settle_12``: ``p_by_month[:, 11]``, a deal within the first 12 months;
 - ``C1`` .. ``C7``: the article's claims (:mod:`ceasefire._claims`), where they apply;
 - ``plan:<id>``: every veto player accepts the plan at month 0 (with the claims).
@@ -32,58 +38,52 @@ Outputs (arrays with a leading world axis W):
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._claims import CLAIM_IDS, evaluate_claims
 from .._errors import InputError
-from ._inputs import WorldBuilder, uncertain_inputs
+from ._inputs import LEVER_PREFIX, WorldBuilder, uncertain_inputs
 
 if TYPE_CHECKING:
     from ..scenario._scenario import Scenario
 
-__all__ = ["P_BY_MONTH_SOURCE", "evaluate_worlds", "world_seeds"]
+__all__ = ["P_BY_MONTH_SOURCE", "engine_name", "evaluate_worlds", "path_seed"]
 
 F = NDArray[np.float64]
 
 MONTHS_12 = 12
 PLAN_PREFIX = "plan:"
+PARAM_PREFIX = "engine.parameters."
 P_BY_MONTH_SOURCE = {
-    "engine": "settlement.p_by_month of the engine",
+    "engine": "settlement.p_by_month of the engine (the settlement hazard)",
     "proxy": (
-        "proxy until the engine reports settlement.p_by_month: 1 from the first month "
+        "proxy (an evaluator without a settlement hazard): 1 from the first month "
         "the settlement window is open (G_t > 0), else 0"
     ),
 }
+_DROP = ("G",)  # the engine's full ripeness path (W, T): not kept per world
 
 
-def world_seeds(seed: int, world_ids: ArrayLike) -> NDArray[np.uint64]:
-    """The seed of each world's own stream: ``SeedSequence(seed).spawn(...)[world_id]``."""
-    ids = np.asarray(world_ids, dtype=np.int64).ravel()
-    return np.array(
-        [
-            np.random.SeedSequence(seed, spawn_key=(int(i),)).generate_state(1, np.uint64)[0]
-            for i in ids
-        ],
-        dtype=np.uint64,
-    )
+def path_seed(seed: int) -> int:
+    """The 64-bit state of ``SeedSequence(seed)``: the stream every world's paths share."""
+    return int(np.random.SeedSequence(seed).generate_state(1, np.uint64)[0])
 
 
-def _p_by_month(w: Any, months: int) -> tuple[F, str]:
-    settlement = getattr(w, "settlement", None)
-    p = getattr(settlement, "p_by_month", None)
-    if p is not None:
-        arr = np.asarray(p, dtype=float)[:months]
-        return arr, "engine"
-    fo = w.first_window_month
-    out = np.zeros(months)
-    if fo is not None:
-        out[fo:] = 1.0
-    return out, "proxy"
+def engine_name(sc: Scenario, name: str) -> str | None:
+    """The engine's world-axis name for an uncertain input, or None if it has none."""
+    from ..scenario._registry import PARAMETERS
+
+    if name.startswith(PARAM_PREFIX) and name[len(PARAM_PREFIX) :] in PARAMETERS:
+        return name[len(PARAM_PREFIX) :]
+    parts = name.split(".")
+    if len(parts) == 4 and parts[:2] == ["engine", "beliefs"] and parts[3] == "optimism":
+        roles = sc.engine_spec.roles
+        if parts[2] in (roles.side_a, roles.side_b):
+            return f"optimism.{parts[2]}"
+    return None
 
 
 def evaluate_worlds(
@@ -97,13 +97,14 @@ def evaluate_worlds(
     claims: bool = True,
     horizon: int | None = None,
 ) -> dict[str, NDArray[Any]]:
-    """Evaluate W worlds of ``scenario``; ``inputs`` maps input names to arrays (W,).
+    """Evaluate W worlds of ``scenario``; ``inputs`` maps uncertain inputs' names to arrays (W,).
 
     ``levers`` are lever paths for every world (the ``--levers`` file); inputs
-    named ``levers.<name>`` override them per world. ``world_ids`` (default
-    ``0..W-1``) pick each world's random stream. With ``claims=False`` only the
-    ripeness path is computed (G0, window month, p_by_month): about a third of
-    the cost. Returns a dict of arrays, see the module docstring.
+    named ``levers.<name>`` hold a lever from month 0 per world. ``world_ids``
+    (default ``0..W-1``) are the worlds' indices in the design; a world's answer
+    does not depend on them (common random numbers). With ``claims=False`` the
+    claims' counterfactual runs are skipped. Returns a dict of arrays, see the
+    module docstring.
     """
     if scenario.engine is None:
         raise InputError(f"scenario {scenario.id!r} has no engine section: nothing to explore")
@@ -115,89 +116,54 @@ def evaluate_worlds(
     ids = np.arange(n_w) if world_ids is None else np.asarray(world_ids, dtype=np.int64).ravel()
     if ids.shape[0] != n_w:
         raise InputError(f"world_ids has {ids.shape[0]} entries for {n_w} worlds")
-
-    from .. import engine as _engine
-
-    vectorised = getattr(_engine, "evaluate_worlds", None)
-    if vectorised is not None and "world_ids" in inspect.signature(vectorised).parameters:
-        out: dict[str, NDArray[Any]] = vectorised(
-            scenario,
-            arrays,
-            paths=paths,
-            seed=seed,
-            levers=levers,
-            world_ids=ids,
-            claims=claims,
-            horizon=horizon,
-        )
-        return out
-    return _fallback(scenario, arrays, ids, paths, seed, levers, claims, horizon)
-
-
-def _fallback(
-    sc: Scenario,
-    arrays: dict[str, F],
-    ids: NDArray[np.int64],
-    paths: int,
-    seed: int,
-    levers: Mapping[str, Any] | None,
-    claims: bool,
-    horizon: int | None,
-) -> dict[str, NDArray[Any]]:
-    """One engine run per world (documented fallback until the engine is vectorised)."""
-    from ..engine import analyze_window, compile_scenario, first_open, ripeness_path
-
-    known = uncertain_inputs(sc, vary_levers=any(k.startswith("levers.") for k in arrays))
+    known = uncertain_inputs(scenario, vary_levers=any(k.startswith(LEVER_PREFIX) for k in arrays))
     unknown = sorted(set(arrays) - {u.name for u in known})
     if unknown:
         raise InputError(f"unknown uncertain input {unknown[0]!r}")
-    build = WorldBuilder(sc, known)
-    seeds = world_seeds(seed, ids)
-    n_w = ids.shape[0]
-    months = int(horizon) if horizon is not None else sc.engine_spec.horizon_months
-    g0 = np.full(n_w, np.nan)
-    g0_se = np.full(n_w, np.nan)
-    fwm = np.full(n_w, np.nan)
-    pbm = np.zeros((n_w, months))
-    claim_vals: dict[str, list[bool | None]] = {c: [] for c in CLAIM_IDS}
-    plan_acc = np.zeros((n_w, len(sc.proposals)), dtype=bool)
-    source = "proxy"
-    for j in range(n_w):
-        world_sc, world_levers = build({k: float(v[j]) for k, v in arrays.items()})
+
+    from ..engine import evaluate_worlds as engine_worlds
+
+    vec = {k: engine_name(scenario, k) for k in arrays}
+    rest = sorted(k for k, v in vec.items() if v is None)
+    build = WorldBuilder(scenario, known) if rest else None
+    # group the worlds by their values of the inputs the world axis cannot carry
+    keys = np.stack([arrays[k] for k in rest], axis=1) if rest else np.zeros((n_w, 0))
+    group = np.zeros(0, dtype=np.intp)
+    if n_w:
+        group = np.asarray(np.unique(keys, axis=0, return_inverse=True)[1], dtype=np.intp).ravel()
+    parts: list[tuple[NDArray[np.intp], dict[str, NDArray[Any]]]] = []
+    for g in np.unique(group):
+        rows = np.flatnonzero(group == g)
+        sc = scenario
         lv: dict[str, Any] = dict(levers or {})
-        lv.update(world_levers)
-        ws = int(seeds[j])
-        if claims:
-            w = analyze_window(world_sc, seed=ws, paths=paths, horizon=horizon, levers=lv or None)
-            g0[j] = w.ripeness[0]
-            if w.ripeness_se is not None:
-                g0_se[j] = w.ripeness_se[0]
-            fo = w.first_window_month
-            pbm[j], source = _p_by_month(w, months)
-            for cid, verdict in evaluate_claims(w).items():
-                claim_vals[cid].append(verdict)
-            plan_acc[j] = w.accepts_by_month[0][:, world_sc.veto].all(axis=1)
+        if build is not None:
+            sc, world_levers = build({k: float(arrays[k][rows[0]]) for k in rest})
+            lv.update(world_levers)
+        batch = {str(vec[k]): arrays[k][rows] for k in arrays if vec[k] is not None}
+        if not batch:  # the engine sizes its world axis from the inputs: one world
+            res = engine_worlds(
+                sc, {}, paths=paths, seed=seed, levers=lv or None, claims=claims, horizon=horizon
+            )
+            res = {k: np.repeat(np.asarray(v)[:1], len(rows), axis=0) for k, v in res.items()}
         else:
-            c = compile_scenario(world_sc, paths=paths, horizon=horizon, levers=lv or None)
-            _, g, _ = ripeness_path(c, ws)
-            g0[j] = g[0]
-            fo = first_open(g)
-            if fo is not None:
-                pbm[j, fo:] = 1.0
-        fwm[j] = np.nan if fo is None else float(fo)
-    out: dict[str, NDArray[Any]] = {
-        "G0": g0,
-        "G0_se": g0_se,
-        "first_window_month": fwm,
-        "p_settle_12": pbm[:, MONTHS_12 - 1] if months >= MONTHS_12 else pbm[:, -1],
-        "p_by_month": pbm,
-        "world_seed": seeds,
-    }
-    if claims:
-        for cid, vals in claim_vals.items():
-            if n_w and all(v is not None for v in vals):
-                out[cid] = np.array(vals, dtype=bool)
-        for p, pid in enumerate(sc.proposal_ids):
-            out[f"{PLAN_PREFIX}{pid}"] = plan_acc[:, p]
-    out["_p_by_month_source"] = np.array([source])
+            res = engine_worlds(
+                sc, batch, paths=paths, seed=seed, levers=lv or None, claims=claims, horizon=horizon
+            )
+        parts.append((rows, {k: np.asarray(v) for k, v in res.items() if k not in _DROP}))
+    out: dict[str, NDArray[Any]] = {}
+    if parts:
+        common = set.intersection(*(set(r) for _, r in parts))
+        for key in sorted(common):
+            first = parts[0][1][key]
+            arr = np.empty((n_w, *first.shape[1:]), dtype=first.dtype)
+            for rows, r in parts:
+                arr[rows] = r[key]
+            out[key] = arr
+    else:
+        months = int(horizon) if horizon is not None else scenario.engine_spec.horizon_months
+        out = {"G0": np.zeros(0), "first_window_month": np.zeros(0)}
+        out["p_by_month"] = np.zeros((0, months))
+        out["p_settle_12"] = np.zeros(0)
+    out["world_seed"] = np.full(n_w, path_seed(seed), dtype=np.uint64)
+    out["_p_by_month_source"] = np.array(["engine"])
     return out
