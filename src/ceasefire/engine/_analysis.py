@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._errors import InputError
 from .._results import ResultMixin
 from ..scenario._registry import (
     DEFAULT_LEVER_GRID,
@@ -19,8 +20,16 @@ from ..scenario._registry import (
     check_seed,
 )
 from ._hazard import Settlement, deal_candidates, settlement_hazard
-from ._sim import Compiled, Switches, compile_scenario, lever_paths, simulate, with_switches
-from ._value import breakdown_hazard
+from ._sim import (
+    TAIL_MONTHS,
+    Compiled,
+    Switches,
+    compile_scenario,
+    lever_paths,
+    simulate,
+    with_switches,
+)
+from ._value import breakdown_hazard, expected_levers
 from ._window import Valuation, candidates, lp_weights, maxmin, nash_point, value
 
 if TYPE_CHECKING:
@@ -252,7 +261,6 @@ def analyze_window(
     tail: int | None = None,
 ) -> WindowAnalysis:
     """Run the engine on ``sc`` and analyse the settlement window (see docs/model.md)."""
-    from ._sim import TAIL_MONTHS
 
     c = compile_scenario(
         sc, paths=paths, horizon=horizon, levers=levers, tail=TAIL_MONTHS if tail is None else tail
@@ -513,7 +521,6 @@ def search_levers(
 
 def month_index(sc: Scenario, ym: str) -> int:
     """Months from the scenario's as-of month to ``ym`` ("YYYY-MM"); must not be negative."""
-    from .._errors import InputError
 
     try:
         y, m = (int(x) for x in ym.split("-"))
@@ -542,7 +549,6 @@ def forecast_as_of(
     P(a deal by the end of each month from ``month`` on | no deal before ``month``); the
     engine does not condition its paths on the front lines actually observed.
     """
-    from ._value import expected_levers
 
     t_n = int(horizon) if horizon is not None else sc.engine_spec.horizon_months
     full = compile_scenario(sc, paths=paths, horizon=month + t_n, levers=levers)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ..bargaining._spatial import spatial_utility
 from ._value import PathValues, breakdown_hazard, interp_b, settle_mix
 
 F = NDArray[np.float64]
@@ -177,7 +178,6 @@ def settlement_hazard(
 
 
 def _utility(sc: object, z: F) -> F:
-    from ..bargaining._spatial import spatial_utility
 
     return spatial_utility(
         z,

@@ -35,8 +35,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from .._errors import InputError
 from ..scenario._levers import check_levers, knot_path
 from ..scenario._registry import LEVERS, PARAMETERS
+from . import _kernel
 
 if TYPE_CHECKING:
     from ..scenario._engine import EngineSpec
@@ -149,8 +151,6 @@ def compile_scenario(
     n_w = max([1, *(len(v) for v in w_in.values())])
     for k, v in w_in.items():
         if len(v) != n_w:
-            from .._errors import InputError
-
             raise InputError(f"world input {k!r} has {len(v)} values, expected {n_w}")
     return Compiled(
         scenario=sc,
@@ -330,7 +330,6 @@ def run_from(
         "m_a": np.empty((r, m)),
         "m_b": np.empty((r, m)),
     }
-    from . import _kernel
 
     if USE_NUMBA and r * m >= _kernel.MIN_WORK and _kernel.available():
         _run_kernel(c, p, s0, t0, nz, levers, sq, kappa, troops, out)
@@ -368,7 +367,6 @@ def _run_kernel(
     troops: F,
     out: dict[str, NDArray[np.generic]],
 ) -> None:
-    from . import _kernel
 
     spec, sw = c.spec, c.switches
     r, n = len(p["theta0"]), c.paths

@@ -57,7 +57,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..bargaining._spatial import spatial_utility
-from ._sim import Compiled, Noise, SimPaths, run_from, state_at, world_values
+from ._sim import Compiled, Noise, SimPaths, initial_state, run_from, state_at, world_values
 
 F = NDArray[np.float64]
 
@@ -254,7 +254,6 @@ def _fight_values(
     p = dict(sim.params)
     if drift:
         p["_drift"] = np.full(c.rows, drift)
-        from ._sim import initial_state
 
         sim = run_from(c, p, initial_state(c, p), 0, noise, c.levers)
     y_all = _targets(c, sim, 0, c.levers, sal, k)

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._errors import InputError
 from ..bargaining._spatial import spatial_utility
 from ..scenario._registry import LEVERS, PARAMETERS
+from ._analysis import ripeness_path
 from ._hazard import deal_candidates, settlement_hazard
 from ._sim import Switches, compile_scenario, lever_paths, simulate
 from ._value import PathValues, breakdown_hazard, interp_b, path_values, settle_mix
@@ -151,7 +152,6 @@ def evaluate_worlds(
     # The zone of agreement is a thin region of the issue box: besides the plans, ideal
     # points, status quo and Sobol points, the candidates hold the searched max-min deal of
     # every month of the scenario at its stated values (one windowed search, not per world).
-    from ._analysis import ripeness_path
 
     base_c = compile_scenario(sc, paths=min(paths, 200), horizon=horizon, levers=lv or None)
     _, _, z_base = ripeness_path(base_c, seed)
