@@ -334,7 +334,7 @@ def test_engine_adapter_reads_the_run_contract(monkeypatch: pytest.MonkeyPatch) 
         seen.update(kw, scenario=scenario)
         return Result()
 
-    monkeypatch.setattr(wars, "analyze", fake_analyze)
+    monkeypatch.setattr(wars, "analyze_window", fake_analyze)
     f = engine_forecast(sc, months=24, levers={"aid": 0.5}, paths=7, seed=5)
     assert f.source == "engine" and f.p_hold_36 == 0.7 and f.first_window_month == 2
     assert f.p_by_month.shape == (24,) and f.p_by_month[23] == pytest.approx(0.7)

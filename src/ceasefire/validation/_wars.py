@@ -37,10 +37,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._analysis import analyze
 from .._errors import InputError
 from .._results import ResultMixin
 from ..bargaining._forecast import forecast_table, static_reservation, table_from_scenario
+from ..engine._analysis import analyze_window
 from ..scenario._outcome import month_label
 from ..scenario._registry import check_run_size, check_seed
 from ._cases import WarCase, cases, load_case
@@ -130,7 +130,9 @@ def engine_forecast(
     terms and P(it still holds after 36 months). ``levers`` is the realised lever history
     after the origin (the engine shows each actor only what happened up to each month).
 
-    It reads the run JSON contract of :func:`ceasefire.analyze` (issue 11, contract 3):
+    It reads the engine's part of the run JSON contract (issue 11, contract 3), from
+    :func:`ceasefire.engine.analyze_window` (what :func:`ceasefire.analyze` runs for the
+    engine, with the same arguments and numbers, without the bargaining models' forecasts):
     ``settlement.p_by_month`` (the engine's settlement hazard, cumulated), and the
     ``predicted_deal``'s terms (the mean terms of the deals signed on the paths) and
     ``p_hold_36``. When no path signs a deal the terms are the status quo ("nothing
@@ -139,8 +141,8 @@ def engine_forecast(
     if sc.outcome is not None:
         raise InputError("engine_forecast takes a blinded scenario (see blind())")
     horizon = max(sc.engine_spec.horizon_months, months)
-    res: Any = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers)
-    out = res.to_dict()  # the run JSON contract
+    res: Any = analyze_window(sc, seed=seed, paths=paths, horizon=horizon, levers=levers)
+    out = res.to_dict()  # the engine's part of the run JSON contract
     p = np.asarray(out["settlement"]["p_by_month"], dtype=float)[:months]
     deal = out.get("predicted_deal") or {}
     terms = deal.get("terms") or {}
