@@ -5,9 +5,12 @@ in KTAB's CSV format, drawn the way KTAB draws its dummy actors
 (SMPActor::randomize: capability uniform on [10, 200]; total salience uniform
 on [0.75, 0.99], split over issues in proportion to uniform [0.1, 1] draws;
 positions uniform on [0, 100]), reads it back, runs the deterministic KTAB
-defaults and reports CPU seconds per run and per turn (best of ``--repeat``).
+defaults and reports CPU seconds per run and per turn (median of ``--repeat``
+runs; with numba, its import is paid in the first run of the session).
+``--jit``: numpy, numba or auto (numba from ``JIT_MIN_ACTORS`` actors on).
 
-    .venv/bin/python benchmarks/bench_smp.py [--sizes 10 20 40 80 160] [--repeat 3] [FILE ...]
+    .venv/bin/python benchmarks/bench_smp.py [--sizes 10 20 40 80 160] [--repeat 3]
+        [--jit auto|numpy|numba] [FILE ...]
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import tempfile
 import time
 
 import numpy as np
 
 from ceasefire.bargaining._ktab import read_ktab
-from ceasefire.bargaining._smp import smp_ktab
+from ceasefire.bargaining._smp import JIT_MIN_ACTORS, smp_ktab
 
 
 def write_dummy_csv(path: str, n: int, dims: int, seed: int) -> None:
@@ -50,14 +54,16 @@ def main() -> None:
     ap.add_argument("--dims", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=20170530)
+    ap.add_argument("--jit", choices=["auto", "numpy", "numba"], default="auto")
     ap.add_argument("files", nargs="*", help="KTAB CSV/XML files to time as well")
     args = ap.parse_args()
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs,"
         f" numpy {np.__version__}"
     )
-    print("| input | actors | issues | turns | CPU s / run | CPU ms / turn | wall s / run |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    jit = {"auto": None, "numpy": False, "numba": True}[args.jit]
+    print("| input | actors | issues | turns | path | CPU s / run | CPU ms / turn | wall s / run |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         jobs: list[tuple[str, str]] = []
         for f in args.files:
@@ -68,17 +74,21 @@ def main() -> None:
             jobs.append(("random (KTAB recipe)", path))
         for label, path in jobs:
             sc = read_ktab(path)
-            best_cpu = best_wall = float("inf")
+            cpus: list[float] = []
+            walls: list[float] = []
             turns = 0
             for _ in range(args.repeat):
                 c0, w0 = time.process_time(), time.perf_counter()
-                res = smp_ktab(sc)
-                cpu, wall = time.process_time() - c0, time.perf_counter() - w0
-                best_cpu, best_wall = min(best_cpu, cpu), min(best_wall, wall)
+                res = smp_ktab(sc, jit=jit)
+                cpus.append(time.process_time() - c0)
+                walls.append(time.perf_counter() - w0)
                 turns = res.turns
+            cpu, wall = statistics.median(cpus), statistics.median(walls)
+            n = len(sc.actors)
+            path = "numba" if jit or (jit is None and n >= JIT_MIN_ACTORS) else "numpy"
             print(
-                f"| {label} | {len(sc.actors)} | {len(sc.dims)} | {turns} | {best_cpu:.3f} | "
-                f"{1000 * best_cpu / turns:.1f} | {best_wall:.3f} |",
+                f"| {label} | {n} | {len(sc.dims)} | {turns} | {path} | {cpu:.3f} | "
+                f"{1000 * cpu / turns:.1f} | {wall:.3f} |",
                 flush=True,
             )
 

@@ -80,16 +80,18 @@ def test_c2_premise_usa_accepts_without_the_open_door_and_with_costly_aid(
 
 
 # C3: no longer emerges -------------------------------------------------------------------
-def test_c3_the_window_is_open_now_and_a_deal_is_likely_within_a_year(
+def test_c3_the_window_is_open_now_and_a_deal_within_a_year_is_even_odds(
     base: WindowAnalysis,
 ) -> None:
     # NOT the article's answer (it says the window is shut). With an infinite horizon and
     # actors who foresee the fiscal squeeze (no rule-of-thumb myopia), a zone of agreement
     # exists in perceived values from month 0 on every path: the deal is a matter of
     # bargaining friction. Kept as the model's answer, not tuned back.
+    # With the calibrated friction (0.075 a month) a deal within a year is about even odds.
     assert base.ripeness[0] > 0
     assert base.settlement.p_open[0, 0] > 0.9
-    assert base.settlement.p_by_month[0, 11] > 0.8
+    assert 0.4 < base.settlement.p_by_month[0, 11] < 0.7
+    assert base.median_month is not None and base.median_month <= 12
 
 
 def test_c3_premise_a_kremlin_sure_of_its_advance_keeps_the_window_shut(

@@ -480,3 +480,32 @@ def test_numba_kernel_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("z_war", "fronts", "theta", "hardliners", "unrest", "hazard", "buffer"):
         np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), rtol=0, atol=1e-12)
     np.testing.assert_array_equal(fast.popped, slow.popped)
+
+
+@pytest.mark.slow
+def test_forecast_as_of_uses_history_up_to_that_month_only(tmp_path: Path) -> None:
+    from ceasefire.engine._analysis import forecast_as_of
+
+    sc = cf.load("russia-ukraine-2024")
+    a = forecast_as_of(sc, 3, levers={"sanctions": [0.6] * 4 + [1.0]}, paths=100)
+    b = forecast_as_of(sc, 3, levers={"sanctions": [0.6] * 4 + [0.0]}, paths=100)
+    assert a == b  # what happens after month 3 is not known at month 3
+    assert a["as_of"] == "2025-02" and len(a["p_by_month"]) == 36
+    c = forecast_as_of(sc, 4, levers={"sanctions": [0.6] * 4 + [1.0]}, paths=100)
+    d = forecast_as_of(sc, 4, levers={"sanctions": [0.6] * 4 + [0.0]}, paths=100)
+    assert c["p_by_month"] != d["p_by_month"]  # ... and is known one month later
+    lever_file = tmp_path / "history.yaml"
+    lever_file.write_text("sanctions: [[0, 0.6], [1, 0.8]]\n")
+    out = tmp_path / "track.json"
+    res = runner.invoke(app, ["track", str(lever_file), "--paths", "50", "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    record = json.loads(out.read_text())["record"]
+    assert [r["as_of"] for r in record] == ["2024-11", "2024-12"]
+
+
+def test_analyze_result_exposes_the_settlement_hazard() -> None:
+    res = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=6)
+    st = res.settlement
+    assert st is not None and isinstance(st.p_by_month, np.ndarray)
+    assert st.p_by_month.tolist() == res.to_dict()["settlement"]["p_by_month"]
+    assert st.calendar[0] == "2024-11" and np.all(np.diff(st.p_by_month) >= 0)

@@ -59,10 +59,10 @@ def _ok(r: Any) -> None:
 def test_every_range_is_an_input_with_a_stable_name(sc: cf.Scenario) -> None:
     ins = {u.name: u for u in uncertain_inputs(sc)}
     ranged = [p for p, q in sc.quantities() if q.range is not None and q.range[1] > q.range[0]]
-    assert len(ins) == len(ranged) >= 30  # every range is an input (35 with the beliefs)
+    assert len(ins) == len(ranged) == 35  # with the engine's beliefs and breakdown terms
     k = ins["engine.parameters.punishment"]
-    assert (k.lo, k.hi, k.value) == (70.0, 130.0, 100.0)
-    assert k.provenance.startswith("source article ¶1")
+    assert (k.lo, k.hi, k.value) == (60.0, 240.0, 120.0)
+    assert k.provenance.startswith("judgement")
     assert {"issues.donetsk.status_quo", "actors.russia.no_deal", "engine.war_cost.ukraine"} <= set(
         ins
     )
@@ -124,13 +124,12 @@ def test_evaluate_worlds_contract(sc: cf.Scenario) -> None:
     assert out["G0"].shape == (2,)
     assert out["p_by_month"].shape == (2, 36)
     assert out["first_window_month"].dtype == np.float64
-    # a heavier punishment for removal shuts the window further
-    assert out["G0"][1] < out["G0"][0]
+    # the punishment matters (over an infinite horizon it weighs on fighting on as well as
+    # on settling, so its sign is the engine's answer, not asserted here)
+    assert out["G0"][1] != out["G0"][0]
     for w in range(2):
         p = out["p_by_month"][w]
-        assert np.all(np.diff(p) >= 0)
-        fo = out["first_window_month"][w]
-        assert (p == 0).all() if np.isnan(fo) else p[int(fo)] == 1.0
+        assert np.all(np.diff(p) >= 0) and 0 <= p[0] and p[-1] <= 1
     assert out["p_settle_12"].tolist() == out["p_by_month"][:, 11].tolist()
 
 
@@ -165,12 +164,21 @@ def test_evaluate_worlds_errors(sc: cf.Scenario) -> None:
 @pytest.mark.slow
 def test_claims_hold_on_the_default_run_and_fail_without_their_premise(sc: cf.Scenario) -> None:
     verdicts = evaluate_claims(cf.analyze(sc, seed=0, paths=300))
-    assert verdicts == dict.fromkeys(CLAIM_IDS, True)
-    # without the leader's survival stakes the window is open now: C3 fails (test_claims.py)
+    # the second-generation engine's answers (docs/model.md section 7.0): C3, C4 and C7 no
+    # longer emerge at the default beliefs
+    assert {k: verdicts[k] for k in ("C1", "C2", "C3", "C4", "C5", "C7")} == {
+        "C1": True,
+        "C2": True,
+        "C3": False,
+        "C4": False,
+        "C5": True,
+        "C7": False,
+    }
+    # without the leader's survival stakes Russia accepts a freeze: C1 fails (test_claims.py)
     flipped = evaluate_claims(
         cf.analyze(cf.with_parameters(sc, punishment=0.0, backlash=0.0), paths=300)
     )
-    assert flipped["C3"] is False
+    assert flipped["C1"] is False
     assert all(c.paragraph.startswith("¶") for c in CLAIMS.values())
 
 
@@ -199,9 +207,9 @@ def _unit(x: Any, lo: float, hi: float) -> np.ndarray:
 
 def linear_evaluator(scenario: Any, inputs: dict[str, Any], **kw: Any) -> dict[str, np.ndarray]:
     """G0 = 3 u_K + u_B (u: the input rescaled to [0, 1]); a deal within 12 months where
-    revenue_sanctions > 0.35; claim C1 where punishment > 100."""
+    revenue_sanctions > 0.35; claim C1 where punishment > 150 (the middle of its range)."""
     ids = np.asarray(kw["world_ids"])
-    k, b, s = _unit(inputs[K], 70, 130), _unit(inputs[B], 0.6, 1.4), np.asarray(inputs[S])
+    k, b, s = _unit(inputs[K], 60, 240), _unit(inputs[B], 0.6, 1.4), np.asarray(inputs[S])
     deal = (s > 0.35).astype(float)
     return {
         "G0": 3.0 * k + b,
@@ -209,7 +217,7 @@ def linear_evaluator(scenario: Any, inputs: dict[str, Any], **kw: Any) -> dict[s
         "p_settle_12": deal,
         "p_by_month": np.repeat(deal[:, None], 36, axis=1),
         "world_seed": world_seeds(kw["seed"], ids),
-        "C1": np.asarray(inputs[K]) > 100.0,
+        "C1": np.asarray(inputs[K]) > 150.0,
     }
 
 
@@ -226,7 +234,7 @@ def test_sobol_known_answer_linear_model(sc: cf.Scenario) -> None:
     assert g.loc[(K, "ST"), "value"] == pytest.approx(0.9, abs=0.05)
     others = g.drop(index=[K, B], level="input")["value"].abs()
     assert others.max() < 0.02
-    assert res.n_worlds == 512 * (30 + 2)
+    assert res.n_worlds == 512 * (35 + 2)
 
 
 def test_morris_known_answer_linear_model(sc: cf.Scenario) -> None:
@@ -238,7 +246,7 @@ def test_morris_known_answer_linear_model(sc: cf.Scenario) -> None:
     assert g[(B, "mu_star")] == pytest.approx(1.0)
     assert g[(K, "sigma")] == pytest.approx(0.0, abs=1e-9)
     assert g.drop(index=[K, B], level="input").abs().max() < 1e-9
-    assert res.n_worlds == 10 * 31
+    assert res.n_worlds == 10 * 36
 
 
 def test_lhs_shares_intervals_and_prim_box(sc: cf.Scenario) -> None:
@@ -279,7 +287,7 @@ def test_json_contract_python(sc: cf.Scenario) -> None:
     res = cf.explore(sc, method="morris", worlds=4, seed=1, evaluator=linear_evaluator)
     data = json.loads(res.to_json())
     _check_contract(data, "morris")
-    assert data["worlds"] == 4 * 31 and data["n"] == 4
+    assert data["worlds"] == 4 * 36 and data["n"] == 4
     assert {s["index"] for s in data["sensitivity"]} == {"mu_star"}
     assert data == json.loads(json.dumps(res.to_dict(), default=float).replace("NaN", "null"))
     assert "ExploreResult" in repr(res) and "morris" in repr(res)
@@ -307,7 +315,7 @@ def test_cli_explore_real_engine_json(tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     _check_contract(data, "lhs")
     assert data["worlds"] == 3 and set(data["claims"]) == set(CLAIM_IDS)
-    assert "proxy" in data["settlement"]["source"]
+    assert "engine" in data["settlement"]["source"]
     plans = {"turkey", "trump", "china", "brazil", "russia-maximal", "ukraine-land-swap"}
     assert set(data["plans"]) == plans
     assert all(0 <= p["lo"] <= p["share"] <= p["hi"] <= 1 for p in data["plans"].values())

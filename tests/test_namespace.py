@@ -187,7 +187,6 @@ KNOWN_LATE_IMPORTS = {
     "src/ceasefire/report/_html.py": 2,
     "src/ceasefire/report/_notebook.py": 2,
     "src/ceasefire/report/_server.py": 9,
-    "src/ceasefire/report/_surface.py": 1,
 }
 
 

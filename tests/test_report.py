@@ -22,6 +22,7 @@ from ceasefire.cli._app import app
 from ceasefire.report import (
     SECTIONS,
     MissingData,
+    lever_surface_data,
     make_report,
     provenance_rows,
     read_article,
@@ -138,15 +139,36 @@ def test_report_parses_and_has_every_section(built: tuple[str, Any]) -> None:
         if fig is not None:  # drawn, or a note that says why not
             assert f"fig-{fig}" in p.ids or fig in rep.notes, fig
     assert {
+        "settlement",
         "ripeness",
         "plans",
         "issue_space",
         "removal_risk",
         "counterfactuals",
         "lever_surface",
-    } <= set(rep.specs)
-    # no settlement in this engine version: a note, not invented numbers
-    assert "settlement" in rep.notes and "fig-settlement" not in p.ids
+    } == set(rep.specs)
+    assert "fig-settlement" in p.ids and "fig-lever_surface" in p.ids
+    # only the tornado is missing (no exploration given), and the page says why
+    assert set(rep.notes) == {"sensitivity"}
+    assert "no exploration results" in html
+
+
+@pytest.mark.slow
+def test_headline_answers_carry_the_run_numbers(built: tuple[str, Any]) -> None:
+    html, _ = built
+    run = json.loads(_parse(html).scripts["run-data"])
+    s, deal = run["settlement"], run["predicted_deal"]
+    p, se = s["p_by_month"][11], s["p_se"][11]
+    assert f"P(a deal is signed within 12 months) = {p:.0%}" in html
+    lo, hi = max(0.0, p - 1.96 * se), min(1.0, p + 1.96 * se)
+    assert f"Monte Carlo 95% interval at 12 months: {lo:.0%} to {hi:.0%}" in html
+    med = s["median_month"]
+    assert f"Median month of signature: month {med} ({s['calendar'][med]})" in html
+    assert f"12 months after signing) = {deal['p_hold_12']:.0%}" in html
+    assert f"36 months after = {deal['p_hold_36']:.0%}" in html
+    grid = run["report_lever_surface"]["grid"]
+    top = max(grid, key=lambda r: r["p12"])
+    assert f"to {top['p12']:.0%} (sanctions {top['sanctions']:g}, strikes" in html
 
 
 @pytest.mark.slow
@@ -222,8 +244,27 @@ def test_figures_carry_the_run_numbers(built: tuple[str, Any]) -> None:
                 if c["plan"] == rec["id"] and c["actor"] == actor and c["month"] == 0
             ]
             assert m0 == pytest.approx(rec["margin"][actor], abs=1e-9)
-    grid = _datasets(specs["lever_surface"])
-    assert len([r for r in grid if "x1" in r]) == 9
+    # the settlement curve and its band are the run's p_by_month and p ± 1.96 s.e.
+    rows = _datasets(specs["settlement"])
+    p, se = run["settlement"]["p_by_month"], run["settlement"]["p_se"]
+    assert [r["p"] for r in rows if r.get("series") == "this run"] == pytest.approx(p)
+    band = [r for r in rows if r.get("series") == "Monte Carlo 95% band"]
+    lo = [max(0.0, a - 1.96 * b) for a, b in zip(p, se, strict=True)]
+    assert [r["lo"] for r in band] == pytest.approx(lo)
+    cal = run["settlement"]["calendar"]
+    assert [r["month"] for r in rows if r.get("series") == "this run"] == cal
+    assert [r["date"][:7] for r in band[:-1]] == cal[1:]  # at the end of each month
+    marked = [r for r in rows if "label" in r]
+    assert marked[0]["p"] == pytest.approx(p[11]) and "within 12 months" in marked[0]["label"]
+    # the lever surface: P(deal within 12 months) per cell, the run's setting marked
+    surf = run["report_lever_surface"]
+    cells = [r for r in _datasets(specs["lever_surface"]) if "x1" in r]
+    assert len(cells) == 9
+    assert [c["p12"] for c in cells] == pytest.approx([g["p12"] for g in surf["grid"]])
+    (here,) = [r for r in _datasets(specs["lever_surface"]) if "this run" in r.get("label", "")]
+    assert here["label"] == f"this run: {p[11]:.0%}"  # the run's own P(deal within 12 months)
+    assert here["sanctions"] == pytest.approx(run["levers"]["sanctions"][0])
+    assert here["strikes"] == pytest.approx(run["levers"]["strikes"][0])
 
 
 @pytest.mark.slow
@@ -241,28 +282,43 @@ def test_run_data_equals_the_cli_json(built: tuple[str, Any], tmp_path: Path) ->
 
 @pytest.mark.slow
 def test_settlement_figure_follows_the_contract() -> None:
-    # run JSON with a `settlement` block of the contract's shape (issue 11)
     res = cf.analyze(cf.load("russia-ukraine-2024"), paths=60, horizon=12)
     d = res.to_dict()
-    with pytest.raises(MissingData):
-        settlement(d)
-    p = [min(1.0, 0.03 * t) for t in range(12)]
-    d["settlement"] = {
-        "p_by_month": p,
-        "p_se": [0.01] * 12,
-        "median_month": None,
-        "calendar": [f"2024-{m:02d}" for m in range(11, 13)]
-        + [f"2025-{m:02d}" for m in range(1, 11)],
-    }
+    s = d["settlement"]  # contract 3: the engine's own P(deal by month)
+    assert len(s["p_by_month"]) == len(s["p_se"]) == len(s["calendar"]) == 12
     spec = settlement(d, explore=EXPLORE_SHAPE).to_dict()
     rows = _datasets(spec)
     line = [r["p"] for r in rows if r.get("series") == "this run"]
-    assert line == pytest.approx(p)
+    assert line == pytest.approx(s["p_by_month"])
     worlds = [r for r in rows if r.get("series") == "10-90% of worlds"]
     assert [r["hi"] for r in worlds] == pytest.approx(
         EXPLORE_SHAPE["settlement"]["p_by_month_q90"][:12]
     )
-    assert rows[0]["date"] == "2024-11-01"
+    assert rows[0]["date"] == "2024-12-01"  # P(signed by the end of November 2024)
+    # an exploration whose worlds carry only the 0/1 proxy: no band over worlds, and it says so
+    proxy = {**EXPLORE_SHAPE, "settlement": {**EXPLORE_SHAPE["settlement"], "source": "proxy: 1"}}
+    spec = settlement(d, explore=proxy).to_dict()
+    assert not [r for r in _datasets(spec) if r.get("series") == "10-90% of worlds"]
+    assert "no band over worlds" in json.dumps(spec["title"])
+    # a run without the engine's settlement (a scenario with no engine section): not drawn
+    del d["settlement"]
+    with pytest.raises(MissingData):
+        settlement(d)
+
+
+@pytest.mark.slow
+def test_lever_surface_cell_is_the_engine_run_at_that_setting() -> None:
+    # a cell of the grid is the run's own P(deal within 12 months) at the cell's levers
+    sc = cf.load("russia-ukraine-2024")
+    held = {"sanctions": 0.5, "strikes": 1.0}
+    run = cf.analyze(sc, paths=60, horizon=12, seed=4, levers=held).to_dict()
+    surf = lever_surface_data(sc, levers=held, paths=60, horizon=12, seed=4, steps=3)
+    assert surf["current"] == held
+    (cell,) = [r for r in surf["grid"] if (r["sanctions"], r["strikes"]) == (0.5, 1.0)]
+    assert cell["p12"] == pytest.approx(run["settlement"]["p_by_month"][11], abs=1e-12)
+    assert cell["p12_se"] == pytest.approx(run["settlement"]["p_se"][11], abs=1e-12)
+    assert cell["median_month"] == run["settlement"]["median_month"]
+    assert cell["first_window_month"] == run["first_window_month"]
 
 
 def test_sensitivity_tornado_from_explore_json(tmp_path: Path) -> None:
@@ -339,8 +395,11 @@ def test_headline_reads_the_engine_v2_deal() -> None:
     d["plans"][0]["p_hold_36"] = 0.75
     answers = {h.question: h for h in headline(run_data(d))}
     terms_answer = answers["On what terms?"]
-    assert "signed around month 3 (2025-02)" in terms_answer.answer
-    assert "after 12 months 90%, after 36 months 80%" in terms_answer.uncertainty
+    assert "(median signature: month 3 (2025-02))" in terms_answer.answer
+    hold = answers["Will the deal hold?"]
+    assert "12 months after signing) = 90%; 36 months after = 80%" in hold.answer
+    lo = min(pl["p_hold_36"] for pl in d["plans"])  # the named plans' own P(holds 36 months)
+    assert f"runs from {lo:.0%} (" in hold.uncertainty
     assert len(terms_answer.items) == len(d["issues"])
     assert all("about: " in item for item in terms_answer.items)  # 0.5: the mid anchor
     assert "holds 36 months with P = 75%" in answers["Which named plan could pass?"].answer

@@ -45,8 +45,14 @@ def test_scenarios(client: TestClient) -> None:
     assert r.status_code == 200
     assert {s["id"] for s in r.json()} == set(cf.builtin_ids())
     info = client.get(f"/scenarios/{SCEN}").json()
-    assert info["levers"]["sanctions"]["value"] == pytest.approx(0.6)
-    assert info["parameters"]["punishment"]["value"] == pytest.approx(100.0)
+    spec = cf.load(SCEN).engine_spec  # the scenario's own numbers, whatever they are
+    assert info["levers"]["sanctions"]["value"] == pytest.approx(spec.levers["sanctions"].value)
+    assert info["parameters"]["punishment"]["value"] == pytest.approx(
+        spec.parameters["punishment"].value
+    )
+    assert info["parameters"]["punishment"]["range"] == pytest.approx(
+        list(spec.parameters["punishment"].range)
+    )
     assert "no built-in scenario" in _one_line_error(client.get("/scenarios/nope"), 404)
 
 

@@ -83,6 +83,51 @@ def test_reference_run_reproduced(name: str) -> None:
     assert (fmt_prob == ref_prob).all()
 
 
+def test_binary_voting_reference_reproduced() -> None:
+    """SOE-Pol-Comp with Binary voting: KTAB's 17 states turn by turn.
+
+    The reference is KTAB's own run (Release ``smpc``, see docs/smp.md), to the
+    printed digits and at full precision from its database. It failed (21
+    states) while identical bargains i->j and j->i could get utilities a
+    rounding unit apart, which the Binary rule's 1e-8 ramp magnifies.
+    """
+    sc = read_ktab(KTAB / "SOE-Pol-Comp.csv")
+    res = smp_ktab(sc, params=SMPParams(voting_rule="Binary"))
+    n_states, ref_pos, ref_prob = _parse_summary(
+        KTAB / "ref-SOE-Pol-Comp-Binary.summary.txt", sc.actors, sc.dims
+    )
+    assert n_states == 17
+    assert len(res.history) == n_states
+    pos = np.array([st.positions for st in res.history])
+    prob = np.array([st.probabilities for st in res.history])
+    fmt_pos = np.vectorize(lambda v: float(f"{v:.1f}"))(pos)
+    fmt_prob = np.vectorize(lambda v: float(f"{v:.4f}"))(prob)
+    assert (fmt_pos == ref_pos).all()
+    assert (fmt_prob == ref_prob).all()
+    full = np.loadtxt(KTAB / "ref-SOE-Pol-Comp-Binary.positions.csv", delimiter=",", skiprows=3)
+    ktab = np.zeros_like(pos)
+    ktab[full[:, 0].astype(int), full[:, 1].astype(int), full[:, 2].astype(int)] = full[:, 3]
+    assert np.abs(pos - ktab).max() <= 1e-12
+
+
+def test_identical_bargains_get_identical_utilities() -> None:
+    """Bargains i->j and j->i ending at the same two positions get bit-identical
+    utilities for every actor, whatever the order of the pair."""
+    from ceasefire.bargaining._smp import _bargain_utilities
+
+    rng = np.random.default_rng(3)
+    n, nb = 13, 400
+    own = rng.uniform(0, 1, (n, n))
+    total = own.sum(axis=1)
+    ini = rng.integers(0, n, nb)
+    rcv = (ini + rng.integers(1, n, nb)) % n
+    fu_i = rng.uniform(0, 1, (n, nb))
+    fu_r = rng.uniform(0, 1, (n, nb))
+    a = _bargain_utilities(own, total, fu_i, fu_r, ini, rcv)
+    b = _bargain_utilities(own, total, fu_r, fu_i, rcv, ini)  # the mirrored bargains
+    assert (a == b).all()
+
+
 def test_forecast_smp_path_json_shape() -> None:
     path = KTAB / "dummyData_3Dim.csv"
     d = forecast_smp_path(str(path))
@@ -273,7 +318,7 @@ def test_vectorised_matches_loops(par: SMPParams) -> None:
         for j in range(n):
             if i == j:
                 continue
-            ph, g = _prob_edu_ref(an.util, w, s_tot, par, i, i, i, j)
+            ph, g = _prob_edu_ref(an.util(), w, s_tot, par, i, i, i, j)
             assert phij[i, j] == pytest.approx(ph, rel=1e-12, abs=1e-14)
             assert gain[i, j] == pytest.approx(g, rel=1e-9, abs=1e-12)
     # coalitions and the conditional PCE, loop by loop
@@ -356,6 +401,38 @@ def test_wrong_extension(tmp_path: Path) -> None:
 
 def _example_xml() -> str:
     return (KTAB / "smpExample.xml").read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("key", "reader", "schema"),
+    [("VotingRule", "Prop", "Proportional"), ("BigRAdjust", "None", "No")],
+)
+def test_xml_both_spellings(tmp_path: Path, key: str, reader: str, schema: str) -> None:
+    """KTAB's reader says Prop / None, its schema Proportional / No: both are read."""
+    text = _example_xml().replace("<dCoord></dCoord>", "<dCoord>52.8</dCoord>")
+    assert f"<{key}>" in text
+    got = {}
+    for spelling in (reader, schema):
+        t = re.sub(rf"<{key}>\w+</{key}>", f"<{key}>{spelling}</{key}>", text)
+        got[spelling] = read_ktab_xml(_write(tmp_path, f"{spelling}.xml", t)).params
+    assert got[reader] == got[schema]
+    assert got[reader][key] == schema
+    assert getattr(SMPParams.from_ktab({key: reader}), _field(key)) == schema
+    bad = re.sub(rf"<{key}>\w+</{key}>", f"<{key}>{reader.lower()}x</{key}>", text)
+    with pytest.raises(InputError, match=rf"{schema}.*{reader}"):
+        read_ktab_xml(_write(tmp_path, "bad.xml", bad))
+
+
+def _field(key: str) -> str:
+    return {"VotingRule": "voting_rule", "BigRAdjust": "big_r_adjust"}[key]
+
+
+def test_params_accept_reader_spellings() -> None:
+    p = SMPParams(voting_rule="Prop", big_r_adjust="None")
+    assert p == SMPParams(voting_rule="Proportional", big_r_adjust="No")
+    assert p.to_ktab()["VotingRule"] == "Proportional"
+    with pytest.raises(ValueError, match="Proportional, PropCbc, Cubic, ASymProsp, Prop"):
+        SMPParams(voting_rule="prop")
 
 
 def test_shipped_example_xml() -> None:
@@ -466,3 +543,149 @@ def test_blocked_paths_match_batched() -> None:
     np.testing.assert_allclose(
         _coalitions("PropCbc", cap, u), _coalitions("PropCbc", cap, u[None])[0], rtol=1e-12
     )
+
+
+# ----------------------------------------------------------------------------
+# the compiled challenge step (optional extra "fast": numba)
+
+
+@pytest.mark.slow  # numba compiles on first use (cached afterwards)
+@pytest.mark.parametrize("vr", PARAM_NAMES["VotingRule"])
+@pytest.mark.parametrize("tpc", PARAM_NAMES["ThirdPartyCommit"])
+def test_numba_challenges_bit_identical(vr: str, tpc: str) -> None:
+    """The numba kernel and the numpy expression give the very same bits."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(hash((vr, tpc)) % 2**32)
+    n = 23
+    par = SMPParams(voting_rule=vr, third_party_commit=tpc)
+    cap = rng.uniform(10, 200, n)
+    x = rng.uniform(0, 1, (n, 2))
+    sal = rng.uniform(0.1, 0.45, (n, 2))
+    ideals = np.clip(x + rng.normal(0, 0.1, (n, 2)), 0, 1)
+    an = _analyse(x, ideals, cap, sal, par)
+    s_tot = sal.sum(axis=1)
+    for far in (False, True):  # True: KTAB's branch for distances above 1 (none here)
+        an.far = far
+        a = _all_challenges(an, cap, s_tot, par, jit=False)
+        b = _all_challenges(an, cap, s_tot, par, jit=True)
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+
+
+@pytest.mark.slow  # numba compiles on first use (cached afterwards)
+@pytest.mark.parametrize("params", [SMPParams(), SMPParams(voting_rule="Binary")])
+def test_numba_whole_run_bit_identical(params: SMPParams) -> None:
+    pytest.importorskip("numba")
+    sc = read_ktab(KTAB / "SOE-Pol-Comp.csv")
+    a = smp_ktab(sc, params=params, jit=False)
+    b = smp_ktab(sc, params=params, jit=True)
+    assert len(a.history) == len(b.history)
+    for sa, sb in zip(a.history, b.history, strict=True):
+        assert np.array_equal(sa.positions, sb.positions)
+        assert np.array_equal(sa.probabilities, sb.probabilities)
+
+
+def test_jit_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire.bargaining._smp as m
+
+    assert m._jit_module(m.JIT_MIN_ACTORS - 1, None) is None  # small: numpy, numba not imported
+    assert m._jit_module(10**6, False) is None
+    # without numba: automatic falls back to numpy, jit=True says why it cannot
+    import sys
+
+    import ceasefire.bargaining as pkg
+
+    monkeypatch.setitem(sys.modules, "ceasefire.bargaining._smp_jit", None)
+    monkeypatch.delattr(pkg, "_smp_jit", raising=False)
+    assert m._jit_module(10**6, None) is None
+    with pytest.raises(ImportError):
+        m._jit_module(10, True)
+
+
+def test_batched_coalitions_one_at_a_time_same_bits() -> None:
+    """A batch of elections too big for one expression is done one by one, with
+    the numbers of the single (K, a, m, m) expression."""
+    rng = np.random.default_rng(4)
+    k, a, m = 5, 60, 20
+    u = rng.uniform(0, 1, (k, a, m))
+    w = rng.uniform(1, 100, a)
+    got = _coalitions("PropCbc", w, u)
+    du = u[:, :, :, None] - u[:, :, None, :]
+    v = w[:, None, None] * (0.5 * du + 0.5 * du * du * du)
+    pos = np.maximum(v, 0.0).sum(axis=-3)
+    neg = -np.minimum(v, 0.0).sum(axis=-3)
+    lower = np.tri(m, m, -1, dtype=bool)
+    want = np.where(lower, pos, np.swapaxes(neg, -1, -2)) + 1e-8
+    want[:, np.arange(m), np.arange(m)] = 1e-8
+    assert np.array_equal(got, want)
+
+
+# ----------------------------------------------------------------------------
+# no actor cap: a memory check instead
+
+
+def test_more_than_250_actors_read(tmp_path: Path) -> None:
+    n = 260
+    rows = [f"A{i},d,{10 + i},{(7 * i) % 101},50," for i in range(n)]
+    text = f"Big,many actors,{n},1,\nActor,Description,Power,P,S,\n" + "\n".join(rows) + "\n"
+    sc = read_ktab_csv(_write(tmp_path, "big.csv", text))
+    assert len(sc.actors) == n
+
+
+def test_memory_needed_grows_as_n_squared() -> None:
+    from ceasefire.bargaining._smp import memory_needed
+
+    base = memory_needed(0, 1, 0)
+    assert memory_needed(1000, 1, 0) - base == pytest.approx(8 * 22 * 1000**2, rel=1e-3)
+    assert memory_needed(2000, 3, 100) > 4 * (memory_needed(1000, 3, 100) - base)
+
+
+def test_memory_check_names_the_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire.bargaining._smp as m
+
+    p = _write(tmp_path, "ok.csv", CSV_OK)
+    monkeypatch.setattr(m, "_available_memory", lambda: 10 * 2**20)
+    with pytest.raises(InputError) as ei:
+        smp_ktab(read_ktab(p))
+    msg = str(ei.value)
+    assert msg.startswith(f"{p}: an SMP run of 3 actors on 2 issue(s) needs about 16 MiB")
+    assert "10 MiB is available" in msg
+    with pytest.raises(InputError, match="needs about"):
+        smp([1, 2, 3], [[10], [50], [90]], [[50], [50], [50]])
+    monkeypatch.setattr(m, "_available_memory", lambda: None)  # cannot tell: run
+    assert smp_ktab(read_ktab(p)).turns >= 1
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("shape", [(13, 2), (13, 9), (200, 40)])
+def test_coalitions_sum_voter_by_voter(order: str, shape: tuple[int, int]) -> None:
+    """Coalition strengths add the voters one after another, as KTAB does, to
+    the bit, whatever the memory layout of the utilities."""
+    rng = np.random.default_rng(8)
+    u = np.asarray(rng.uniform(0, 1, shape), order=order)
+    w = rng.uniform(1, 100, shape[0])
+    got = _coalitions("Proportional", w, u)
+    m = shape[1]
+    for i in range(m):
+        for j in range(i):
+            cij = cji = 0.0
+            for k in range(shape[0]):
+                v = w[k] * (u[k, i] - u[k, j])
+                cij += max(v, 0.0)
+                cji += min(v, 0.0)
+            assert got[i, j] == cij + 1e-8
+            assert got[j, i] == -cji + 1e-8
+
+
+@pytest.mark.slow  # numba compiles on first use (cached afterwards)
+@pytest.mark.parametrize("vr", PARAM_NAMES["VotingRule"])
+@pytest.mark.parametrize("shape", [(300, 12), (40, 60), (150, 150)])
+def test_numba_coalitions_bit_identical(vr: str, shape: tuple[int, int]) -> None:
+    pytest.importorskip("numba")
+    from ceasefire.bargaining import _smp_jit
+
+    rng = np.random.default_rng(5)
+    u = rng.uniform(0, 1, shape)
+    w = rng.uniform(1, 100, shape[0])
+    assert np.array_equal(_coalitions(vr, w, u), _coalitions(vr, w, u, _smp_jit))
+    uf = np.asfortranarray(u)
+    assert np.array_equal(_coalitions(vr, w, uf), _coalitions(vr, w, uf, _smp_jit))

@@ -41,6 +41,16 @@ def layer_a_forecasts(sc: Scenario) -> dict[str, dict[str, float]]:
     return out
 
 
+@dataclass(frozen=True)
+class SettlementView:
+    """The settlement hazard of one run (one world): arrays over the reported months."""
+
+    p_by_month: Any  # numpy array (T,), non-decreasing
+    p_se: Any  # numpy array (T,), Monte Carlo standard error
+    median_month: int | None
+    calendar: list[str]
+
+
 @dataclass(frozen=True, repr=False)
 class AnalysisResult(ResultMixin):
     """The result of :func:`analyze`: ``to_dict()``, ``to_json()`` (the ``run --json``
@@ -56,6 +66,20 @@ class AnalysisResult(ResultMixin):
     forecasts: dict[str, dict[str, float]]
     window: WindowAnalysis | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settlement(self) -> SettlementView | None:
+        """P(a deal is signed by each month) and its Monte Carlo error (contract 3), or None
+        without an engine section: ``res.settlement.p_by_month`` is a numpy array."""
+        if self.window is None:
+            return None
+        st = self.window.settlement
+        return SettlementView(
+            p_by_month=st.p_by_month[0],
+            p_se=st.p_se[0],
+            median_month=self.window.median_month,
+            calendar=self.window.calendar,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The ``run`` JSON contract (see README) as plain data."""

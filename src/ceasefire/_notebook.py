@@ -12,10 +12,18 @@ def headline_pairs(res: Any) -> list[tuple[str, str]]:
     d = res.to_dict()
     out: list[tuple[str, str]] = []
     s = d.get("settlement")
-    if s and s.get("p_by_month"):
-        p = s["p_by_month"]
-        k = min(11, len(p) - 1)
-        out.append(("P(deal within 12 months)", f"{p[k]:.0%}"))
+    if s:
+        p, se = s["p_by_month"], s["p_se"]
+        k = min(12, len(p)) - 1
+        out.append((f"P(deal within {k + 1} months)", f"{p[k]:.0%} ± {1.96 * se[k]:.0%}"))
+        med = s.get("median_month")
+        out.append(
+            ("median month", "beyond the span" if med is None else f"{med} ({s['calendar'][med]})")
+        )
+        deal = d.get("predicted_deal") or {}
+        if deal.get("p_hold_12") is not None and deal.get("p_hold_36") is not None:
+            hold = f"{deal['p_hold_12']:.0%} / {deal['p_hold_36']:.0%}"
+            out.append(("P(deal holds 12 / 36 months)", hold))
     if "ripeness" in d:
         g = d["ripeness"]["G"]
         se = d["ripeness"].get("G_se")

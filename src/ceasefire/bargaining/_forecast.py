@@ -8,20 +8,25 @@ Forecasts are reported on the input's own scale.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .._errors import InputError
 from .._io import read_text
-from ..scenario._scenario import Scenario, load
 from ._bdm import bdm_issues
 from ._ktab import read_ktab
 from ._models import MODELS
 from ._smp import forecast_smp_path, smp
 from ._spatial import compromise, nash_bargaining, spatial_utility, weighted_median
 from ._table import ActorTable, read_issue_csv
+
+if TYPE_CHECKING:
+    from ..scenario._scenario import Scenario
+
+# The scenario format (pydantic, ruamel.yaml) and BDM load where they are used, so that
+# `ceasefire forecast --model smp` on a KTAB file imports only numpy and the SMP.
 
 __all__ = [
     "MODELS",
@@ -210,6 +215,8 @@ def _forecast_file(path: str | Path, model: str) -> dict[str, Any]:
     suffix = p.suffix.lower()
     text = read_text(p, what="input file")  # a regular UTF-8 file within the size limit
     if suffix in (".yaml", ".yml"):
+        from ..scenario._scenario import load
+
         sc = load(p)
         table = table_from_scenario(sc)
         disagreement = static_reservation(sc) if model == "nbs" else None

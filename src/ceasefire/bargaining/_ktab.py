@@ -43,9 +43,12 @@ from .._errors import InputError
 from .._io import read_bytes, read_text
 
 __all__ = [
+    "PARAM_ALIASES",
     "PARAM_DEFAULTS",
     "PARAM_NAMES",
     "KTABScenario",
+    "canonical_param",
+    "param_spellings",
     "read_ktab",
     "read_ktab_csv",
     "read_ktab_xml",
@@ -65,6 +68,28 @@ PARAM_NAMES: dict[str, tuple[str, ...]] = {
     "BargnModel": ("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"),
 }
 
+#: The other spelling of a value, where KTAB's XML reader and KTAB's schema
+#: differ: the reader's name tables (``kmodel.h``: ``VotingRuleNames``,
+#: ``BigRAdjustNames``) say ``Prop`` and ``None``, the schema
+#: (``smpSchema.xsd``) says ``Proportional`` and ``No``. Every other value is
+#: spelt alike in both. Both spellings are accepted; the schema's is the one
+#: reported.
+PARAM_ALIASES: dict[str, dict[str, str]] = {
+    "VotingRule": {"Prop": "Proportional"},
+    "BigRAdjust": {"None": "No"},
+}
+
+
+def canonical_param(name: str, value: str) -> str:
+    """The schema's spelling of a KTAB parameter value (either spelling in)."""
+    return PARAM_ALIASES.get(name, {}).get(value, value)
+
+
+def param_spellings(name: str) -> tuple[str, ...]:
+    """Every accepted spelling of the values of parameter ``name``."""
+    return PARAM_NAMES[name] + tuple(PARAM_ALIASES.get(name, {}))
+
+
 #: KTAB's defaults (what a CSV run uses).
 PARAM_DEFAULTS: dict[str, str] = {
     "VictoryProbModel": "Linear",
@@ -78,8 +103,9 @@ PARAM_DEFAULTS: dict[str, str] = {
     "BargnModel": "InitOnlyInterp",
 }
 
-_MIN_ACTORS = 3
-_MAX_ACTORS = 250  # KTAB's Model::maxNumActor
+_MIN_ACTORS = 3  # KTAB's Model::minNumActor
+# KTAB also refuses more than 250 actors (Model::maxNumActor, kmodel.h); we do
+# not: the SMP checks the memory a run needs instead (ceasefire.bargaining._smp).
 
 
 @dataclass
@@ -201,10 +227,9 @@ def read_ktab_csv(path: str | os.PathLike[str]) -> KTABScenario:
     scen_name, scen_desc = first[0], first[1]
     n_act = _number(first[2], "number of actors", file, ln)
     n_dim = _number(first[3], "number of dimensions", file, ln)
-    if n_act != int(n_act) or not _MIN_ACTORS <= n_act <= _MAX_ACTORS:
+    if n_act != int(n_act) or n_act < _MIN_ACTORS:
         raise InputError(
-            f"number of actors must be a whole number from {_MIN_ACTORS} to {_MAX_ACTORS}, "
-            f"got {first[2]!r}",
+            f"number of actors must be a whole number of at least {_MIN_ACTORS}, got {first[2]!r}",
             file=file,
             line=ln,
         )
@@ -397,10 +422,10 @@ def read_ktab_xml(path: str | os.PathLike[str]) -> KTABScenario:
     if mp is not None:
         for pname, allowed in PARAM_NAMES.items():
             el = _child(mp, pname, file, "<ModelParameters>")
-            val = _text(el, file, "a model parameter")
+            val = canonical_param(pname, _text(el, file, "a model parameter"))
             if val not in allowed:
                 raise InputError(
-                    f"<{pname}> must be one of {', '.join(allowed)}; got {val!r}",
+                    f"<{pname}> must be one of {', '.join(param_spellings(pname))}; got {val!r}",
                     file=file,
                     line=el.line,
                 )
@@ -416,9 +441,9 @@ def read_ktab_xml(path: str | os.PathLike[str]) -> KTABScenario:
     actors_el = _child(scen, "Actors", file, "<Scenario>")
     act_els = actors_el.all("Actor")
     na = len(act_els)
-    if not _MIN_ACTORS <= na <= _MAX_ACTORS:
+    if na < _MIN_ACTORS:
         raise InputError(
-            f"<Actors> must hold from {_MIN_ACTORS} to {_MAX_ACTORS} <Actor> elements, got {na}",
+            f"<Actors> must hold at least {_MIN_ACTORS} <Actor> elements, got {na}",
             file=file,
             line=actors_el.line,
         )

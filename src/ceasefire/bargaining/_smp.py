@@ -79,14 +79,18 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import InputError
 from .._results import short_repr
-from ._ktab import PARAM_NAMES, KTABScenario, read_ktab
+from ._ktab import PARAM_NAMES, KTABScenario, canonical_param, param_spellings, read_ktab
 
 __all__ = [
+    "JIT_MIN_ACTORS",
     "SMPParams",
     "SMPResult",
     "SMPState",
+    "check_memory",
     "forecast_smp_path",
+    "memory_needed",
     "smp",
     "smp_ktab",
     "smp_scenario_forecast",
@@ -98,6 +102,16 @@ _MIN_SIG_EDU = 1e-5  # smallest expected gain worth a challenge
 _BIN_TOL = 1e-8  # width of the binary voting rule's ramp
 _MIN_W = 1e-6  # interpolation guard
 _POS_TOL = 1e-3  # positions this close (0-1 scale) count as one
+# Elements of one block of the challenge step and of the coalition votes: 8,192 doubles
+# (64 KiB) stay in cache and below glibc's 128 KiB mmap threshold, so that the block
+# temporaries are not mapped and page-faulted afresh each time (which cost as much
+# system time as the blocks' arithmetic at 80 actors with 128 KiB blocks; measured).
+_BLOCK = 8192
+
+#: From this many actors on, the challenge step runs compiled with numba when
+#: numba is installed (``pip install ceasefire[fast]``): below it, importing
+#: numba costs more CPU than it saves (measured, docs/smp.md#speed).
+JIT_MIN_ACTORS = 120
 
 _FIELD_TO_KTAB = {
     "victory_model": "VictoryProbModel",
@@ -123,7 +137,9 @@ class SMPParams:
     ``state_transitions``: Deterministic (most likely bargain) or Stochastic.
     ``voting_rule``: Binary, PropBin, Proportional, PropCbc, Cubic, ASymProsp.
     ``big_r_adjust``: Full, TwoThirds, Half, OneThird, No -- how much of *i*'s
-    own risk attitude *h* sees. ``big_r_range``: Min, Mid, Max.
+    own risk attitude *h* sees. KTAB's reader spellings ``Prop`` and ``None``
+    are accepted for ``Proportional`` and ``No`` and stored as the latter.
+    ``big_r_range``: Min, Mid, Max.
     ``third_party_commit``: NoCommit, SemiCommit, FullCommit.
     ``inter_vec_brgn``: S1P1, S2P2, S2PMax. ``bargain_model``: InitOnlyInterp,
     InitRcvrInterp, PWCompInterp. The last four fields are KTAB's stopping
@@ -146,9 +162,10 @@ class SMPParams:
 
     def __post_init__(self) -> None:
         for f, k in _FIELD_TO_KTAB.items():
-            v = getattr(self, f)
+            v = canonical_param(k, getattr(self, f))  # "Prop" -> "Proportional", ...
             if v not in PARAM_NAMES[k]:
-                raise ValueError(f"{f} must be one of {', '.join(PARAM_NAMES[k])}; got {v!r}")
+                raise ValueError(f"{f} must be one of {', '.join(param_spellings(k))}; got {v!r}")
+            object.__setattr__(self, f, v)
         if self.max_iter < 1 or self.min_iter < 1:
             raise ValueError("min_iter and max_iter must be at least 1")
 
@@ -266,33 +283,35 @@ def _victory(model: str, c: np.ndarray) -> np.ndarray:
     return p
 
 
-def _coalitions(rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _coalitions(rule: str, w: np.ndarray, u: np.ndarray, jit: Any = None) -> np.ndarray:
     """Coalition strengths ``c[..., i, j]`` of option i over j.
 
     ``u[..., a, m]``: utility to actor a of option m; ``w[a]``: vote weights.
-    Like KTAB, each pair is voted once as (i, j) with i > j, which matters only
-    for the asymmetric ASymProsp rule.
+    Like KTAB, each pair is voted once as (i, j) with i > j (which matters only
+    for the asymmetric ASymProsp rule), so only those m(m-1)/2 pairs are
+    evaluated, in blocks of pairs that stay in cache. ``jit``: the compiled
+    module (:func:`_jit_module`) for big elections, or None.
     """
     m = u.shape[-1]
-    if u.ndim == 2 and u.shape[0] * m * m > 65536:
-        # one (a, i, j) expression per block of options i, to stay in cache
-        pos = np.empty((m, m))
-        neg = np.empty((m, m))
-        block = max(1, 32768 // (u.shape[0] * m))
-        for i0 in range(0, m, block):
-            v = _vote(rule, w[:, None, None], u[:, i0 : i0 + block, None] - u[:, None, :])
-            pos[i0 : i0 + block] = np.maximum(v, 0.0).sum(axis=0)
-            neg[i0 : i0 + block] = -np.minimum(v, 0.0).sum(axis=0)
-    else:
-        du = u[..., :, :, None] - u[..., :, None, :]  # (..., a, i, j)
-        v = _vote(rule, w[:, None, None], du)
-        pos = np.maximum(v, 0.0).sum(axis=-3)  # for i over j, from the (i, j) vote
-        neg = -np.minimum(v, 0.0).sum(axis=-3)  # for j over i, from the (i, j) vote
-    lower = np.tri(m, m, -1, dtype=bool)  # i > j
-    c = np.where(lower, pos, np.swapaxes(neg, -1, -2))
-    c = c + _MIN_COALITION
-    idx = np.arange(m)
-    c[..., idx, idx] = _MIN_COALITION
+    if u.ndim == 3 and u.size * m > 65536:
+        # a batch of elections too big for one expression: one at a time
+        return np.stack([_coalitions(rule, w, uk, jit) for uk in u])
+    if jit is not None and u.ndim == 2 and u.shape[0] * m * m > 65536:
+        return np.asarray(jit.coalitions(rule, w, u))
+    ii, jj = np.tril_indices(m, -1)  # the pairs i > j
+    c = np.full((*u.shape[:-2], m, m), _MIN_COALITION)
+    block = max(1, _BLOCK // u.shape[-2]) if u.ndim == 2 else ii.size
+    for p0 in range(0, ii.size, block):
+        bi, bj = ii[p0 : p0 + block], jj[p0 : p0 + block]
+        k = bi.size
+        if k == 1:  # a lone column would be summed pairwise too: pad to two
+            bi, bj = np.repeat(bi, 2), np.repeat(bj, 2)
+        # C order: numpy then sums the voters one after another (KTAB's order),
+        # where a gathered (F-ordered) array would be summed pairwise
+        du = np.subtract(u[..., bi], u[..., bj], order="C")  # (..., a, pairs)
+        v = _vote(rule, w[:, None], du)
+        c[..., bi[:k], bj[:k]] = np.maximum(v, 0.0).sum(axis=-2)[..., :k] + _MIN_COALITION
+        c[..., bj[:k], bi[:k]] = -np.minimum(v, 0.0).sum(axis=-2)[..., :k] + _MIN_COALITION
     return c
 
 
@@ -398,32 +417,54 @@ def _unique_reps(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass
 class _Analysis:
-    util: np.ndarray  # U[h, i, j]
-    own: np.ndarray  # own[i, j] = U[i, i, j]
-    risk: np.ndarray  # r_i
+    """One state's analysis. The perspective-dependent utilities
+    ``U[h, a, b] = u(d[a, b], rhat[h, a])`` are never stored as an n×n×n
+    array: every kernel builds the pieces it needs from the two n×n arrays
+    ``dist`` and ``rhat`` (:meth:`util`), elementwise with the same formula, so
+    the numbers are the same as from the full array."""
+
+    dist: np.ndarray  # d[a, b]: distance from a's ideal to b's position
+    rhat: np.ndarray  # rhat[h, a]: h's estimate of a's risk attitude
+    far: bool  # some distance above 1 (round-off only): KTAB's other branch
+    own: np.ndarray  # own[a, b] = U[a, a, b]
+    risk: np.ndarray  # r_a
     prob: np.ndarray  # per-actor win probability of its position
+
+    def u(self, d: np.ndarray, r: np.ndarray) -> np.ndarray:
+        """``u(d, r)``, broadcasting (SMPModel::bsUtil)."""
+        v = (1.0 - d) * (1.0 + d * r)
+        if self.far:
+            v = np.where(d <= 1.0, v, (1.0 - d) * (1.0 + r))
+        return v
+
+    def util(self, h: Any = slice(None)) -> np.ndarray:
+        """``U[h]`` for an index or slice of perspectives ``h`` (tests and small n)."""
+        r = self.rhat[h]
+        return self.u(self.dist, r[..., :, None])
 
 
 def _analyse(
-    pos: np.ndarray, ideals: np.ndarray, cap: np.ndarray, sal: np.ndarray, p: SMPParams
+    pos: np.ndarray,
+    ideals: np.ndarray,
+    cap: np.ndarray,
+    sal: np.ndarray,
+    p: SMPParams,
+    jit: bool | None = False,
 ) -> _Analysis:
+    mod = _jit_module(pos.shape[0], jit)
     d = _distances(ideals, pos, sal)
     rn = _bs_util(d, np.zeros_like(d))
-    c = _coalitions(p.voting_rule, cap, rn)
+    c = _coalitions(p.voting_rule, cap, rn, mod)
     prob_rn = _pce(p.pce_model, p.victory_model, c)
     r = _big_r(prob_rn, p.big_r_range)
     rhat = _est_r(r, r, p.big_r_adjust)  # (h, i)
-    util = (1.0 - d)[None, :, :] * (1.0 + d[None, :, :] * rhat[:, :, None])
-    far = d > 1.0
-    if far.any():  # round-off only; keep KTAB's branch
-        util = _bs_util(d[None, :, :], rhat[:, :, None])
     n = pos.shape[0]
-    ar = np.arange(n)
-    own = util[ar, ar, :]
+    an = _Analysis(dist=d, rhat=rhat, far=bool((d > 1.0).any()), own=d, risk=r, prob=np.empty(n))
+    an.own = an.u(d, np.diagonal(rhat)[:, None])  # U[a, a, b]
     reps, which = _unique_reps(pos)
-    cu = _coalitions(p.voting_rule, cap, own[:, reps])
-    pu = _pce(p.pce_model, p.victory_model, cu)
-    return _Analysis(util=util, own=own, risk=r, prob=pu[which])
+    cu = _coalitions(p.voting_rule, cap, an.own[:, reps], mod)
+    an.prob = _pce(p.pce_model, p.victory_model, cu)[which]
+    return an
 
 
 def _challenge_prob(
@@ -438,44 +479,58 @@ def _challenge_prob(
     wi: np.ndarray,
     wj: np.ndarray,
     wn: np.ndarray,
-    third: np.ndarray,
+    third: np.ndarray | None,
     axis: int,
+    zero: tuple[np.ndarray, ...] | None = None,
 ) -> np.ndarray:
     """h's estimate of P[i beats j] with coalitions (SMPState::probEduChlg).
 
     The principal arrays have the batch shape S; ``uni, unj, unn, wn`` and the
     third-party mask ``third`` have S with the third-party axis ``axis``
-    inserted, over which the third parties' votes are summed.
+    inserted, over which the third parties' votes are summed. Instead of the
+    mask, ``zero`` may index the (challenger or target) entries that are not
+    third parties.
     """
     vr = p.voting_rule
     ci = _vote(vr, wi, uii - uij)
     cj = _vote(vr, wj, uji - ujj)
     chij0 = np.expand_dims(_MIN_CONTRIB + np.maximum(ci, 0.0) + np.maximum(cj, 0.0), axis)
     chji0 = np.expand_dims(_MIN_CONTRIB + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0), axis)
+    # The full-size arrays are reused in place (out=): the same operations in
+    # the same order as the plain expressions in the comments, fewer passes.
     cn = _vote(vr, wn, uni - unj)
     cni = chij0 + np.maximum(cn, 0.0)
-    cnj = chji0 - np.minimum(cn, 0.0)
-    pin = cni / (cni + cnj)
-    pjn = 1.0 - pin
+    cnj = chji0 - np.minimum(cn, 0.0, out=cn)
+    pin = np.divide(cni, np.add(cni, cnj, out=cn), out=cni)  # cni / (cni + cnj)
+    pjn = np.subtract(1.0, pin, out=cnj)  # 1 - pin
     tpc = p.third_party_commit
+    uj2 = unj + unj
     if tpc == "SemiCommit":
+        # x = (pin*a + pjn*b) - (pin*c + pjn*e)
         a = uni + uni + unn
-        b = unj + unj + unj
         c = uni + uni + uni
-        e = unj + unj + unn
-        x = (pin * a + pjn * b) - (pin * c + pjn * e)
+        e = uj2 + unn  # unj + unj + unn
+        b = np.add(uj2, unj, out=uj2)  # unj + unj + unj
+        left = pin * a
+        left += np.multiply(pjn, b, out=b)
+        right = np.multiply(pin, c, out=pin)
+        right += np.multiply(pjn, e, out=e)
+        x = np.subtract(left, right, out=left)
     else:  # NoCommit, FullCommit: both sides add up alike, the vote is nil
         if tpc == "FullCommit":
             a = uni + uni + uni
-            b = unj + unj + unj
+            b = uj2 + unj
         else:
             a = uni + uni + unn
-            b = unj + unj + unn
+            b = uj2 + unn
         x = (pin * a + pjn * b) - (pin * a + pjn * b)
     vn = _vote(vr, wn, x)
-    vn[~np.broadcast_to(third, vn.shape)] = 0.0
+    if third is not None:
+        vn[~np.broadcast_to(third, vn.shape)] = 0.0
+    if zero is not None:
+        vn[zero] = 0.0
     chij = np.squeeze(chij0, axis) + np.maximum(vn, 0.0).sum(axis=axis)
-    chji = np.squeeze(chji0, axis) - np.minimum(vn, 0.0).sum(axis=axis)
+    chji = np.squeeze(chji0, axis) - np.minimum(vn, 0.0, out=vn).sum(axis=axis)
     return chij / (chij + chji)
 
 
@@ -488,43 +543,80 @@ def _expected_gain(
     return ((1.0 - sj) * vict + sj * contest) - (uki + ukj)
 
 
+def _jit_module(n: int, jit: bool | None) -> Any:
+    """The compiled challenge step, or None for the numpy one.
+
+    ``jit=None`` (automatic): compiled from :data:`JIT_MIN_ACTORS` actors on,
+    if numba is installed; ``True``: compiled (ImportError without numba);
+    ``False``: numpy.
+    """
+    if jit is False or (jit is None and n < JIT_MIN_ACTORS):
+        return None
+    try:
+        from . import _smp_jit
+    except ImportError:
+        if jit:
+            raise
+        return None
+    return _smp_jit
+
+
 def _all_challenges(
-    an: _Analysis, cap: np.ndarray, sal_tot: np.ndarray, p: SMPParams
+    an: _Analysis, cap: np.ndarray, sal_tot: np.ndarray, p: SMPParams, jit: bool | None = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """P[i beats j] and i's expected gain, both in i's own view: (n, n) each.
 
     An (i, n, j) array expression over challenger, third party and target,
-    evaluated in blocks of challengers small enough to stay in cache.
+    evaluated in blocks of challengers small enough to stay in cache; each
+    block's slice ``U[i, n, j]`` is built from the n×n distances. With
+    ``jit`` (see :func:`_jit_module`) the same numbers come from one compiled
+    loop (:mod:`ceasefire.bargaining._smp_jit`).
     """
-    u = an.util
-    n = u.shape[0]
+    d, rhat = an.dist, an.rhat
+    n = d.shape[0]
     ar = np.arange(n)
-    g = u[ar, :, ar]  # g[h, a] = U[h, a, h]
-    hd = np.diagonal(u, axis1=1, axis2=2)  # hd[h, a] = U[h, a, a]
+    g = an.u(d.T, rhat)  # g[h, a] = U[h, a, h] = u(d[a, h], rhat[h, a])
+    hd = an.u(np.diagonal(d)[None, :], rhat)  # hd[h, a] = U[h, a, a]
+    own = an.own  # own[i, j] = U[i, i, j]
     w = sal_tot * cap
+    mod = _jit_module(n, jit)
+    if mod is not None:
+        phij = mod.challenge_probabilities(
+            p.voting_rule, p.third_party_commit, d, rhat, an.far, g, hd, own, w
+        )
+        gain = _expected_gain(phij, hd[ar, ar][:, None], own, sal_tot[None, :])
+        return phij, gain
     phij = np.empty((n, n))
-    block = max(1, 32768 // (n * n))
+    block = max(1, _BLOCK // (n * n))
     for i0 in range(0, n, block):  # blocks of challengers, each an (i, n, j) expression
         i1 = min(n, i0 + block)
         ii = ar[i0:i1]
-        third = (ar[None, :, None] != ii[:, None, None]) & (ar[None, :, None] != ar[None, None, :])
+        # the non-third parties: n = i (every j) and n = j
+        rows = np.repeat(np.arange(i1 - i0), n)
+        cols = np.tile(ar, i1 - i0)
+        zero = (
+            np.concatenate([rows, rows]),
+            np.concatenate([np.repeat(ii, n), cols]),
+            np.concatenate([cols, cols]),
+        )
         phij[i0:i1] = _challenge_prob(
             p,
             hd[ii, ii][:, None],  # U[i, i, i]
-            u[ii, ii, :],  # U[i, i, j]
+            own[i0:i1],  # U[i, i, j]
             g[i0:i1],  # U[i, j, i]
             hd[i0:i1],  # U[i, j, j]
             g[i0:i1, :, None],  # U[i, n, i]
-            u[i0:i1],  # U[i, n, j]
+            an.u(d[None, :, :], rhat[i0:i1, :, None]),  # U[i, n, j]
             hd[i0:i1, :, None],  # U[i, n, n]
             w[ii, None],
             w[None, :],
             w[None, :, None],
-            third,
+            None,
             axis=1,
+            zero=zero,
         )
     uii = hd[ar, ar][:, None]
-    gain = _expected_gain(phij, uii, u[ar, ar, :], sal_tot[None, :])
+    gain = _expected_gain(phij, uii, own, sal_tot[None, :])
     return phij, gain
 
 
@@ -539,28 +631,33 @@ def _some_challenges(
     j: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """P[i beats j] and k's expected gain in h's view, for index vectors."""
-    u = an.util
-    n = u.shape[0]
+    d, rhat = an.dist, an.rhat
+    n = d.shape[0]
     nn = np.arange(n)[None, :]
     hh = h[:, None]
+    dd = np.diagonal(d)
+
+    def util(hx: Any, a: Any, b: Any) -> np.ndarray:  # U[hx, a, b], gathered
+        return an.u(d[a, b], rhat[hx, a])
+
     w = sal_tot * cap
     third = (nn != i[:, None]) & (nn != j[:, None])
     phij = _challenge_prob(
         p,
-        u[h, i, i],
-        u[h, i, j],
-        u[h, j, i],
-        u[h, j, j],
-        u[hh, nn, i[:, None]],
-        u[hh, nn, j[:, None]],
-        u[hh, nn, nn],
+        util(h, i, i),
+        util(h, i, j),
+        util(h, j, i),
+        util(h, j, j),
+        util(hh, nn, i[:, None]),
+        util(hh, nn, j[:, None]),
+        an.u(dd[nn], rhat[hh, nn]),  # U[h, n, n]
         w[i],
         w[j],
         w[None, :],
         third,
         axis=-1,
     )
-    return phij, _expected_gain(phij, u[h, k, i], u[h, k, j], sal_tot[j])
+    return phij, _expected_gain(phij, util(h, k, i), util(h, k, j), sal_tot[j])
 
 
 def _interpolate(
@@ -598,11 +695,12 @@ def _step(
     an: _Analysis,
     p: SMPParams,
     rng: np.random.Generator | None,
+    jit: bool | None = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One turn: challenges, bargains, choice, ideal update -> (pos, ideals)."""
     n, _ = pos.shape
     sal_tot = sal.sum(axis=1)
-    phij, gain = _all_challenges(an, cap, sal_tot, p)
+    phij, gain = _all_challenges(an, cap, sal_tot, p, jit)
     np.fill_diagonal(gain, -np.inf)
     cand = np.where(gain > _MIN_SIG_EDU, gain, -np.inf)
     best = np.argmax(cand, axis=1)
@@ -634,11 +732,37 @@ def _step(
                 b_init, b_rcvr = ini, rcv
                 b_pi = (wi * bii + wj * bji) / (wi + wj)
                 b_pj = (wi * bij + wj * bjj) / (wi + wj)
-        new_pos = _choose(pos, ideals, cap, sal, an, p, rng, b_init, b_rcvr, b_pi, b_pj)
+        new_pos = _choose(pos, ideals, cap, sal, an, p, rng, b_init, b_rcvr, b_pi, b_pj, jit)
     asum = acc.sum(axis=1)
     lag = 1.0 - np.minimum(asum, 1.0)
     new_ideals = acc @ new_pos + lag[:, None] * ideals
     return new_pos, new_ideals
+
+
+def _bargain_utilities(
+    own: np.ndarray,
+    total: np.ndarray,
+    fu_init: np.ndarray,
+    fu_rcvr: np.ndarray,
+    b_init: np.ndarray,
+    b_rcvr: np.ndarray,
+) -> np.ndarray:
+    """``ub[a, b]``: actor a's mean utility over all positions after bargain b.
+
+    ``own[a, k]`` is a's utility of k's current position, ``total`` its row
+    sums, ``fu_init[a, b]`` / ``fu_rcvr[a, b]`` a's utility of the initiator's
+    / receiver's new position. The two actors' terms are summed in a canonical
+    order (the lower-numbered actor of the pair first), so that identical
+    bargains -- i->j and j->i ending at the same two positions -- get
+    bit-identical utilities; otherwise a rounding unit between them can decide
+    the Binary voting rule's 1e-8 ramp (KTAB gives such bargains equal values).
+    """
+    swap = b_rcvr < b_init
+    lo = np.where(swap, b_rcvr, b_init)
+    hi = np.where(swap, b_init, b_rcvr)
+    fu_lo = np.where(swap[None, :], fu_rcvr, fu_init)
+    fu_hi = np.where(swap[None, :], fu_init, fu_rcvr)
+    return (total[:, None] - own[:, lo] - own[:, hi] + fu_lo + fu_hi) / own.shape[0]
 
 
 def _choose(
@@ -653,6 +777,7 @@ def _choose(
     b_rcvr: np.ndarray,
     b_pi: np.ndarray,
     b_pj: np.ndarray,
+    jit: bool | None = False,
 ) -> np.ndarray:
     """Each actor's capability-weighted PCE choice among the status quo and
     the bargains it is party to (SMPState::updateBestBrgnPositions)."""
@@ -664,13 +789,14 @@ def _choose(
     bpos = np.concatenate([b_pi, b_pj], axis=0)  # (2B, dims)
     dist = _distances(ideals, bpos, sal)  # (a, 2B)
     fu = _bs_util(dist, an.risk[:, None])
-    ub = (total[:, None] - own[:, b_init] - own[:, b_rcvr] + fu[:, :nb] + fu[:, nb:]) / n
+    ub = _bargain_utilities(own, total, fu[:, :nb], fu[:, nb:], b_init, b_rcvr)
     usq = total / n
     # options of actor k: SQ then its bargains (in bargain order)
     party = (b_init[None, :] == np.arange(n)[:, None]) | (b_rcvr[None, :] == np.arange(n)[:, None])
     counts = party.sum(axis=1) + 1
     choice = np.full(n, -1)  # -1: status quo
-    for m in np.unique(counts):  # a few groups of actors with equally many options
+    # a few groups of actors with equally many options (a set: np.unique loads numpy.ma)
+    for m in sorted(set(counts.tolist())):
         ks = np.flatnonzero(counts == m)
         if m == 1:
             continue
@@ -679,7 +805,7 @@ def _choose(
             [np.broadcast_to(usq[None, :, None], (ks.size, n, 1)), ub[:, opts].transpose(1, 0, 2)],
             axis=2,
         )  # (K, a, m)
-        c = _coalitions(p.voting_rule, cap, u)
+        c = _coalitions(p.voting_rule, cap, u, _jit_module(n, jit))
         prob = _pce(p.pce_model, p.victory_model, c)
         if p.state_transitions == "Deterministic" or rng is None:
             pick = np.argmax(prob, axis=1)
@@ -698,6 +824,69 @@ def _choose(
 
 
 # ----------------------------------------------------------------------------
+# memory
+
+
+def memory_needed(n: int, dims: int, max_iter: int = 100) -> int:
+    """Bytes an SMP run of ``n`` actors on ``dims`` issues needs at most.
+
+    No array of the run grows faster than n² (the n×n×n utilities are never
+    stored, batches of elections are split up): the peak is about
+    ``8 (20 + 2 dims) n²`` bytes for the n×n arrays alive at once (measured
+    with tracemalloc: 18 n² doubles on one issue, 25 n² on four), plus
+    16 MiB of fixed-size blocks and the history, ``8 (max_iter + 1) n
+    (dims + 1)`` bytes.
+    """
+    return 8 * (20 + 2 * dims) * n * n + 16 * 2**20 + 8 * (max_iter + 1) * n * (dims + 1)
+
+
+def _available_memory() -> int | None:
+    """Bytes this process can still allocate (MemAvailable, within a cgroup
+    limit if one is set), or None where it cannot be told."""
+    avail: int | None = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    avail = int(line.split()[1]) * 1024
+                    break
+    except (OSError, ValueError):
+        try:
+            avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+        except (AttributeError, OSError, ValueError):
+            avail = None
+    try:
+        with open("/sys/fs/cgroup/memory.max", encoding="ascii") as fh:
+            limit = fh.read().strip()
+        with open("/sys/fs/cgroup/memory.current", encoding="ascii") as fh:
+            used = int(fh.read().strip())
+        if limit != "max":
+            room = int(limit) - used
+            avail = room if avail is None else min(avail, room)
+    except (OSError, ValueError):
+        pass
+    return avail
+
+
+def check_memory(n: int, dims: int, max_iter: int = 100, *, file: str | None = None) -> None:
+    """Raise :class:`InputError` naming the memory needed when a run of ``n``
+    actors would not fit in the memory available now (see
+    :func:`memory_needed`)."""
+    need = memory_needed(n, dims, max_iter)
+    avail = _available_memory()
+    if avail is not None and need > avail:
+        raise InputError(
+            f"an SMP run of {n} actors on {dims} issue(s) needs about {_gib(need)} of memory; "
+            f"{_gib(max(avail, 0))} is available",
+            file=file,
+        )
+
+
+def _gib(b: int) -> str:
+    return f"{b / 2**30:.1f} GiB" if b >= 2**30 else f"{b / 2**20:.0f} MiB"
+
+
+# ----------------------------------------------------------------------------
 # public API
 
 
@@ -711,6 +900,7 @@ def smp(
     accommodation: Any = None,
     actors: list[str] | None = None,
     dims: list[str] | None = None,
+    jit: bool | None = None,
 ) -> SMPResult:
     """Run KTAB's spatial model of politics.
 
@@ -718,7 +908,10 @@ def smp(
     KTAB's 0-100 scale (each actor's saliences summing to at most 100 and more
     than 0). ``accommodation`` is the (n, n) ideal-adjustment matrix (default
     identity). ``rng`` (a numpy Generator or a seed) drives Stochastic state
-    transitions; the same seed gives the same history. Returns an
+    transitions; the same seed gives the same history. ``jit``: run the
+    challenge step compiled with numba (``True``), with numpy (``False``) or,
+    by default, compiled from :data:`JIT_MIN_ACTORS` actors on when numba is
+    installed; the numbers are the same either way. Returns an
     :class:`SMPResult` whose first state is the input.
     """
     par = params if params is not None else SMPParams()
@@ -758,19 +951,22 @@ def smp(
         raise ValueError("accommodation must be an (n, n) matrix with entries in 0-1")
     if (acc.sum(axis=1) > 1 + 1e-10).any():
         raise ValueError("each row of the accommodation matrix must sum to at most 1")
-    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    gen = None  # only a Stochastic run draws (and only then is numpy.random loaded)
+    if par.state_transitions == "Stochastic":
+        gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    check_memory(n, pos.shape[1], par.max_iter)
 
     x = pos / 100.0
     s = sal / 100.0
     y = x.copy()
-    an = _analyse(x, y, cap, s, par)
+    an = _analyse(x, y, cap, s, par, jit)
     xs = [x]
     probs = [an.prob]
     it = 0
     while True:
         it += 1
-        x, y = _step(x, y, cap, s, acc, an, par, gen)
-        an = _analyse(x, y, cap, s, par)
+        x, y = _step(x, y, cap, s, acc, an, par, gen, jit)
+        an = _analyse(x, y, cap, s, par, jit)
         xs.append(x)
         probs.append(an.prob)
         d01 = float(np.linalg.norm(xs[1] - xs[0], axis=1).sum()) + par.min_sig_delta
@@ -791,7 +987,11 @@ def smp(
 
 
 def smp_ktab(
-    scenario: KTABScenario, *, params: SMPParams | None = None, rng: Any = None
+    scenario: KTABScenario,
+    *,
+    params: SMPParams | None = None,
+    rng: Any = None,
+    jit: bool | None = None,
 ) -> SMPResult:
     """Run the SMP on a scenario read by :func:`ceasefire.bargaining._ktab.read_ktab`.
 
@@ -799,6 +999,7 @@ def smp_ktab(
     for Stochastic runs unless ``rng`` is given.
     """
     par = params if params is not None else SMPParams.from_ktab(scenario.params)
+    check_memory(len(scenario.actors), len(scenario.dims), par.max_iter, file=scenario.path)
     seed = rng if rng is not None else scenario.seed
     return smp(
         scenario.capability,
@@ -809,6 +1010,7 @@ def smp_ktab(
         accommodation=scenario.accommodation,
         actors=scenario.actors,
         dims=scenario.dims,
+        jit=jit,
     )
 
 

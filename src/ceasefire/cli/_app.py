@@ -95,6 +95,14 @@ def guarded(func: F) -> F:
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise fail(f"{where}{exc.strerror or exc}") from None
+        except ModuleNotFoundError as exc:
+            extra = _EXTRAS.get((exc.name or "").split(".")[0])
+            if extra is None:
+                raise
+            raise fail(
+                f"this command needs the optional package {exc.name!r}: "
+                f"pip install 'ceasefire[{extra}]'"
+            ) from None
         except MemoryError:
             raise fail(
                 "out of memory: try fewer --paths or a shorter --horizon (docs/limits.md)"
@@ -113,6 +121,22 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: Optional packages and the extra that installs each (pyproject.toml).
+_EXTRAS = {
+    "SALib": "explore",
+    "ema_workbench": "explore",
+    "pyarrow": "explore",
+    "dask": "explore",
+    "distributed": "explore",
+    "duckdb": "explore",
+    "altair": "report",
+    "vl_convert": "report",
+    "fastapi": "serve",
+    "uvicorn": "serve",
+    "numba": "fast",
+}
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= 200 else text[:197] + "..."
@@ -120,7 +144,14 @@ def _one_line(exc: BaseException) -> str:
 
 # The commands: each lives in its own module as a plain function (help from its docstring
 # and annotations); they are registered here, in the order ``--help`` lists them.
-for _command in (_core.run, _core.validate, _core.scenarios, _core.schema, _core.forecast):
+for _command in (
+    _core.run,
+    _core.track,
+    _core.validate,
+    _core.scenarios,
+    _core.schema,
+    _core.forecast,
+):
     app.command(cls=_Command)(guarded(_command))
 app.command(cls=_Command)(guarded(_levers.levers))
 bench_app = typer.Typer(

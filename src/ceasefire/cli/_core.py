@@ -16,6 +16,7 @@ from .. import scenario as scenario_layer  # lazy names: nothing loads before a 
 from .._errors import InputError
 from .._io import write_text
 from ..bargaining._models import MODELS
+from ._fast import run_forecast
 from ._output import console, dumps, err_console, print_items, progress_bar, write_json
 from ._summary import print_summary
 
@@ -143,8 +144,8 @@ def run(
     horizon: Annotated[
         int | None,
         typer.Option(
-            help="Months T analysed and reported (default: the scenario's, 36); each path is "
-            "simulated for 2T months, so that month T-1 is valued over T months ahead.",
+            help="Months T reported (default: the scenario's, 36). Values are on an infinite "
+            "horizon (at least 360 months simulated), so T changes no answer.",
             min=1,
         ),
     ] = None,
@@ -156,6 +157,14 @@ def run(
         Path | None, typer.Option("--levers", help="Read lever paths from a YAML/JSON/CSV file.")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on screen.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Also give the forecast the model makes at this month (YYYY-MM), knowing the "
+            "--levers history up to it only.",
+        ),
+    ] = None,
     worlds: Annotated[
         int,
         typer.Option(
@@ -179,18 +188,75 @@ def run(
         res = cf.analyze(
             sc, seed=seed, paths=paths, horizon=horizon, levers=levers or None, progress=bar
         )
+    fc = None
+    if as_of is not None:
+        from ..engine._analysis import forecast_as_of, month_index
+
+        if sc.engine is None:
+            raise InputError(f"scenario {sc.id!r} has no engine section: --as-of does not apply")
+        fc = forecast_as_of(
+            sc, month_index(sc, as_of), levers=levers or None, seed=seed, paths=paths
+        )
     spread = _run_exploration(sc, worlds, seed, horizon, levers) if worlds > 0 else None
     if json_out is not None:
         data = res.to_dict()
         if spread is not None:
             data["exploration"] = _exploration_json(spread)
+        if fc is not None:
+            data["as_of_forecast"] = fc
         write_json(data, json_out)
     if show:
         print_summary(res)
         if spread is not None:
             _print_exploration(res, spread)
+        if fc is not None:
+            _print_as_of(fc)
         if json_out is not None:
             console.print(f"[dim]JSON written to {escape(json_out)}[/dim]", soft_wrap=True)
+
+
+def _print_as_of(fc: dict[str, Any]) -> None:
+    med = fc["median_calendar"] or f"after {fc['calendar'][-1]}"
+    console.print(
+        f"[bold]Forecast as of {fc['as_of']}[/bold] (history up to then only): P(a deal within "
+        f"12 months | none yet) {fc['p_within_12']:.2f}; median month of a deal {med}",
+        soft_wrap=True,
+    )
+
+
+def track(
+    levers_file: Annotated[
+        Path, typer.Argument(help="Realised lever history (YAML/JSON/CSV lever file).")
+    ],
+    scenario: Annotated[
+        str, typer.Option(help="A built-in scenario id or a scenario YAML file.")
+    ] = DEFAULT_SCENARIO,
+    seed: Annotated[int, typer.Option(help="Seed for every random draw.")] = 0,
+    paths: Annotated[int, typer.Option(help="Monte Carlo paths per month.", min=1)] = 300,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the record as JSON to FILE ('-' = stdout).")
+    ] = None,
+) -> None:
+    """The forecast the model makes at every month of a lever file (a forecaster's record)."""
+    from ..engine._analysis import forecast_as_of
+
+    sc = cf.load(scenario)
+    if sc.engine is None:
+        raise InputError(f"scenario {sc.id!r} has no engine section: nothing to track")
+    levers = scenario_layer.read_lever_file(levers_file)
+    last = max((len(v) - 1 if isinstance(v, list) else 0) for v in levers.values())
+    rows = [forecast_as_of(sc, m, levers=levers, seed=seed, paths=paths) for m in range(last + 1)]
+    if json_out is not None:
+        write_json({"scenario": sc.id, "seed": seed, "paths": paths, "record": rows}, json_out)
+        if json_out == "-":
+            return
+    t = Table(title=f"Forecasts of {sc.id} month by month", title_justify="left")
+    t.add_column("as of")
+    t.add_column("P(deal within 12 months)", justify="right")
+    t.add_column("median month of a deal", justify="right")
+    for r in rows:
+        t.add_row(r["as_of"], f"{r['p_within_12']:.2f}", r["median_calendar"] or "later")
+    console.print(t)
 
 
 def validate(
@@ -287,21 +353,4 @@ def forecast(
     ] = None,
 ) -> None:
     """Forecast the outcome of each issue with one bargaining model."""
-    if model not in MODELS:
-        raise InputError(f"--model {model!r}: choose one of {', '.join(MODELS)}")
-    result = cf.forecast_file(file, model)
-    if json_out is not None:
-        write_json(result, json_out)
-        if json_out == "-":
-            return
-    table = Table(title=f"{model} forecast: {escape(file)}")
-    table.add_column("issue")
-    table.add_column("forecast", justify="right")
-    if result.get("rounds"):
-        table.add_column("rounds", justify="right")
-    for issue, value in result["forecast"].items():
-        row = [issue, f"{value:.3f}"]
-        if result.get("rounds"):
-            row.append(str(len(result["rounds"]) - 1))
-        table.add_row(*row)
-    console.print(table)
+    run_forecast(file, model, json_out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -10,21 +9,22 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
-from .._io import write_text
 from .._results import dumps
+from ._jsonout import write_json
+
+__all__ = [
+    "console",
+    "dumps",
+    "err_console",
+    "heading",
+    "print_items",
+    "progress_bar",
+    "titled_table",
+    "write_json",
+]
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
-
-
-def write_json(data: Any, target: str) -> None:
-    """Write JSON to ``target``: ``-`` is stdout, anything else a file written atomically."""
-    text = dumps(data)
-    if target == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_text(target, text)
 
 
 def titled_table(title: str, **kwargs: Any) -> Any:

@@ -57,7 +57,7 @@ def _print_settlement(w: WindowAnalysis, console: Console) -> None:
     lam = w.compiled.spec.param("settlement_rate")
     console.print(
         f"[bold]Settlement[/bold] P(a deal is signed by the end of the month), from "
-        f"{cal[0]} ({w.compiled.paths} paths; a deal comes at rate {lam:.2f}/month while the "
+        f"{cal[0]} ({w.compiled.paths} paths; a deal comes at rate {lam:.3f}/month while the "
         f"perceived zone of agreement is open)"
     )
     marks = sorted({0, *range(5, len(p), 6), len(p) - 1})

@@ -56,10 +56,15 @@ def _seed_rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed))
 
 
-def ripeness_path(c: Compiled, seed: int, *, cand: F | None = None) -> tuple[Valuation, F, F]:
-    """Simulate, value, and solve the window for every month: (valuation, G (T,), z* (T, K))."""
+def ripeness_path(
+    c: Compiled, seed: int, *, cand: F | None = None, dw_from: Valuation | None = None
+) -> tuple[Valuation, F, F]:
+    """Simulate, value, and solve the window for every month: (valuation, G (T,), z* (T, K)).
+
+    ``dw_from`` lends its belief derivative (counterfactuals of the same paths).
+    """
     sim = simulate(c, _seed_rng(seed))
-    v = value(c, sim)
+    v = value(c, sim, dw_from=dw_from)
     veto = np.flatnonzero(c.scenario.veto)
     ts = np.arange(c.months)
     z, g = maxmin(v, veto, ts, candidates(v) if cand is None else cand)
@@ -284,7 +289,7 @@ def analyze_window(
         cfs: dict[str, dict[str, Any]] = {}
         for name, sw in COUNTERFACTUALS.items():
             step(f"counterfactual {name}")
-            _, g_cf, _ = ripeness_path(with_switches(c, sw), seed, cand=cand)
+            _, g_cf, _ = ripeness_path(with_switches(c, sw), seed, cand=cand, dw_from=v)
             cfs[name] = {
                 "G0": float(g_cf[0]),
                 "first_window_month": first_open(g_cf),
@@ -382,7 +387,7 @@ def _stalling(
         # talks are a course an actor chooses now: it values them knowing what they bring
         talk_path = lever_paths(c.spec, c.steps, full)
         c2 = replace(c, levers=talk_path, baseline=talk_path)
-        v2 = value(c2, simulate(c2, _seed_rng(seed)))
+        v2 = value(c2, simulate(c2, _seed_rng(seed)), dw_from=v)
         diff = v2.fight[0] - v.fight[0]
     else:
         diff = np.zeros(len(sc.actors))
@@ -499,3 +504,64 @@ def search_levers(
         baseline_first_window_month=first_open(g0),
         months=base_c.months,
     )
+
+
+# -----------------------------------------------------------------------------
+# Forecasts as of a month (a forecaster's record)
+# -----------------------------------------------------------------------------
+
+
+def month_index(sc: Scenario, ym: str) -> int:
+    """Months from the scenario's as-of month to ``ym`` ("YYYY-MM"); must not be negative."""
+    from .._errors import InputError
+
+    try:
+        y, m = (int(x) for x in ym.split("-"))
+    except ValueError:
+        raise InputError(f"--as-of {ym!r}: expected YYYY-MM") from None
+    k = (y - sc.as_of.year) * 12 + (m - sc.as_of.month)
+    if k < 0 or not 1 <= m <= 12:
+        raise InputError(f"--as-of {ym}: must be a month from the scenario's as-of date on")
+    return k
+
+
+def forecast_as_of(
+    sc: Scenario,
+    month: int,
+    *,
+    levers: dict[str, Any] | None = None,
+    seed: int = 0,
+    paths: int | None = None,
+    horizon: int | None = None,
+) -> dict[str, Any]:
+    """What the model says at ``month`` (from the scenario's as-of), knowing history up to it.
+
+    ``levers`` is realised history (a lever file). The actors at ``month`` know it up to
+    then and expect the scenario's baseline shifted by that month's deviation from it
+    afterwards; months after ``month`` in the file are not used. The forecast is
+    P(a deal by the end of each month from ``month`` on | no deal before ``month``); the
+    engine does not condition its paths on the front lines actually observed.
+    """
+    from ._value import expected_levers
+
+    t_n = int(horizon) if horizon is not None else sc.engine_spec.horizon_months
+    full = compile_scenario(sc, paths=paths, horizon=month + t_n, levers=levers)
+    known: dict[str, object] = dict(expected_levers(full, month))
+    c = compile_scenario(sc, paths=paths, horizon=month + t_n, levers=known)
+    v, _g, z = ripeness_path(c, seed)
+    cand = deal_candidates(sc.proposal_matrix, sc.ideal, sc.status_quo, None)
+    st = settlement_hazard(v.paths, cand, len(sc.proposals), month_best=z)
+    p = st.p_by_month[0]
+    before = p[month - 1] if month > 0 else 0.0
+    cond = (p[month:] - before) / max(1.0 - before, 1e-12)
+    cal = calendar_months(sc, month + t_n)[month:]
+    med = next((i for i, x in enumerate(cond) if x >= 0.5), None)
+    return {
+        "as_of": cal[0],
+        "month": month,
+        "calendar": cal,
+        "p_by_month": [float(x) for x in cond],
+        "p_within_12": float(cond[min(11, len(cond) - 1)]),
+        "median_month": None if med is None else month + med,
+        "median_calendar": None if med is None else cal[med],
+    }

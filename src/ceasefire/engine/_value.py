@@ -273,8 +273,19 @@ def _fight_values(
     return y, x, p_rem, _Lsm(x, y, c.worlds)
 
 
-def path_values(c: Compiled, sim: SimPaths, noise: Noise, sal: F | None = None) -> PathValues:
-    """Every actor's per-path values of fighting on, and the regime's settlement tables."""
+def path_values(
+    c: Compiled,
+    sim: SimPaths,
+    noise: Noise,
+    sal: F | None = None,
+    dw_from: PathValues | None = None,
+) -> PathValues:
+    """Every actor's per-path values of fighting on, and the regime's settlement tables.
+
+    ``dw_from``, the path values of the same paths under other switches or levers, lends
+    its belief derivative dw/dmu (so a counterfactual needs no second simulation: the
+    derivative is held at the baseline's, a first-order approximation).
+    """
     sc, spec, sw = c.scenario, c.spec, c.switches
     sal = sc.salience if sal is None else sal
     p = sim.params
@@ -305,7 +316,12 @@ def path_values(c: Compiled, sim: SimPaths, noise: Noise, sal: F | None = None) 
     corr = np.zeros_like(fit)
     corr_y = np.zeros_like(fit)
     dw = np.zeros_like(fit)
-    if np.any(mu0 != 0):
+    if np.any(mu0 != 0) and dw_from is not None:
+        dw = dw_from.dw_dmu
+        for j, sign in ((0, 1.0), (1, -1.0)):
+            corr[..., sides[j]] = sign * belief[..., j] * dw[..., sides[j]]
+        corr_y = corr.copy()
+    elif np.any(mu0 != 0):
         y_eps, _, _, lsm_eps = _fight_values(c, sim, noise, sal, k, drift=DRIFT_EPS)
         dw = (lsm_eps.predict(x) - fit) / DRIFT_EPS
         dy = (y_eps - y) / DRIFT_EPS  # per path (common random numbers); same mean as dw

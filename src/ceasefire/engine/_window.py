@@ -150,6 +150,7 @@ def value(
     *,
     base: Valuation | None = None,
     rows: slice | None = None,
+    dw_from: Valuation | None = None,
 ) -> Valuation:
     """Every actor's values of fighting on and of settling, averaged over the paths ``rows``.
 
@@ -170,7 +171,7 @@ def value(
         return replace(base, salience=sal, fight=base.fight + dfight)
     else:
         assert sim.noise is not None, "value() needs the simulation's random numbers"
-        pv = path_values(c, sim, sim.noise, sal)
+        pv = path_values(c, sim, sim.noise, sal, dw_from=dw_from.paths if dw_from else None)
     sel = rows if rows is not None else slice(None)
     roles = spec.roles
     regime = sc.actor_index(roles.regime) if roles.regime else None

@@ -17,6 +17,7 @@ import altair as alt
 import pandas as pd
 
 from ._data import MissingData, RunData, calendar_months, run_data
+from ._surface import MONTHS_12
 
 if TYPE_CHECKING:
     from .._analysis import AnalysisResult
@@ -60,6 +61,15 @@ def _dates(rd: RunData, n: int) -> list[str]:
     return [f"{c}-01" for c in cal[:n]]
 
 
+def _month_ends(rd: RunData, n: int) -> list[str]:
+    """The end of each of the first ``n`` months (as the first day of the next month): a
+    probability of a deal *by the end of* month t is drawn there."""
+    cal = rd.calendar
+    if len(cal) < n + 1:
+        cal = calendar_months(rd.d["as_of"], n + 1)
+    return [f"{c}-01" for c in cal[1 : n + 1]]
+
+
 def _month_x(title: str = "calendar month") -> alt.X:
     return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", tickCount=8))
 
@@ -67,6 +77,18 @@ def _month_x(title: str = "calendar month") -> alt.X:
 # -----------------------------------------------------------------------------
 # Settlement probability by calendar month
 # -----------------------------------------------------------------------------
+
+
+def worlds_settlement(explore: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The exploration's P(settlement by month) over worlds, if it is the engine's own.
+
+    An exploration made before the engine had a settlement hazard carries a 0/1 proxy
+    (1 from the first window month): it is not a probability and is not drawn.
+    """
+    ex = (explore or {}).get("settlement") or {}
+    if not ex.get("p_by_month_median") or str(ex.get("source", "")).startswith("proxy"):
+        return None
+    return ex
 
 
 def settlement(
@@ -78,20 +100,17 @@ def settlement(
 
     The dark band is the Monte Carlo 95 % interval (p ± 1.96 s.e.); with exploration
     results, the light band is the 10-90 % range over worlds (the analyst's judgements)
-    and the dashed line their median.
+    and the dashed line their median. Marked: P(deal within 12 months) and the median
+    month.
     """
     rd = run_data(run, explore=explore)
-    s = rd.d.get("settlement")
-    if not s or not s.get("p_by_month"):
-        raise MissingData(
-            "this run has no P(settlement by month): the engine of this version does not "
-            "compute it yet (it comes with the engine's second generation); "
-            "the ripeness figure shows when the settlement window opens"
-        )
+    s = rd.need("settlement", "this scenario has no engine section: no P(settlement by month)")
     p = [float(x) for x in s["p_by_month"]]
-    se = [float(x or 0.0) for x in (s.get("p_se") or [0.0] * len(p))]
-    dates = _dates(rd, len(p))
-    line = pd.DataFrame({"date": dates, "p": p, "series": "this run"})
+    se = [float(x or 0.0) for x in s["p_se"]]
+    dates = _month_ends(rd, len(p))  # P(signed by the end of the month)
+    line = pd.DataFrame(
+        {"date": dates, "month": rd.calendar[: len(p)], "p": p, "series": "this run"}
+    )
     band = pd.DataFrame(
         {
             "date": dates,
@@ -101,8 +120,8 @@ def settlement(
         }
     )
     domain, colours = ["this run", "Monte Carlo 95% band"], [BLUE, BLUE]
-    ex = (rd.explore or {}).get("settlement") or {}
-    if ex.get("p_by_month_median"):
+    ex = worlds_settlement(rd.explore)
+    if ex is not None:
         n = min(len(p), len(ex["p_by_month_median"]))
         band = pd.concat(
             [
@@ -127,7 +146,12 @@ def settlement(
         )
         domain += ["10-90% of worlds", "median world"]
         colours += [ORANGE, ORANGE]
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=6) if ex is not None else None,
+    )
     y = alt.Y("p:Q", title="P(deal signed by then)", scale=alt.Scale(domain=[0, 1]))
     areas = (
         alt.Chart(band)
@@ -147,20 +171,49 @@ def settlement(
                 scale=alt.Scale(domain=["this run", "median world"], range=[[1, 0], [5, 3]]),
             ),
             tooltip=[
-                alt.Tooltip("date:T", format="%b %Y", title="month"),
-                alt.Tooltip("p:Q", format=".1%", title="P(deal by then)"),
+                alt.Tooltip("month:N", title="by the end of"),
+                alt.Tooltip("p:Q", format=".1%", title="P(deal signed)"),
                 "series:N",
             ],
         )
     )
+    # the two numbers the headline reads off this curve
+    k = min(MONTHS_12, len(p)) - 1
     med = s.get("median_month")
-    sub: list[str] = [
-        f"median month: {rd.calendar[med]}" if isinstance(med, int) else "median: beyond the span"
+    marks = [
+        {
+            "date": dates[k],
+            "p": p[k],
+            "label": f"within {k + 1} months: {p[k]:.0%} ± {1.96 * se[k]:.0%}",
+        }
     ]
-    if ex.get("source"):  # how the exploration measured P(settlement) in each world
+    if isinstance(med, int) and med < len(p) and med != k:
+        marks.append({"date": dates[med], "p": p[med], "label": f"median: {rd.calendar[med]}"})
+    mk = pd.DataFrame(marks)
+    points = alt.Chart(mk).mark_point(filled=True, size=50, color="black").encode(_month_x(), y)
+    labels = (
+        alt.Chart(mk)
+        .mark_text(align="left", dx=7, dy=12, fontSize=11, color="black")
+        .encode(_month_x(), y, text="label:N")
+    )
+    sub: list[str] = [
+        (
+            f"median month {rd.calendar[med]} (half of the simulated futures have a deal by its "
+            "end)"
+            if isinstance(med, int)
+            else f"median: beyond the {len(p)} months shown"
+        )
+        + f"; band: Monte Carlo 95% over {(rd.d.get('engine') or {}).get('paths', '?')} paths"
+    ]
+    raw = (rd.explore or {}).get("settlement") or {}
+    if ex is not None and ex.get("source"):
         sub.append("worlds: " + textwrap.shorten(str(ex["source"]), 110, placeholder="…"))
+    elif raw.get("p_by_month_median"):
+        sub.append(
+            "no band over worlds: the exploration measured when the window opens, not P(deal)"
+        )
     return _style(
-        alt.layer(areas, lines).properties(
+        alt.layer(areas, lines, points, labels).properties(
             width=WIDTH,
             height=260,
             title=_title("Will a deal be signed, and by when?", sub),
@@ -580,7 +633,9 @@ def counterfactuals(run: AnalysisResult | Mapping[str, Any] | RunData) -> alt.La
             width=WIDTH - 200,
             height=alt.Step(24),
             title=_title(
-                "What explains the impasse? Switch one mechanism off",
+                "What explains the impasse? Switch one mechanism off"
+                if df["G0"].iloc[0] <= 0
+                else "How much does each mechanism narrow the deal zone? Switch one off",
                 "bars: G_0; label: when the window first opens",
             ),
         )
@@ -597,8 +652,8 @@ def lever_surface(
     *,
     surface: Mapping[str, Any] | None = None,
 ) -> alt.LayerChart:
-    """First window month over a sanctions x strikes grid (other levers as in the run);
-    the cross marks the run's own setting at month 0."""
+    """P(deal within 12 months) over a sanctions x strikes grid held from month 0 (other
+    levers as in the run); the cross marks the run's own setting at month 0."""
     rd = run_data(run)
     surf = surface or rd.d.get("report_lever_surface")
     if not surf:
@@ -607,27 +662,21 @@ def lever_surface(
             "in Python: ceasefire.report.lever_surface_data(scenario))"
         )
     grid = pd.DataFrame(surf["grid"])
-    step_s = float(surf.get("step", 0.25))
+    step_s = float(surf["step"])
+    within = int(surf.get("within", 12))
     grid["x1"], grid["x2"] = grid["sanctions"] - step_s / 2, grid["sanctions"] + step_s / 2
     grid["y1"], grid["y2"] = grid["strikes"] - step_s / 2, grid["strikes"] + step_s / 2
     grid["label"] = [
-        ("never" if m is None or m != m else f"{int(m)}") for m in grid["first_window_month"]
+        "0%" if p == 0 else "<1%" if p < 0.005 else ">99%" if p > 0.995 else f"{p:.0%}"
+        for p in grid["p12"]
     ]
-    grid["opens"] = [None if m is None or m != m else float(m) for m in grid["first_window_month"]]
-    months = int(surf.get("months", 36))
-    ticks = alt.Axis(values=[i * step_s for i in range(round(1 / step_s) + 1)], grid=False)
-    x = alt.X(
-        "x1:Q",
-        title="sanctions (held from month 0)",
-        axis=ticks,
-        scale=alt.Scale(domain=[-step_s / 2, 1 + step_s / 2], nice=False),
+    grid["band"] = [f"± {1.96 * se:.0%}" for se in grid["p12_se"]]
+    ticks = alt.Axis(
+        values=[i * step_s for i in range(round(1 / step_s) + 1)], grid=False, format=".2~f"
     )
-    y = alt.Y(
-        "y1:Q",
-        title="long-range strikes (held from month 0)",
-        axis=ticks,
-        scale=alt.Scale(domain=[-step_s / 2, 1 + step_s / 2], nice=False),
-    )
+    domain = alt.Scale(domain=[-step_s / 2, 1 + step_s / 2], nice=False)
+    x = alt.X("x1:Q", title="sanctions (held from month 0)", axis=ticks, scale=domain)
+    y = alt.Y("y1:Q", title="long-range strikes (held from month 0)", axis=ticks, scale=domain)
     rect = (
         alt.Chart(grid)
         .mark_rect(stroke="white")
@@ -637,19 +686,20 @@ def lever_surface(
             y,
             alt.Y2("y2:Q"),
             alt.Color(
-                "opens:Q",
-                title="first window month",
-                scale=alt.Scale(scheme="yellowgreenblue", reverse=True, domain=[0, months]),
-                legend=alt.Legend(orient="right"),
+                "p12:Q",
+                title=f"P(deal within {within} months)",
+                scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                legend=alt.Legend(orient="right", format="%"),
             ),
-            tooltip=["sanctions:Q", "strikes:Q", "label:N", alt.Tooltip("G0:Q", format="+.3f")],
+            tooltip=[
+                "sanctions:Q",
+                "strikes:Q",
+                alt.Tooltip("p12:Q", format=".1%", title=f"P(deal within {within} months)"),
+                alt.Tooltip("band:N", title="Monte Carlo 95%"),
+                alt.Tooltip("median_month:Q", title="median month"),
+                alt.Tooltip("G0:Q", format="+.3f"),
+            ],
         )
-    )
-    never = (
-        alt.Chart(grid)
-        .mark_rect(color="#dddddd", stroke="white")
-        .encode(x, alt.X2("x2:Q"), y, alt.Y2("y2:Q"))
-        .transform_filter("datum.opens == null")
     )
     text = (
         alt.Chart(grid)
@@ -658,36 +708,52 @@ def lever_surface(
             alt.X("sanctions:Q"),
             alt.Y("strikes:Q"),
             text="label:N",
-            color=alt.condition(
-                "datum.opens != null && datum.opens < 12", alt.value("white"), alt.value("black")
-            ),
+            color=alt.condition("datum.p12 >= 0.6", alt.value("white"), alt.value("black")),
         )
     )
     cur = surf.get("current") or {}
-    layers = [never, rect, text]
+    layers = [rect, text]
     if "sanctions" in cur and "strikes" in cur:
+        s = rd.d.get("settlement") or {}
+        own = s.get("p_by_month") or []
+        label = f"this run: {own[within - 1]:.0%}" if len(own) >= within else "this run"
         here = pd.DataFrame(
-            [{"sanctions": cur["sanctions"], "strikes": cur["strikes"], "label": "this run"}]
+            [{"sanctions": cur["sanctions"], "strikes": cur["strikes"], "label": label}]
         )
         layers.append(
             alt.Chart(here)
-            .mark_point(shape="cross", size=260, color=RED, filled=True, strokeWidth=1)
+            .mark_point(shape="cross", size=260, color=RED, filled=True, opacity=1, stroke="white")
             .encode(alt.X("sanctions:Q"), alt.Y("strikes:Q"))
         )
         layers.append(
             alt.Chart(here)
-            .mark_text(dy=-14, color=RED, fontWeight="bold")
+            .mark_text(
+                dy=-16,
+                color=RED,
+                fontWeight="bold",
+                stroke="white",
+                strokeWidth=3,
+                strokeOpacity=0.9,
+            )
             .encode(alt.X("sanctions:Q"), alt.Y("strikes:Q"), text="label:N")
         )
+        layers.append(
+            alt.Chart(here)
+            .mark_text(dy=-16, color=RED, fontWeight="bold")
+            .encode(alt.X("sanctions:Q"), alt.Y("strikes:Q"), text="label:N")
+        )
+    ses = [float(x) for x in grid["p12_se"]]
     return _style(
         alt.layer(*layers).properties(
             width=360,
             height=360,
             title=_title(
-                "Which pressure opens the window, and when?",
+                f"Which pressure brings a deal within {within} months?",
                 [
-                    f"first month the window opens (grey: not within {months} months);",
-                    f"{surf.get('paths', '?')} paths per cell, other levers as in the run",
+                    f"P(deal signed within {within} months) in each cell; "
+                    f"{surf.get('paths', '?')} paths per cell,",
+                    f"Monte Carlo 95% ± {1.96 * min(ses):.0%} to ± {1.96 * max(ses):.0%}; "
+                    "other levers as in the run",
                 ],
             ),
         )

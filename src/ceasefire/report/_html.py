@@ -35,9 +35,10 @@ SECTIONS: list[tuple[str, str, str | None, str]] = [
         "settlement",
         "Settlement probability by calendar month",
         "settlement",
-        "P(a deal is signed by the end of each month). Dark band: Monte Carlo 95% interval; "
-        "light band (with exploration results): 10-90% of worlds drawn from the analyst's "
-        "ranges.",
+        "P(a deal is signed by the end of each month), with the headline's two numbers marked: "
+        "P(deal within 12 months) and the median month. Band: Monte Carlo 95% interval; with "
+        "exploration results whose worlds carry P(settlement), a second band: 10-90% of worlds "
+        "drawn from the analyst's ranges.",
     ),
     (
         "ripeness",
@@ -78,8 +79,9 @@ SECTIONS: list[tuple[str, str, str | None, str]] = [
         "levers",
         "The lever surface",
         "lever_surface",
-        "The first month the window opens if sanctions and long-range strikes are held at "
-        "each level from month 0 (other levers as in the run).",
+        "P(a deal is signed within 12 months) if sanctions and long-range strikes are held at "
+        "each level from month 0 (other levers as in the run); the cross marks the run's own "
+        "setting.",
     ),
     (
         "sensitivity",

@@ -1,5 +1,5 @@
 """Notebook views that draw: ``res.plot.*`` and the compact HTML repr (headline table and
-the settlement or ripeness figure as SVG)."""
+the settlement figure as SVG)."""
 
 from __future__ import annotations
 
@@ -51,8 +51,8 @@ class Plots:
         return self._report().counterfactuals(self._data())
 
     def lever_surface(self, paths: int = 200) -> Any:
-        """First window month over a sanctions x strikes grid (runs the engine 25 times;
-        the grid is kept for the next call)."""
+        """P(deal within 12 months) over a sanctions x strikes grid (runs the engine 25
+        times; the grid is kept for the next call)."""
         rep = self._report()
         if self._surface is None or self._surface.get("paths") != paths:
             self._surface = rep.lever_surface_data(
@@ -70,7 +70,7 @@ class Plots:
 
 
 def result_html(res: Any) -> str:
-    """A compact HTML view: the headline table and the settlement (or ripeness) figure."""
+    """A compact HTML view: the headline table and the settlement figure."""
     sc = res.scenario
     rows = "".join(
         f"<tr><th style='text-align:left'>{escape(k)}</th><td style='text-align:left'>"
@@ -82,14 +82,12 @@ def result_html(res: Any) -> str:
 
     from .. import report
 
-    rd = report.run_data(res)
-    for draw in (report.settlement, report.ripeness):
-        try:
-            chart = draw(rd)
-        except report.MissingData:
-            continue
+    try:
+        chart = report.settlement(report.run_data(res))
+    except report.MissingData:  # a scenario without an engine section
+        pass
+    else:
         fig = vl_convert.vegalite_to_svg(chart.to_json())
-        break
     return (
         f"<div><b>{escape(sc.title)}</b> ({escape(sc.id)}, as of {sc.as_of.isoformat()}, "
         f"seed {res.seed})<table>{rows}</table>{fig}</div>"

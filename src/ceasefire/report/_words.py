@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._data import RunData
+from ._figures import worlds_settlement
+from ._surface import MONTHS_12
 
 if TYPE_CHECKING:
     from ..scenario._scenario import Issue
@@ -43,6 +45,14 @@ def _names(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _actor_name(rd: RunData, actor: str) -> str:
+    sc = rd.scenario
+    """The regime actor as the scenario names it ("the Kremlin leadership (Putin)")."""
+    names = {a.id: a.name for a in sc.actors} if sc is not None else {}
+    name = names.get(actor)
+    return f"the {name}" if name and name != actor else f"the {actor} leadership"
+
+
 def _month(rd: RunData, t: int | None) -> str:
     if t is None:
         return "never within the span"
@@ -50,25 +60,37 @@ def _month(rd: RunData, t: int | None) -> str:
     return f"month {t} ({cal[t]})" if t < len(cal) else f"month {t}"
 
 
-def headline(rd: RunData) -> list[Answer]:
-    """The headline answers, in the briefing's order."""
-    d = rd.d
-    out: list[Answer] = []
-    s = d.get("settlement")
-    ex = rd.explore or {}
-    exs = ex.get("settlement") or {}
-    spread_note = (
-        f"Across {ex.get('worlds', '?')} worlds of the analyst's judgements ({ex.get('method')}): "
-        if exs
-        else "The spread over the analyst's own judgements is not shown: run "
-        "`ceasefire explore --json FILE` and pass `--explore FILE`."
+def _pct(x: float) -> str:
+    """A probability in whole percent; "over 99%" / "under 1%" rather than 100% / 0%."""
+    if x > 0.995:
+        return "over 99%"
+    if x < 0.005:
+        return "under 1%"
+    return f"{x:.0%}"
+
+
+def median_range(p: list[float], se: list[float]) -> tuple[int | None, int | None]:
+    """The Monte Carlo 95 % range of the median month: the first month whose upper bound
+    (p + 1.96 s.e.) reaches 1/2 and the first whose lower bound does (None: not within
+    the span)."""
+
+    def first(xs: list[float]) -> int | None:
+        return next((t for t, x in enumerate(xs) if x >= 0.5), None)
+
+    return (
+        first([a + 1.96 * b for a, b in zip(p, se, strict=True)]),
+        first([a - 1.96 * b for a, b in zip(p, se, strict=True)]),
     )
+
+
+def _spread_note(rd: RunData) -> str:
+    ex = rd.explore or {}
     spread = ex.get("spread") or {}
     fw = spread.get("first_window_month") or {}
     g0 = spread.get("G0") or {}
     if fw.get("median") is not None and g0.get("median") is not None:
         months = len(rd.months) or "the"
-        spread_note = (
+        return (
             f"Over {ex.get('worlds', '?')} worlds of the analyst's judgements (every stated "
             f"range drawn, {ex.get('method', '?')}, {ex.get('paths', '?')} paths each): the "
             f"window first opens in month {fw['median']:.0f} in the median world, 10-90% of "
@@ -76,57 +98,76 @@ def headline(rd: RunData) -> list[Answer]:
             f"in {fw.get('share_nan', 0.0):.0%} of worlds; G_0 median {g0['median']:+.3f}, "
             f"10-90% [{g0['q10']:+.3f}, {g0['q90']:+.3f}]. "
         )
-    if s and s.get("p_by_month"):
-        p = s["p_by_month"]
-        se = s.get("p_se") or [0.0] * len(p)
-        k = min(11, len(p) - 1)
-        ans = (
-            f"P(a deal is signed within 12 months) = {p[k]:.0%}; within {len(p)} months "
-            f"{p[-1]:.0%}."
+    if ex:
+        return f"Across {ex.get('worlds', '?')} worlds of the analyst's judgements: "
+    return (
+        "The spread over the analyst's own judgements is not shown: run "
+        "`ceasefire explore --json FILE` and pass `--explore FILE`."
+    )
+
+
+def _settlement_answers(rd: RunData, s: Mapping[str, Any]) -> list[Answer]:
+    """Will a deal come (P within 12 months), and when (the median month)."""
+    p = [float(x) for x in s["p_by_month"]]
+    se = [float(x) for x in s["p_se"]]
+    k = min(MONTHS_12, len(p)) - 1
+    lo, hi = max(0.0, p[k] - 1.96 * se[k]), min(1.0, p[k] + 1.96 * se[k])
+    ans = (
+        f"P(a deal is signed within {k + 1} months) = {_pct(p[k])}; within {len(p)} months "
+        f"{_pct(p[-1])}."
+    )
+    unc = f"Monte Carlo 95% interval at {k + 1} months: {_pct(lo)} to {_pct(hi)}. "
+    ws = worlds_settlement(rd.explore)
+    if ws is not None and len(ws["p_by_month_q10"]) > k:
+        unc += (
+            f"Across {(rd.explore or {}).get('worlds', '?')} worlds of the analyst's judgements: "
+            f"10-90% at {k + 1} months {_pct(ws['p_by_month_q10'][k])} to "
+            f"{_pct(ws['p_by_month_q90'][k])}. "
         )
-        unc = f"Monte Carlo 95% interval ± {1.96 * se[k]:.1%} at 12 months. " + spread_note
-        if exs.get("p_by_month_q10"):
-            q10, q90 = exs["p_by_month_q10"][k], exs["p_by_month_q90"][k]
-            unc += f"10-90% of worlds at 12 months: {q10:.0%} to {q90:.0%}."
-        out.append(Answer("Will a deal come?", ans, unc))
-        med = s.get("median_month")
-        out.append(
-            Answer(
-                "When?",
-                f"Median month of signature: {_month(rd, med)}.",
-                "Half of the simulated futures have a deal by then.",
-            )
+    elif rd.explore:
+        unc += "The exploration's worlds give the spread of the settlement window, not of " + (
+            "P(deal) itself. " + _spread_note(rd)
         )
-    elif "ripeness" in d:
-        g = d["ripeness"]["G"]
-        se = d["ripeness"].get("G_se") or [0.0] * len(g)
-        fo = d.get("first_window_month")
-        ans = (
-            "This engine version gives no probability of a deal over time (that comes with "
-            "the engine's second generation). What it gives: whether a deal exists that every "
-            "veto player prefers to fighting on (the settlement window). "
-            + (
-                f"The window is shut now (G_0 = {g[0]:+.3f}) and first opens in {_month(rd, fo)}."
-                if fo
-                else "The window is open now."
-                if fo == 0
-                else f"The window stays shut for all {len(g)} months."
-            )
+    else:
+        unc += _spread_note(rd)
+    out = [Answer("Will a deal come?", ans, unc.strip())]
+    med = s.get("median_month")
+    m_lo, m_hi = median_range(p, se)
+    rate = s.get("settlement_rate")
+    when_unc = (
+        f"Monte Carlo 95% range of the median: {_month(rd, m_lo)} to {_month(rd, m_hi)}. "
+        if m_lo != m_hi
+        else "The Monte Carlo error does not move the median month. "
+    ) + (
+        f"While a deal every veto player prefers to fighting on exists, one is signed with "
+        f"probability {rate:.0%} a month (settlement_rate, a judgement: bargaining friction); "
+        "the curve's steepness is mostly that rate."
+        if isinstance(rate, int | float)
+        else ""
+    )
+    out.append(
+        Answer(
+            "When?",
+            f"Median month of signature: {_month(rd, med)}. Half of the simulated futures have "
+            "a deal by the end of that month.",
+            when_unc,
         )
-        near = [t for t in range(len(g)) if abs(g[t]) < 2 * se[t]]
-        unc = f"G_0 ± {se[0]:.3f} (Monte Carlo s.e.). " + (
-            f"G is within two standard errors of 0 in months {near[0]}-{near[-1]}: the "
-            "opening month is not resolved more finely than that by this many paths. "
-            if near
-            else ""
-        )
-        unc += spread_note
-        out.append(Answer("Will a deal come, and when?", ans, unc))
-    deal = d.get("predicted_deal")
-    v2 = isinstance(deal, Mapping) and "terms" in deal  # the engine's second generation
-    terms = deal.get("terms") if isinstance(deal, Mapping) and v2 else deal
+    )
+    return out
+
+
+def headline(rd: RunData) -> list[Answer]:
+    """The headline answers, in the briefing's order."""
+    d = rd.d
+    out: list[Answer] = []
+    s = d.get("settlement")
+    if s:
+        out.extend(_settlement_answers(rd, s))
+    deal = d.get("predicted_deal") or {}
+    terms = deal.get("terms") or {}
     sc = rd.scenario
-    if terms and sc is not None and isinstance(terms, Mapping):
+    plans = d.get("plans") or []
+    if terms and sc is not None:
         q10 = (s or {}).get("terms_q10") or {}
         q90 = (s or {}).get("terms_q90") or {}
         parts = []
@@ -140,36 +181,40 @@ def headline(rd: RunData) -> list[Answer]:
                 else ""
             )
             parts.append(f"{issue.label}: {v:.2f}{spread}, {describe_value(issue, float(v))}")
-        if v2 and isinstance(deal, Mapping):
-            lead = f"The predicted deal, signed around {_month(rd, deal.get('month'))}"
-            hold = [
-                f"after {m} months {deal[k]:.0%}"
-                for m, k in ((12, "p_hold_12"), (36, "p_hold_36"))
-                if isinstance(deal.get(k), int | float)
-            ]
-            unc = ("P(the deal still holds) " + ", ".join(hold) + ". " if hold else "") + (
-                "The ranges are the 10-90% of the simulated deals' terms." if q10 else ""
-            )
-        else:
-            lead = (
-                "Predicted deal (Nash point when the window opens, "
-                f"{_month(rd, d.get('first_window_month'))})"
-            )
-            unc = (
-                "A point forecast: the bargaining models' forecasts in the issue-space figure "
-                "show how far apart the standard models are on each issue."
-            )
         out.append(
             Answer(
                 "On what terms?",
-                lead + ", issue by issue, in each issue's own words:",
-                unc,
+                "The expected terms of the deals signed in the simulated futures (median "
+                f"signature: {_month(rd, deal.get('month'))}), issue by issue, in each issue's "
+                "own words:",
+                "The ranges are the 10-90% of the simulated deals' terms." if q10 else "",
                 tuple(parts),
             )
         )
-    elif "ripeness" in d:
-        out.append(Answer("On what terms?", "No deal is predicted within the span.", ""))
-    plans = d.get("plans") or []
+        h12, h36 = deal.get("p_hold_12"), deal.get("p_hold_36")
+        if isinstance(h12, int | float) and isinstance(h36, int | float):
+            named = [pl for pl in plans if isinstance(pl.get("p_hold_36"), int | float)]
+            rng = ""
+            if named:
+                a = min(named, key=lambda pl: pl["p_hold_36"])
+                b = max(named, key=lambda pl: pl["p_hold_36"])
+                rng = (
+                    f" For comparison, the named plans' own P(holds 36 months) runs from "
+                    f"{_pct(a['p_hold_36'])} ({a['id']}) to {_pct(b['p_hold_36'])} ({b['id']})."
+                )
+            out.append(
+                Answer(
+                    "Will the deal hold?",
+                    f"P(the deal still holds 12 months after signing) = {_pct(h12)}; "
+                    f"36 months after = {_pct(h36)}.",
+                    "Averages over the simulated deals of the breakdown hazard (Fortna's "
+                    "durability factors, stated as judgements); the engine reports no Monte "
+                    "Carlo error for them, and the hazard's own inputs are judgements that "
+                    "the exploration does not yet vary for this number." + rng,
+                )
+            )
+    elif s and not terms:
+        out.append(Answer("On what terms?", "No deal is signed in the simulated futures.", ""))
     if plans:
         firsts = [
             f"{p['id']} ({_month(rd, p.get('first_month_all_veto_accept'))}"
@@ -218,7 +263,7 @@ def headline(rd: RunData) -> list[Answer]:
         hi = max(settle.values()) if settle else None
         out.append(
             Answer(
-                f"Is settling riskier than war for the {rr['actor']} leadership?",
+                f"Is settling riskier than war for {_actor_name(rd, rr['actor'])}?",
                 f"Removal risk within the span: {rr['fight']:.1%} if it fights on; "
                 + (
                     f"{lo:.1%} to {hi:.1%} if it settles now on one of the plans." if settle else ""
@@ -227,37 +272,45 @@ def headline(rd: RunData) -> list[Answer]:
             )
         )
     cfs = d.get("counterfactuals") or {}
-    opens = [
-        k.removeprefix("no_").replace("_", " ")
-        for k, v in cfs.items()
-        if v.get("first_window_month") == 0
-    ]
+    fo = d.get("first_window_month")
     surf = d.get("report_lever_surface")
     change = []
-    if opens:
+    if fo != 0:  # the window is shut now: which mechanism, switched off, opens it at once
+        opens = [
+            k.removeprefix("no_").replace("_", " ")
+            for k, v in cfs.items()
+            if v.get("first_window_month") == 0
+        ]
+        if opens:
+            change.append(
+                "Switching off " + _names(opens) + " (one at a time) opens the window at once."
+            )
+    elif cfs:
+        k, v = max(cfs.items(), key=lambda kv: kv[1].get("delta_G0", 0.0))
         change.append(
-            "Switching off " + _names(opens) + " (one at a time) opens the window at once."
+            "The window is open now; of the mechanisms, switching off "
+            f"{k.removeprefix('no_').replace('_', ' ')} widens it most (G_0 "
+            f"{v.get('delta_G0', 0.0):+.3f})."
         )
     if surf:
-        cells = [r for r in surf["grid"] if r.get("first_window_month") is not None]
-        if cells:
-            best = min(
-                cells, key=lambda r: (r["sanctions"] + r["strikes"], r["first_window_month"])
-            )
-            change.append(
-                f"Least pressure on the grid that opens the window within {surf['months']} months: "
-                f"sanctions {best['sanctions']:g}, strikes {best['strikes']:g} (opens in month "
-                f"{best['first_window_month']})."
-            )
-        else:
-            change.append("No sanctions × strikes setting on the grid opens the window.")
+        within = surf.get("within", MONTHS_12)
+        lo = min(surf["grid"], key=lambda r: r["p12"])
+        hi = max(surf["grid"], key=lambda r: r["p12"])
+        change.append(
+            f"Sanctions and long-range strikes held from month 0: P(deal within {within} months) "
+            f"runs from {_pct(lo['p12'])} (sanctions {lo['sanctions']:g}, strikes "
+            f"{lo['strikes']:g}) to {_pct(hi['p12'])} (sanctions {hi['sanctions']:g}, strikes "
+            f"{hi['strikes']:g}) over the grid."
+        )
     if change:
         out.append(
             Answer(
                 "What would change it?",
                 " ".join(change),
-                f"The lever grid uses {surf['paths']} paths per cell: cells near the edge of "
-                "opening are noisy."
+                (
+                    f"The lever grid uses {surf['paths']} paths per cell: Monte Carlo 95% "
+                    f"± {1.96 * max(r['p12_se'] for r in surf['grid']):.0%} at most."
+                )
                 if surf
                 else "",
             )

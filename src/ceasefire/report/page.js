@@ -89,65 +89,66 @@ async function send() {
 }
 
 function curveSpec(d) {
-  const cal = (k) => { const [y, m] = d.as_of.split('-').map(Number); const t = m - 1 + k;
-    return `${y + Math.floor(t / 12)}-${String(t % 12 + 1).padStart(2, '0')}-01`; };
-  let values, title, ytitle;
-  if (d.settlement && d.settlement.p_by_month) {
-    const p = d.settlement.p_by_month, se = d.settlement.p_se || p.map(() => 0);
-    values = p.map((x, k) => ({date: cal(k), y: x, lo: Math.max(0, x - 1.96 * se[k]),
-                               hi: Math.min(1, x + 1.96 * se[k])}));
-    title = 'P(deal signed by each month)'; ytitle = 'probability';
-  } else {
-    const g = d.ripeness.G, se = d.ripeness.G_se || g.map(() => 0);
-    values = g.map((x, k) => ({date: cal(k), y: x, lo: x - 1.96 * se[k], hi: x + 1.96 * se[k]}));
-    title = 'Ripeness G_t: the window is open above 0 ' + (d.ripeness.G_se
-      ? '(band: Monte Carlo 95%)' : '(no Monte Carlo band below 200 paths)');
-    ytitle = 'G_t';
+  // P(deal signed by the end of each calendar month) with its Monte Carlo 95% band
+  const s = d.settlement, p = s.p_by_month, se = s.p_se;
+  // P(signed by the END of month k): drawn at the first day of the next month
+  const date = (k) => { const [y, m] = s.calendar[k].split('-').map(Number);
+    return `${y + Math.floor(m / 12)}-${String(m % 12 + 1).padStart(2, '0')}-01`; };
+  const values = p.map((x, k) => ({date: date(k), month: s.calendar[k], y: x,
+                                   lo: Math.max(0, x - 1.96 * se[k]),
+                                   hi: Math.min(1, x + 1.96 * se[k])}));
+  const k12 = Math.min(12, p.length) - 1;
+  const marks = [{date: date(k12), y: p[k12], label: `within ${k12 + 1} months: ${pct(p[k12])}`}];
+  if (s.median_month !== null && s.median_month !== k12) {
+    marks.push({date: date(s.median_month), y: p[s.median_month],
+                label: `median: ${s.calendar[s.median_month]}`});
   }
-  window.lastCurve = values.map(v => v.y);
+  window.lastCurve = p;
+  const x = {field: 'date', type: 'temporal', title: null, axis: {format: '%b %Y'}};
+  const y = {field: 'y', type: 'quantitative', title: 'P(deal signed by then)',
+             scale: {domain: [0, 1]}, axis: {format: '%'}};
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: 260,
-    title, data: {values},
+    title: {text: 'P(deal signed by each month)',
+            subtitle: `band: Monte Carlo 95% (${d.engine.paths} paths)`},
     layer: [
-      {mark: {type: 'area', opacity: 0.25, color: '#1f5f99'},
-       encoding: {x: {field: 'date', type: 'temporal', title: null}, y: {field: 'lo', type: 'quantitative'},
-                  y2: {field: 'hi'}}},
-      {mark: {type: 'line', color: '#1f5f99', strokeWidth: 2},
-       encoding: {x: {field: 'date', type: 'temporal', axis: {format: '%b %Y'}},
-                  y: {field: 'y', type: 'quantitative', title: ytitle},
-                  tooltip: [{field: 'date', type: 'temporal', format: '%b %Y'},
-                            {field: 'y', type: 'quantitative', format: '+.3f'}]}},
-      {data: {values: [{z: 0}]}, mark: {type: 'rule', color: '#b8322a', strokeDash: [4, 3]},
-       encoding: {y: {field: 'z', type: 'quantitative'}}},
+      {data: {values}, mark: {type: 'area', opacity: 0.25, color: '#1f5f99'},
+       encoding: {x, y: {field: 'lo', type: 'quantitative'}, y2: {field: 'hi'}}},
+      {data: {values}, mark: {type: 'line', color: '#1f5f99', strokeWidth: 2},
+       encoding: {x, y, tooltip: [{field: 'month', type: 'nominal', title: 'by the end of'},
+                                  {field: 'y', type: 'quantitative', format: '.1%',
+                                   title: 'P(deal signed)'}]}},
+      {data: {values: marks}, mark: {type: 'point', filled: true, color: 'black'},
+       encoding: {x, y}},
+      {data: {values: marks}, mark: {type: 'text', align: 'left', dx: 7, dy: 12},
+       encoding: {x, y, text: {field: 'label'}}},
     ],
   };
 }
 
+function pct(x) { return x > 0.995 ? '>99%' : x < 0.005 ? '<1%' : (100 * x).toFixed(0) + '%'; }
+
 async function draw(d) {
   await window.vegaEmbed('#curve', curveSpec(d), {actions: false, renderer: 'svg'});
-  const fo = d.first_window_month;
-  let head = '';
-  if (d.settlement && d.settlement.p_by_month) {
-    const p = d.settlement.p_by_month;
-    head = `P(deal within 12 months): ${(100 * p[Math.min(11, p.length - 1)]).toFixed(0)}%. `;
-  }
-  if (d.ripeness) {
-    head += `G_0 = ${fmt(d.ripeness.G[0], 3)}; the window ` +
-      (fo === null ? `stays shut for all ${d.ripeness.G.length} months.` :
-       fo === 0 ? 'is open now.' : `first opens in month ${fo}.`);
+  const s = d.settlement, p = s.p_by_month, se = s.p_se, k12 = Math.min(12, p.length) - 1;
+  const med = s.median_month, deal = d.predicted_deal;
+  let head = `P(deal within ${k12 + 1} months): ${pct(p[k12])} ± ${(196 * se[k12]).toFixed(0)}%. ` +
+    'Median month: ' + (med === null ? `beyond the ${p.length} months shown. ` :
+                        `${s.calendar[med]} (month ${med}). `);
+  if (deal && deal.p_hold_12 !== null) {
+    head += `P(the deal holds 12 / 36 months): ${pct(deal.p_hold_12)} / ${pct(deal.p_hold_36)}. `;
   }
   const stall = Object.entries(d.stalling || {}).filter(([, v]) => v).map(([k]) => k);
-  $('headline').textContent = head + (d.stalling ? ` Stalling: ${stall.join(', ') || 'nobody'}.` : '');
+  $('headline').textContent = head + `Stalling: ${stall.join(', ') || 'nobody'}.`;
   const veto = d.veto_players;
   let t = '<tr><th>plan</th>' + veto.map(a => `<th>${a}</th>`).join('') +
-          '<th>all now</th><th>all from month</th>' +
-          (d.plans.some(p => p.p_hold_36 != null) ? '<th>holds 36 mo</th>' : '') + '</tr>';
+          '<th>all now</th><th>all from month</th><th>holds 36 mo</th></tr>';
   for (const p of d.plans) {
     t += `<tr><td>${p.id}</td>` + veto.map(a => `<td class="${p.margin[a] >= 0 ? 'yes' : 'no'}">` +
          `${fmt(p.margin[a], 3)}</td>`).join('') +
          `<td class="${p.veto_players_accept ? 'yes' : 'no'}">${p.veto_players_accept ? 'yes' : 'no'}</td>` +
          `<td>${p.first_month_all_veto_accept ?? 'never'}</td>` +
-         (p.p_hold_36 != null ? `<td>${(100 * p.p_hold_36).toFixed(0)}%</td>` : '') + '</tr>';
+         `<td>${pct(p.p_hold_36)}</td></tr>`;
   }
   $('plans').innerHTML = t;
   const rr = d.regime_risk;
