@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,6 @@ from ceasefire.validation._cases import (
 )
 from ceasefire.validation._scoring import log_score, settlement_pmf
 from ceasefire.validation._wars import (
-    PROXY_RATE,
     EngineForecast,
     WarsResult,
     bench_wars,
@@ -49,20 +47,6 @@ PATHS = 30
 runner = CliRunner()
 
 
-def _engine_reads_beliefs() -> bool:
-    from ceasefire.scenario._engine import EngineSpec
-
-    return "beliefs" in EngineSpec.model_fields
-
-
-PENDING_BELIEFS = pytest.mark.xfail(
-    condition=not _engine_reads_beliefs(),
-    reason="the built-in cases state engine.beliefs, which the issue-11 engine adds",
-    raises=cf.ScenarioError,
-    strict=True,
-)
-
-
 def _all_case_files() -> list[Any]:
     """Every case file: the fixtures, then every built-in case (each over a second: slow)."""
     fixtures = [
@@ -70,8 +54,7 @@ def _all_case_files() -> list[Any]:
         for c in case_ids(FIXTURES)
     ]
     builtin = [
-        pytest.param(Path(load_case_file(c)), marks=[pytest.mark.slow, PENDING_BELIEFS], id=c)
-        for c in case_ids()
+        pytest.param(Path(load_case_file(c)), marks=pytest.mark.slow, id=c) for c in case_ids()
     ]
     return [*fixtures, *builtin]
 
@@ -209,31 +192,9 @@ def load_case_file(case_id: str) -> str:
     return str(resources.files("ceasefire.validation.cases") / f"{case_id}.yaml")
 
 
-def _lever_files_with_fractional_months() -> list[str]:
-    from importlib import resources
-
-    from ruamel.yaml import YAML as _YAML
-
-    root = resources.files("ceasefire.validation.cases")
-    found = []
-    for cid in case_ids():
-        f = root / f"{cid}.levers.yaml"
-        if f.is_file():
-            data = _YAML(typ="safe").load(f.read_text(encoding="utf-8"))
-            knots = [k for v in data.values() if isinstance(v, list) for k in v]
-            if any(isinstance(k, list) and float(k[0]) != int(k[0]) for k in knots):
-                found.append(cid)
-    return found
-
-
-@pytest.mark.xfail(
-    condition=bool(_lever_files_with_fractional_months()),
-    reason="case lever files with fractional months, which the lever reader refuses: "
-    + ", ".join(_lever_files_with_fractional_months()),
-    raises=cf.InputError,
-    strict=True,
-)
 def test_every_case_lever_file_reads() -> None:
+    """Every case's lever file reads: whole-month knots only (the six files that had
+    fractional months were rounded, each saying so in its header)."""
     from ceasefire.scenario._levers import read_lever_file
 
     for cid in case_ids():
@@ -249,7 +210,6 @@ def test_registry_has_the_cases_the_issue_asks_for() -> None:
     assert sum(split_of(c) == "test" for c in ids) >= 7
 
 
-@PENDING_BELIEFS
 def test_registry_cases_load_and_validate() -> None:
     for c in cases("all"):
         assert c.outcome.origin_matches(c.scenario.as_of)
@@ -351,7 +311,7 @@ def test_stripping_the_outcome_changes_no_forecast(path: Path) -> None:
 
 
 def test_engine_adapter_reads_the_run_contract(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the issue-11 engine the adapter reads settlement.p_by_month and predicted_deal."""
+    """The adapter reads settlement.p_by_month and predicted_deal of the run contract."""
     import ceasefire.validation._wars as wars
 
     sc = blind(load_case("fixture-korea", FIXTURES).scenario)
@@ -374,8 +334,7 @@ def test_engine_adapter_reads_the_run_contract(monkeypatch: pytest.MonkeyPatch) 
         seen.update(kw, scenario=scenario)
         return Result()
 
-    monkeypatch.setattr(wars, "_engine_has_settlement", lambda: True)
-    monkeypatch.setattr(wars, "analyze", fake_analyze)
+    monkeypatch.setattr(wars, "analyze_window", fake_analyze)
     f = engine_forecast(sc, months=24, levers={"aid": 0.5}, paths=7, seed=5)
     assert f.source == "engine" and f.p_hold_36 == 0.7 and f.first_window_month == 2
     assert f.p_by_month.shape == (24,) and f.p_by_month[23] == pytest.approx(0.7)
@@ -412,22 +371,24 @@ def test_cli_run_is_byte_identical_without_the_outcome(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_provisional_proxy_formula(bench: WarsResult) -> None:
+def test_engine_timing_is_the_engines_settlement_hazard(bench: WarsResult) -> None:
     for c in bench.cases:
         p = c.engine.p_by_month
+        assert c.engine.source == "engine"
         assert p.shape == (c.window,)
         assert (np.diff(p) >= 0).all() and 0 <= p.min() and p.max() <= 1
-        if c.engine.source == "engine":
-            continue  # the engine's own settlement hazard (issue 11), not the proxy
-        assert c.engine.source == "provisional-proxy"
-        # every value is 1 - (1 - rate)^k for a whole number k of open months so far
-        k = np.log1p(-p) / math.log1p(-PROXY_RATE)
-        assert k == pytest.approx(np.round(k), abs=1e-9)
-        fw = c.engine.first_window_month
-        assert (fw is None) == (p[-1] == 0)
-        if fw is not None:
-            assert p[fw] == pytest.approx(PROXY_RATE) and (fw == 0 or p[fw - 1] == 0)
-        assert c.engine.p_hold_36 == 1.0
+        hold = c.engine.p_hold_36
+        assert hold is None or 0 <= hold <= 1
+    # the same numbers as a run of the engine on the blinded case
+    case = load_case("fixture-korea", FIXTURES)
+    (rec,) = [c for c in bench.cases if c.id == case.id]
+    sc = blind(case.scenario)
+    horizon = max(sc.engine_spec.horizon_months, rec.window)
+    out = cf.analyze(sc, seed=0, paths=PATHS, horizon=horizon, levers=case.levers).to_dict()
+    assert rec.engine.p_by_month.tolist() == out["settlement"]["p_by_month"][: rec.window]
+    assert rec.engine.p_hold_36 == out["predicted_deal"]["p_hold_36"]
+    if out["predicted_deal"]["terms"]:
+        assert rec.engine.terms == out["predicted_deal"]["terms"]
 
 
 @pytest.mark.slow

@@ -130,13 +130,6 @@ def _print(res: WarsResult, out: Console) -> None:
     )
     for name, sub in d.get("summary_by_split", {}).items():
         _print_summary(sub, f"the {name} split", out)
-    sources = {c.engine.source for c in res.cases}
-    if "provisional-proxy" in sources:
-        out.print(
-            "[yellow]engine timing is the PROVISIONAL proxy[/yellow] (today's engine has no "
-            f"settlement hazard: P(signed in an open-window month) = {d['proxy_rate']}); "
-            "see docs/validation.md."
-        )
     w = res.weibull
     out.print(
         f"base rate: Weibull shape {w.k:.2f}, scale {w.scale:.0f} months, fitted on "
@@ -229,7 +222,7 @@ def backtest(
         box=box.SIMPLE_HEAD,
         title="P(negotiated end by the end of month t)",
         title_justify="left",
-        caption="window: the engine's settlement window as of that month (provisional proxy); "
+        caption="window: the month the engine's settlement window first opens; "
         "◀ the month it happened",
         caption_justify="left",
     )
@@ -271,7 +264,3 @@ def backtest(
         f"log score {c.log_score:.2f} (base rate {c.base_rate_log_score:.2f}); "
         f"Brier, settled within 12: {c.brier_12:.3f} (base rate {c.base_rate_brier_12:.3f})"
     )
-    if c.engine.source == "provisional-proxy":
-        out.print(
-            "[yellow]engine timing is the PROVISIONAL proxy[/yellow]; see docs/validation.md."
-        )

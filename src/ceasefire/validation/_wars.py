@@ -37,15 +37,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._analysis import AnalysisResult, analyze
 from .._errors import InputError
 from .._results import ResultMixin
 from ..bargaining._forecast import forecast_table, static_reservation, table_from_scenario
-from ..engine._analysis import WindowAnalysis
-from ..engine._sim import compile_scenario, simulate, with_levers
-from ..engine._window import candidates, maxmin, nash_point, value
+from ..engine._analysis import analyze_window
 from ..scenario._outcome import month_label
-from ..scenario._registry import LEVERS, check_run_size, check_seed
+from ..scenario._registry import check_run_size, check_seed
 from ._cases import WarCase, cases, load_case
 from ._scoring import (
     LOG_FLOOR,
@@ -69,7 +66,6 @@ F = NDArray[np.float64]
 __all__ = [
     "DEFAULT_PATHS",
     "DEFAULT_REPS",
-    "PROXY_RATE",
     "CaseScore",
     "EngineForecast",
     "WarsResult",
@@ -86,11 +82,6 @@ DEFAULT_PATHS = 200
 
 DEFAULT_REPS = 2000
 """Bootstrap replicates."""
-
-PROXY_RATE = 0.15
-"""PROVISIONAL proxy only: the monthly probability that a deal is signed in a month whose
-settlement window is open (judgement, not fitted: a mean delay of about 6.7 months from
-an open window to a signature). Used until the engine reports ``settlement.p_by_month``."""
 
 TERMS_MODELS = ("engine", "compromise", "nash", "no_change")
 
@@ -112,7 +103,7 @@ class EngineForecast(ResultMixin):
     p_by_month: F  # (months,) P(a deal is signed by the end of month t), non-decreasing
     terms: dict[str, float]
     p_hold_36: float | None
-    source: str  # "engine" (settlement.p_by_month) or "provisional-proxy"
+    source: str  # "engine": read from the run contract (settlement.p_by_month)
     first_window_month: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,13 +114,6 @@ class EngineForecast(ResultMixin):
             "source": self.source,
             "first_window_month": self.first_window_month,
         }
-
-
-def _engine_has_settlement() -> bool:
-    """Whether the engine reports ``settlement.p_by_month`` (issue 11, contract 3)."""
-    fields = set(getattr(WindowAnalysis, "__dataclass_fields__", {}))
-    fields |= set(getattr(AnalysisResult, "__dataclass_fields__", {}))
-    return "settlement" in fields or hasattr(AnalysisResult, "settlement")
 
 
 def engine_forecast(
@@ -146,23 +130,19 @@ def engine_forecast(
     terms and P(it still holds after 36 months). ``levers`` is the realised lever history
     after the origin (the engine shows each actor only what happened up to each month).
 
-    With the second-generation engine (issue 11) this reads ``res.settlement.p_by_month``
-    and ``predicted_deal`` of :func:`ceasefire.analyze`. Until that lands it falls back to
-    :func:`_provisional_proxy`.
+    It reads the engine's part of the run JSON contract (issue 11, contract 3), from
+    :func:`ceasefire.engine.analyze_window` (what :func:`ceasefire.analyze` runs for the
+    engine, with the same arguments and numbers, without the bargaining models' forecasts):
+    ``settlement.p_by_month`` (the engine's settlement hazard, cumulated), and the
+    ``predicted_deal``'s terms (the mean terms of the deals signed on the paths) and
+    ``p_hold_36``. When no path signs a deal the terms are the status quo ("nothing
+    changes") and ``p_hold_36`` is None.
     """
     if sc.outcome is not None:
         raise InputError("engine_forecast takes a blinded scenario (see blind())")
-    if _engine_has_settlement():
-        return _from_engine(sc, months=months, levers=levers, paths=paths, seed=seed)
-    return _provisional_proxy(sc, months=months, levers=levers, paths=paths, seed=seed)
-
-
-def _from_engine(
-    sc: Scenario, *, months: int, levers: dict[str, Any] | None, paths: int, seed: int
-) -> EngineForecast:
     horizon = max(sc.engine_spec.horizon_months, months)
-    res: Any = analyze(sc, seed=seed, paths=paths, horizon=horizon, levers=levers)
-    out = res.to_dict()  # the run JSON contract
+    res: Any = analyze_window(sc, seed=seed, paths=paths, horizon=horizon, levers=levers)
+    out = res.to_dict()  # the engine's part of the run JSON contract
     p = np.asarray(out["settlement"]["p_by_month"], dtype=float)[:months]
     deal = out.get("predicted_deal") or {}
     terms = deal.get("terms") or {}
@@ -175,55 +155,6 @@ def _from_engine(
         p_hold_36=None if hold is None else float(hold),
         source="engine",
         first_window_month=out.get("first_window_month"),
-    )
-
-
-def _provisional_proxy(
-    sc: Scenario, *, months: int, levers: dict[str, Any] | None, paths: int, seed: int
-) -> EngineForecast:
-    """PROVISIONAL: settlement timing from today's engine, which has no settlement hazard.
-
-    G_t is the ripeness as of month t: the engine run with the realised levers known up
-    to month t and held at their month-t values after it (no look-ahead; the old
-    backtest's ``G_as_of``). A deal is signed in a month whose window is open with
-    probability :data:`PROXY_RATE`:
-
-        P(signed by t) = 1 - prod_{s <= t} (1 - PROXY_RATE * 1[G_s > 0]).
-
-    Terms: the Nash point at the first open month; if none opens, the point attaining
-    G_t at the month of largest G_t. Today's engine has deals that never break, so
-    P(holds 36 months) = 1.
-    """
-    horizon = max(sc.engine_spec.horizon_months, months)
-    c = compile_scenario(sc, paths=paths, horizon=horizon, levers=levers)
-    veto = np.flatnonzero(sc.veto)
-
-    def rng() -> np.random.Generator:
-        return np.random.default_rng(np.random.SeedSequence(seed))
-
-    cand = candidates(value(c, simulate(c, rng())))
-    g = np.empty(months)
-    best = np.empty((months, len(sc.issues)))
-    deal: F | None = None
-    first: int | None = None
-    for t in range(months):
-        ct = with_levers(c, {name: c.levers[name][: t + 1] for name in LEVERS})
-        vt = value(ct, simulate(ct, rng()))
-        ts = np.array([t])
-        z, gt = maxmin(vt, veto, ts, cand)
-        g[t], best[t] = gt[0], z[0]
-        if first is None and gt[0] > 0:
-            first = t
-            deal = nash_point(vt, veto, sc.clout[veto], ts, z)[0]
-    if deal is None:
-        deal = best[int(np.argmax(g))]
-    p = 1.0 - np.cumprod(1.0 - PROXY_RATE * (g > 0))
-    return EngineForecast(
-        p_by_month=p,
-        terms={iid: float(deal[k]) for k, iid in enumerate(sc.issue_ids)},
-        p_hold_36=1.0,
-        source="provisional-proxy",
-        first_window_month=first,
     )
 
 
@@ -495,7 +426,6 @@ class WarsResult(ResultMixin):
                 "fitted_on": self.train_ids,
             },
             "log_floor": LOG_FLOOR,
-            "proxy_rate": PROXY_RATE,
             "paths": self.paths,
             "seed": self.seed,
             **self.meta,
