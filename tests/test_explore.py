@@ -274,6 +274,7 @@ def test_sobol_known_answer_linear_model(sc: cf.Scenario) -> None:
     assert res.n_worlds == 512 * (D + 2)
 
 
+@pytest.mark.slow
 def test_morris_known_answer_linear_model(sc: cf.Scenario) -> None:
     res = cf.explore(sc, method="morris", worlds=10, seed=2, evaluator=linear_evaluator)
     s = res.sensitivity

@@ -405,6 +405,7 @@ def test_headline_reads_the_engine_v2_deal() -> None:
     assert "holds 36 months with P = 75%" in answers["Which named plan could pass?"].answer
 
 
+@pytest.mark.slow
 def test_cli_report_bad_article_or_explore_fail_before_the_run(tmp_path: Path) -> None:
     r = runner.invoke(app, ["report", "--article", str(tmp_path)])
     assert r.exit_code == 2 and "is a directory" in r.output

@@ -210,6 +210,7 @@ def test_registry_has_the_cases_the_issue_asks_for() -> None:
     assert sum(split_of(c) == "test" for c in ids) >= 7
 
 
+@pytest.mark.slow
 def test_registry_cases_load_and_validate() -> None:
     for c in cases("all"):
         assert c.outcome.origin_matches(c.scenario.as_of)
@@ -557,6 +558,7 @@ def test_backtest_errors() -> None:
     assert r.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("stub_engine")
 def test_split_all_reports_each_split() -> None:
     res = bench_wars("all", root=FIXTURES, paths=PATHS, reps=50)
