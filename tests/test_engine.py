@@ -443,6 +443,46 @@ def test_known_answer_no_uncertainty_and_no_friction() -> None:
     assert first is not None and 0 < first < c.months  # the case has an answer to find
 
 
+def test_private_values_smooth_the_zone_and_recover_the_indicator() -> None:
+    from scipy.stats import norm
+
+    from ceasefire.engine._hazard import acceptance
+
+    g = np.array([[-0.2, -0.01, 0.0, 0.01, 0.2]])
+    np.testing.assert_array_equal(acceptance(g, 0.0), [[0, 0, 0, 1, 1]])
+    np.testing.assert_allclose(acceptance(g, 0.1), norm.cdf(g / 0.1), atol=1e-15)
+    # as the private components shrink, the probit hazard tends to the indicator
+    np.testing.assert_allclose(acceptance(g, 1e-9)[0, [0, 1, 3, 4]], [0, 0, 1, 1], atol=1e-12)
+    # one scale per row (worlds): row 0 deterministic, row 1 smooth
+    two = acceptance(np.vstack([g, g]), np.array([[0.0], [0.1]]))
+    np.testing.assert_array_equal(two[0], [0, 0, 0, 1, 1])
+    assert 0 < two[1, 1] < 0.5 < two[1, 3] < 1
+
+
+def test_a_shut_zone_still_signs_now_and_then_once_values_are_private() -> None:
+    from ceasefire.engine._hazard import deal_candidates, settlement_hazard
+
+    base = cf.with_parameters(cf.load(TOY), settlement_rate=0.5)
+    out = {}
+    for s in (0.0, 0.05, 0.5):
+        sc = cf.with_parameters(base, settlement_scale=s)
+        c = compile_scenario(sc, paths=50)
+        v = value(c, simulate(c, np.random.default_rng(0)))
+        cand = deal_candidates(sc.proposal_matrix, sc.ideal, sc.status_quo, None, n_sobol=64)
+        out[s] = settlement_hazard(v.paths, cand, len(sc.proposals))
+    st0 = out[0.0]
+    # sigma 0: the hazard is lambda exactly where the zone is open, 0 elsewhere
+    np.testing.assert_array_equal(st0.hazard_rows, 0.5 * st0.open_rows)
+    shut = ~st0.open_rows
+    assert shut.any()  # the toy has shut months, so the smoothing has work to do
+    for s in (0.05, 0.5):
+        h = out[s].hazard_rows
+        assert (h[shut] > 0).all() and (h[shut] < 0.25).all()  # shut: below lambda / 2
+        assert (h[~shut] >= 0.25).all()  # open: at least lambda / 2
+        np.testing.assert_allclose(out[s].gap_rows, st0.gap_rows)  # values do not change
+    assert out[0.5].p_by_month[0, 0] > out[0.05].p_by_month[0, 0] >= st0.p_by_month[0, 0]
+
+
 @pytest.mark.slow
 def test_evaluate_worlds_vectorised_over_worlds() -> None:
     from ceasefire.engine import evaluate_worlds

@@ -9,16 +9,28 @@ a candidate set of deals: the named plans, every actor's ideal point, the status
 quo, a scrambled Sobol sample of the issue box and the month's expected-value
 max-min point. While it is open a deal is signed with monthly probability
 lambda (``settlement_rate``: bargaining friction; Fearon 1995's costly
-bargaining, calibrated as a shared rate). Over paths,
+bargaining, calibrated as a shared rate).
 
-    P(signed by the end of month t) = 1 - mean_p prod_{s <= t} (1 - lambda 1[G_{p,s} > 0]),
+The analyst does not see the veto players' values exactly: each carries a private
+component (Fearon's private information; the random-utility reading of a
+strategic choice, Signorino 1999). With those components normal of scale sigma
+(``settlement_scale``, utility per month) the monthly hazard of a deal is
+
+    h_{p,t} = lambda Phi(G_{p,t} / sigma)      (sigma > 0),
+    h_{p,t} = lambda 1[G_{p,t} > 0]            (sigma = 0: the zone as an indicator),
+
+so a zone that is shut by a little still signs now and then, and one that is
+wide open signs at the full rate. Over paths,
+
+    P(signed by the end of month t) = 1 - mean_p prod_{s <= t} (1 - h_{p,s}),
 
 exactly (no extra randomness); its Monte Carlo standard error is the paths'
 standard deviation of the product over sqrt(paths). The deal signed on path p
 at month t is the asymmetric Nash point over Z among the deals every veto player
-accepts (weights: clout; disagreement: the values of fighting on); the
-distribution of terms weights every (p, t) by the probability that the deal is
-signed then: lambda 1[open] prod_{s<t}(1 - lambda 1[open_s]).
+accepts (weights: clout; disagreement: the values of fighting on), or, where no
+candidate is accepted by all, the max-min candidate (the one closest to
+acceptance); the distribution of terms weights every (p, t) by the probability
+that the deal is signed then: h_{p,t} prod_{s<t}(1 - h_{p,s}).
 """
 
 from __future__ import annotations
@@ -33,7 +45,7 @@ from ._value import PathValues, breakdown_hazard, interp_b, settle_mix
 
 F = NDArray[np.float64]
 
-__all__ = ["Settlement", "deal_candidates", "settlement_hazard"]
+__all__ = ["Settlement", "acceptance", "deal_candidates", "settlement_hazard"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class Settlement:
     hold36: F  # (W,)
     plan_share: F  # (W, T, P): share of paths on which every veto player accepts plan p
     open_rows: NDArray[np.bool_]  # (R, T)
+    gap_rows: F  # (R, T): G_{p,t}, the max-min perceived gap over the candidates
+    hazard_rows: F  # (R, T): h_{p,t}, the monthly probability of a deal
 
     def median_month(self, w: int = 0) -> int | None:
         idx = np.flatnonzero(self.p_by_month[w] >= 0.5)
@@ -101,7 +115,11 @@ def settlement_hazard(
     p = spec.param
     j_pen, tol = p("ratification_penalty"), p("ratification_tolerance")
     lam = np.repeat(c.world_inputs.get("settlement_rate", np.full(w_n, p("settlement_rate"))), n_p)
+    sig = np.repeat(
+        c.world_inputs.get("settlement_scale", np.full(w_n, p("settlement_scale"))), n_p
+    )
     open_ = np.zeros((r_n, t_n), dtype=bool)
+    gmax = np.zeros((r_n, t_n))
     deal = np.zeros((r_n, t_n), dtype=np.intp)
     terms_all = np.zeros((r_n, t_n, cand.shape[1]))
     h_all = np.zeros((r_n, t_n))
@@ -131,14 +149,15 @@ def settlement_hazard(
             mn = gaps.min(axis=-1)
             ok = mn > 0
             open_[rs, t] = ok.any(axis=1)
+            gmax[rs, t] = mn.max(axis=1)
             nash = np.where(
                 ok, (clout * np.log(np.where(gaps > 0, gaps, 1.0))).sum(axis=-1), -np.inf
             )
-            deal[rs, t] = np.argmax(nash, axis=1)
+            deal[rs, t] = np.where(open_[rs, t], np.argmax(nash, axis=1), np.argmax(mn, axis=1))
             terms_all[rs, t] = cand[deal[rs, t]]
             h_all[rs, t] = h[np.arange(h.shape[0]), deal[rs, t]]
             plan_ok[rs, t] = mn[:, :n_plans] >= 0
-    step = lam[:, None] * open_
+    step = lam[:, None] * acceptance(gmax, sig[:, None])
     surv = np.cumprod(1.0 - step, axis=1)  # (R, T)
     sw = surv.reshape(w_n, n_p, t_n)
     p_by = 1.0 - sw.mean(axis=1)
@@ -174,7 +193,24 @@ def settlement_hazard(
         hold36=hold36,
         plan_share=plan_ok.reshape(w_n, n_p, t_n, n_plans).mean(axis=1),
         open_rows=open_,
+        gap_rows=gmax,
+        hazard_rows=step,
     )
+
+
+def acceptance(gap: F, scale: F | float) -> F:
+    """Phi(gap / scale): the chance the zone is open once private values are added.
+
+    ``scale`` 0 gives the indicator 1[gap > 0] exactly (the deterministic zone).
+    """
+    from scipy.special import ndtr  # lazy: scipy.special only when the engine runs
+
+    sc = np.broadcast_to(np.asarray(scale, dtype=float), np.shape(gap))
+    pos = sc > 0
+    out = (gap > 0).astype(float)
+    if pos.any():
+        out = np.where(pos, ndtr(gap / np.where(pos, sc, 1.0)), out)
+    return out
 
 
 def _utility(sc: object, z: F) -> F:

@@ -185,6 +185,15 @@ PARAMETERS: dict[str, Param] = {
         "score -107.6 against -61.4 for a constant monthly hazard of a deal (0.045): "
         "benchmarks/calibrate.py",
     ),
+    "settlement_scale": Param(
+        0.0,
+        0.0,
+        10.0,
+        "utility/month",
+        "sigma: scale of the veto players' private value components the analyst cannot see; "
+        "a deal is signed at monthly rate lambda Phi(G / sigma) where G is the max-min perceived "
+        "gap (0: the zone as an indicator, lambda 1[G > 0])",
+    ),
     "breakdown_base": Param(
         0.01,
         0.0,
