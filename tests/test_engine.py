@@ -347,7 +347,8 @@ def test_discounting_closes_with_the_stationary_value() -> None:
 def test_report_length_and_simulated_tail_change_no_answer() -> None:
     sc = cf.load("russia-ukraine-2024")
     base = analyze_window(sc, seed=0, paths=300)
-    for kw in ({"horizon": 24}, {"horizon": 60}, {"tail": 480}):
+    # the report lengths 48, 60 and 120, a shorter one, and a 720-month simulation
+    for kw in ({"horizon": 24}, {"horizon": 48}, {"horizon": 60}, {"horizon": 120}, {"tail": 480}):
         w = analyze_window(sc, seed=0, paths=300, **kw)
         t = min(len(w.ripeness), len(base.ripeness))
         np.testing.assert_allclose(
@@ -358,6 +359,11 @@ def test_report_length_and_simulated_tail_change_no_answer() -> None:
             (w.median_month, base.median_month),
         ):
             assert (a is None) == (b is None) and (a is None or abs(a - b) <= 2), kw
+    # the check has teeth: a 48-month simulation closed by the stationary value misses the
+    # fiscal buffer's end and moves the answer (why the engine simulates >= 360 months)
+    short = analyze_window(sc, seed=0, paths=300, tail=12)
+    gap = np.abs(short.settlement.p_by_month[0] - base.settlement.p_by_month[0]).max()
+    assert gap > 0.02
 
 
 @pytest.mark.slow
