@@ -57,8 +57,10 @@ def levers(
         str | None, typer.Option("--json", help="Write the search as JSON to FILE ('-' = stdout).")
     ] = None,
 ) -> None:
-    """Find the first month the settlement window opens, and the cheapest lever setting that
-    opens it within the horizon (grid over sanctions x strikes x aid)."""
+    """The first month the window opens; the cheapest lever setting that opens it in the horizon.
+
+    Searches a grid over sanctions x strikes x aid within the horizon.
+    """
     scenario_layer.check_seed(seed)
     scenario_layer.check_run_size(paths, horizon)
     sc = cf.load(scenario)
