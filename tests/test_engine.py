@@ -522,6 +522,69 @@ def test_numba_kernel_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     np.testing.assert_array_equal(fast.popped, slow.popped)
 
 
+def _hazard_case() -> tuple[object, np.ndarray, np.ndarray, int]:
+    from ceasefire.engine._hazard import deal_candidates
+    from ceasefire.engine._value import path_values
+
+    sc = cf.load("russia-ukraine-2024")
+    worlds = {"punishment": [40.0, 150.0], "settlement_scale": [0.0, 0.02]}
+    c = compile_scenario(sc, paths=15, worlds=worlds)
+    sim = simulate(c, np.random.default_rng(2))
+    assert sim.noise is not None
+    pv = path_values(c, sim, sim.noise)
+    cand = deal_candidates(sc.proposal_matrix, sc.ideal, sc.status_quo, None, n_sobol=32)
+    best = np.random.default_rng(3).random((c.months, cand.shape[1]))
+    return pv, cand, best, len(sc.proposals)
+
+
+def test_settlement_gaps_match_the_direct_formula() -> None:
+    # the per-world precomputation gives the gap of the settlement-mix formula, row by row
+    from ceasefire.engine._hazard import _utility, settlement_hazard
+    from ceasefire.engine._value import breakdown_hazard, interp_b, settle_mix
+
+    pv, cand, best, n_plans = _hazard_case()
+    st = settlement_hazard(pv, cand, n_plans, month_best=best)
+    c = pv.compiled
+    sc, spec = c.scenario, c.spec
+    veto = np.flatnonzero(sc.veto)
+    reg, rat = sc.actor_index("russia"), sc.actor_index("ukraine")
+    hard = sc.actor_index("hardliners")
+    rat_f = [f for f, fr in enumerate(spec.fronts) if fr.ratify]
+    rat_idx = [c.front_issue[f] for f in rat_f]
+    for r, t in [(0, 0), (3, 7), (17, 20), (29, 35)]:
+        z = np.vstack([cand, best[t]])
+        u = _utility(sc, z)
+        h = breakdown_hazard(c, z, pv.breakdown_base[r])
+        w = pv.fight[r, t, veto]
+        s = settle_mix(u[:, veto], h[:, None], w[None, :], c.discount)
+        b = np.clip(1.0 - u[:, hard], 0.0, None)
+        s[:, list(veto).index(reg)] -= interp_b(pv.pun_table[r, t][None], b[None], pv.b_grid)[0]
+        tol = spec.param("ratification_tolerance")
+        ceded = np.clip(z[:, rat_idx] - pv.fronts[r, t, rat_f] - tol, 0.0, None).sum(axis=-1)
+        s[:, list(veto).index(rat)] -= spec.param("ratification_penalty") * ceded
+        mn = (s - w).min(axis=-1)
+        assert st.gap_rows[r, t] == mn.max()
+        assert st.open_rows[r, t] == (mn > 0).any()
+
+
+def test_numba_gap_kernel_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire.engine._hazard as hz_mod
+    import ceasefire.engine._kernel as kern
+
+    if not kern.gaps_available():
+        pytest.skip("numba is not installed (the kernel is optional)")
+    pv, cand, best, n_plans = _hazard_case()
+    monkeypatch.setattr(kern, "GAP_MIN_WORK", 0)
+    fast = hz_mod.settlement_hazard(pv, cand, n_plans, month_best=best)
+    monkeypatch.setattr(hz_mod, "USE_NUMBA", False)
+    slow = hz_mod.settlement_hazard(pv, cand, n_plans, month_best=best)
+    assert slow.open_rows.any() and (~slow.open_rows).any()  # both branches are exercised
+    for name in ("gap_rows", "hazard_rows", "open_rows", "p_by_month", "p_se", "plan_share"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name))
+    for name in ("terms_mean", "terms_q", "hold12", "hold36"):
+        np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), rtol=0, atol=1e-12)
+
+
 @pytest.mark.slow
 def test_forecast_as_of_uses_history_up_to_that_month_only(tmp_path: Path) -> None:
     from ceasefire.engine._analysis import forecast_as_of

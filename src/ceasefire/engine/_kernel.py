@@ -1,11 +1,20 @@
-"""The monthly dynamics compiled with numba, when numba is installed (optional).
+"""The engine's hot loops compiled with numba, when numba is installed (optional).
 
-The same equations as :func:`ceasefire.engine._sim._dynamics`, row by row instead
-of month by month (each row's state stays in registers); numbers agree with the
-numpy version to rounding (tested). ``CEASEFIRE_NUMBA=0`` turns it off;
-``CEASEFIRE_NUMBA_PARALLEL=1`` spreads rows over threads (off by default: on a
-shared machine the serial kernel was faster). It is used only for batches of at
-least ``MIN_WORK`` path-months, where its compile time (about 1.5 s) pays.
+- :func:`_rows`: the monthly dynamics, the same equations as
+  :func:`ceasefire.engine._sim._dynamics`, row by row instead of month by month
+  (each row's state stays in registers); numbers agree with the numpy version to
+  rounding (tested). Used for batches of at least ``MIN_WORK`` path-months, where
+  its compile time (about 1.5 s) pays.
+- :func:`_gaps`: the perceived gaps of the settlement hazard
+  (:func:`ceasefire.engine._hazard.settlement_hazard`), one (row, month) at a time
+  over the candidates and veto players, with no (rows, candidates, veto) temporaries;
+  the same operations in the same order as the numpy version, so every gap is the
+  same number (the Nash product's logarithm, used only to pick the deal among the
+  accepted candidates, may differ in its last bit). Used for at least
+  ``GAP_MIN_WORK`` row-month-candidates.
+
+``CEASEFIRE_NUMBA=0`` turns both off; ``CEASEFIRE_NUMBA_PARALLEL=1`` spreads rows
+over threads (off by default: on a shared machine the serial kernels were faster).
 """
 
 from __future__ import annotations
@@ -49,7 +58,9 @@ PARAM_ORDER = (
 )
 
 _KERNEL: Any = None
+_GAPS: Any = None
 MIN_WORK = 1_500_000  # path-months below which numpy is used (no compile time to repay)
+GAP_MIN_WORK = 20_000_000  # row-month-candidates below which the hazard stays on numpy
 
 try:  # numba's parallel range where numba is installed, plain range otherwise
     from numba import prange as _prange
@@ -76,6 +87,94 @@ def available() -> bool:
 def run(*args: Any) -> None:
     """Call the compiled kernel (see :func:`_rows` for the arguments)."""
     _KERNEL(*args)
+
+
+def gaps_available() -> bool:
+    """Whether the compiled settlement-gap kernel can be used."""
+    global _GAPS
+    if not available():
+        return False
+    if _GAPS is None:
+        import numba
+
+        parallel = os.environ.get("CEASEFIRE_NUMBA_PARALLEL", "0") == "1"
+        _GAPS = numba.njit(cache=False, fastmath=False, parallel=parallel)(_gaps)
+    return True
+
+
+def gaps(*args: Any) -> None:
+    """Call the compiled settlement-gap kernel (see :func:`_gaps` for the arguments)."""
+    _GAPS(*args)
+
+
+def _gaps(
+    fight: np.ndarray,  # (R, T, V) each veto player's perceived value of fighting on
+    pun: np.ndarray,  # (R, T, B) the regime's punishment table (unused when vreg < 0)
+    held: np.ndarray,  # (R, T, Fr) side-A-held share of the ratified fronts
+    world: np.ndarray,  # (R,) int: the world of each row
+    a_u: np.ndarray,  # (T, C, V): (1 - delta) u(z)
+    dh: np.ndarray,  # (W, T, C): delta h(z)
+    den: np.ndarray,  # (W, T, C): (1 - delta) + delta h(z)
+    ib: np.ndarray,  # (T, C) int: backlash grid index of each candidate
+    wb: np.ndarray,  # (T, C): its interpolation weight
+    cand_rat: np.ndarray,  # (T, C, Fr): each candidate's terms on the ratified fronts
+    clout: np.ndarray,  # (V,)
+    vreg: int,  # veto position of the regime actor (-1: none)
+    vrat: int,  # veto position of the ratifier (-1: none)
+    j_pen: float,
+    tol: float,
+    open_o: np.ndarray,  # outputs: (R, T) bool
+    gmax_o: np.ndarray,  # (R, T)
+    deal_o: np.ndarray,  # (R, T) int
+    plan_o: np.ndarray,  # (R, T, P) bool
+) -> None:
+    n_r, n_t, n_v = fight.shape
+    n_c = a_u.shape[1]
+    n_fr = held.shape[2]
+    n_p = plan_o.shape[2]
+    for r in _prange(n_r):
+        g = np.empty(n_v)
+        wi = world[r]
+        for t in range(n_t):
+            best_mn = -np.inf
+            arg_mn = 0
+            best_nash = -np.inf
+            arg_nash = 0
+            any_ok = False
+            for c in range(n_c):
+                dhc = dh[wi, t, c]
+                dnc = den[wi, t, c]
+                for v in range(n_v):
+                    g[v] = (a_u[t, c, v] + dhc * fight[r, t, v]) / dnc
+                if vreg >= 0:
+                    wc = wb[t, c]
+                    i = ib[t, c]
+                    g[vreg] -= pun[r, t, i] * (1 - wc) + pun[r, t, i + 1] * wc
+                if vrat >= 0:
+                    ceded = 0.0
+                    for f in range(n_fr):
+                        ceded += max(cand_rat[t, c, f] - held[r, t, f] - tol, 0.0)
+                    g[vrat] -= j_pen * ceded
+                mn = np.inf
+                for v in range(n_v):
+                    g[v] = g[v] - fight[r, t, v]
+                    mn = min(mn, g[v])
+                if mn > best_mn or c == 0:
+                    best_mn = mn
+                    arg_mn = c
+                if c < n_p:
+                    plan_o[r, t, c] = mn >= 0
+                if mn > 0:
+                    any_ok = True
+                    nash = 0.0
+                    for v in range(n_v):
+                        nash += clout[v] * math.log(g[v])
+                    if nash > best_nash:
+                        best_nash = nash
+                        arg_nash = c
+            open_o[r, t] = any_ok
+            gmax_o[r, t] = best_mn
+            deal_o[r, t] = arg_nash if any_ok else arg_mn
 
 
 def _rows(
