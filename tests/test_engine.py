@@ -585,6 +585,29 @@ def test_numba_gap_kernel_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None
         np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("levers", [None, {"sanctions": [0.6] * 5 + [1.0]}])
+def test_numba_target_kernel_matches_numpy(
+    monkeypatch: pytest.MonkeyPatch, levers: dict[str, object] | None
+) -> None:
+    # the realised values of fighting on (flows, discounting, the regime's punishment),
+    # with continuations re-simulated where the levers depart from the expected path
+    import ceasefire.engine._kernel as kern
+    import ceasefire.engine._value as val_mod
+
+    if not kern.targets_available():
+        pytest.skip("numba is not installed (the kernel is optional)")
+    sc = cf.load("russia-ukraine-2024")
+    c = compile_scenario(sc, paths=15, levers=levers, worlds={"punishment": [40.0, 150.0]})
+    sim = simulate(c, np.random.default_rng(4))
+    assert sim.noise is not None
+    monkeypatch.setattr(kern, "TARGET_MIN_WORK", 0)
+    fast = val_mod.path_values(c, sim, sim.noise)
+    monkeypatch.setattr(val_mod, "USE_NUMBA", False)
+    slow = val_mod.path_values(c, sim, sim.noise)
+    for name in ("fight", "fight_true", "fight_y", "dw_dmu", "p_fight"):
+        np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), rtol=0, atol=1e-12)
+
+
 @pytest.mark.slow
 def test_forecast_as_of_uses_history_up_to_that_month_only(tmp_path: Path) -> None:
     from ceasefire.engine._analysis import forecast_as_of
