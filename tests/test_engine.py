@@ -608,6 +608,30 @@ def test_numba_target_kernel_matches_numpy(
         np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), rtol=0, atol=1e-12)
 
 
+def test_evaluate_worlds_reuses_the_base_deal_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire.engine._worlds as worlds_mod
+
+    sc = cf.load("russia-ukraine-2024")
+    calls: list[int] = []
+    real = worlds_mod.ripeness_path
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worlds_mod, "ripeness_path", counting)
+    monkeypatch.setattr(worlds_mod, "_BASE_DEALS", [])
+    inputs = {"punishment": np.array([50.0, 150.0])}
+    first = worlds_mod.evaluate_worlds(sc, inputs, paths=10, claims=False)
+    again = worlds_mod.evaluate_worlds(sc, inputs, paths=10, claims=False)
+    assert len(calls) == 1  # searched once, found again
+    for key, val in first.items():
+        np.testing.assert_array_equal(val, again[key])
+    worlds_mod.evaluate_worlds(sc, inputs, paths=10, claims=False, levers={"sanctions": 0.5})
+    worlds_mod.evaluate_worlds(sc, inputs, paths=10, claims=False, seed=1)
+    assert len(calls) == 3  # other levers or seed: searched anew
+
+
 @pytest.mark.slow
 def test_forecast_as_of_uses_history_up_to_that_month_only(tmp_path: Path) -> None:
     from ceasefire.engine._analysis import forecast_as_of
