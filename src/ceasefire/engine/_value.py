@@ -58,7 +58,16 @@ from numpy.typing import NDArray
 
 from ..bargaining._spatial import spatial_utility
 from . import _kernel
-from ._sim import Compiled, Noise, SimPaths, initial_state, run_from, state_at, world_values
+from ._sim import (
+    Compiled,
+    Noise,
+    SimPaths,
+    Switches,
+    initial_state,
+    run_from,
+    state_at,
+    world_values,
+)
 
 F = NDArray[np.float64]
 
@@ -434,6 +443,47 @@ def _settle_tables(c: Compiled, sim: SimPaths, wv: dict[str, F]) -> tuple[F, F, 
     h_lo, h_hi = H_RANGE
     h_grid = np.linspace(h_lo, h_hi, H_GRID)
 
+    pun_tab = np.empty((w_n, H_GRID, 2, B_GRID))
+    rem_tab = np.empty((w_n, H_GRID, 2, B_GRID))
+    # a few worlds at a time: each world's grid is (H, 2, B, tau), 3 MB a temporary
+    for lo in range(0, w_n, TABLE_WORLDS):
+        ws = slice(lo, min(lo + TABLE_WORLDS, w_n))
+        pun_tab[ws], rem_tab[ws] = _tables_block(
+            {name: v[ws] for name, v in wv.items()}, sw, t_n, delta, h_grid, b_grid
+        )
+    # interpolate per row and month
+    world = np.repeat(np.arange(w_n), c.paths)[:, None]
+    f = np.clip((hs - h_lo) / (h_hi - h_lo) * (H_GRID - 1), 0, H_GRID - 1 - 1e-9)
+    i = f.astype(np.intp)
+    wgt = (f - i)[..., None]
+    pp = sim.popped[:, :t_n].astype(np.intp)
+
+    def interp(tab: F) -> F:
+        return tab[world, i, pp] * (1 - wgt) + tab[world, i + 1, pp] * wgt
+
+    return interp(pun_tab), interp(rem_tab), b_grid
+
+
+def interp_b(table: F, b: F, b_grid: F) -> F:
+    """table (..., B) at backlash b (..., M) on a uniform grid: (..., M)."""
+    g = len(b_grid)
+    f = np.clip(b / b_grid[-1] * (g - 1), 0, g - 1 - 1e-12)
+    i = f.astype(np.intp)
+    w = f - i
+    lo = np.take_along_axis(table, i, axis=-1)
+    hi = np.take_along_axis(table, i + 1, axis=-1)
+    return lo * (1 - w) + hi * w
+
+
+TABLE_WORLDS = 2  # worlds per block of the settlement tables (cache-sized temporaries)
+
+
+def _tables_block(
+    wv: dict[str, F], sw: Switches, t_n: int, delta: float, h_grid: F, b_grid: F
+) -> tuple[F, F]:
+    """The punishment and removal tables (W, H, 2, B) of a block of worlds."""
+    w_n = len(wv["punishment"])
+
     def col(name: str) -> F:
         return wv[name][:, None, None, None, None]
 
@@ -470,25 +520,4 @@ def _settle_tables(c: Compiled, sim: SimPaths, wv: dict[str, F]) -> tuple[F, F, 
     kk = (1 - delta) * k[:, None, None, None]
     pun_tab = kk * ((disc[:-1] * q * surv[..., :-1]).sum(axis=-1) + disc[-1] * surv[..., -1] * stat)
     rem_tab = 1.0 - surv[..., min(t_n, SETTLE_TAIL)]
-    # interpolate per row and month
-    world = np.repeat(np.arange(w_n), c.paths)[:, None]
-    f = np.clip((hs - h_lo) / (h_hi - h_lo) * (H_GRID - 1), 0, H_GRID - 1 - 1e-9)
-    i = f.astype(np.intp)
-    wgt = (f - i)[..., None]
-    pp = sim.popped[:, :t_n].astype(np.intp)
-
-    def interp(tab: F) -> F:
-        return tab[world, i, pp] * (1 - wgt) + tab[world, i + 1, pp] * wgt
-
-    return interp(pun_tab), interp(rem_tab), b_grid
-
-
-def interp_b(table: F, b: F, b_grid: F) -> F:
-    """table (..., B) at backlash b (..., M) on a uniform grid: (..., M)."""
-    g = len(b_grid)
-    f = np.clip(b / b_grid[-1] * (g - 1), 0, g - 1 - 1e-12)
-    i = f.astype(np.intp)
-    w = f - i
-    lo = np.take_along_axis(table, i, axis=-1)
-    hi = np.take_along_axis(table, i + 1, axis=-1)
-    return lo * (1 - w) + hi * w
+    return pun_tab, rem_tab
