@@ -224,6 +224,10 @@ def _gaps_kernel(
 ) -> None:
     r_n, t_n = pv.fight.shape[:2]
     pun = pv.pun_table if v_reg >= 0 else np.zeros((r_n, t_n, 2))
+    # the regime's gap first: most often the negative one, after which a candidate that is
+    # neither accepted nor the best max-min so far is left (its other gaps cannot matter)
+    order = [v_reg, *(v for v in range(len(veto)) if v != v_reg)] if v_reg >= 0 else []
+    order = order or list(range(len(veto)))
     _kernel.gaps(
         np.ascontiguousarray(pv.fight[..., veto]),
         np.ascontiguousarray(pun),
@@ -236,6 +240,7 @@ def _gaps_kernel(
         np.ascontiguousarray(wb),
         np.ascontiguousarray(cand_rat),
         clout,
+        np.array(order, dtype=np.int64),
         v_reg,
         v_rat,
         float(j_pen),

@@ -208,6 +208,7 @@ def _gaps(
     wb: np.ndarray,  # (T, C): its interpolation weight
     cand_rat: np.ndarray,  # (T, C, Fr): each candidate's terms on the ratified fronts
     clout: np.ndarray,  # (V,)
+    order: np.ndarray,  # (V,) int: the veto players in the order their gaps are computed
     vreg: int,  # veto position of the regime actor (-1: none)
     vrat: int,  # veto position of the ratifier (-1: none)
     j_pen: float,
@@ -233,21 +234,24 @@ def _gaps(
             for c in range(n_c):
                 dhc = dh[wi, t, c]
                 dnc = den[wi, t, c]
-                for v in range(n_v):
-                    g[v] = (a_u[t, c, v] + dhc * fight[r, t, v]) / dnc
-                if vreg >= 0:
-                    wc = wb[t, c]
-                    i = ib[t, c]
-                    g[vreg] -= pun[r, t, i] * (1 - wc) + pun[r, t, i + 1] * wc
-                if vrat >= 0:
-                    ceded = 0.0
-                    for f in range(n_fr):
-                        ceded += max(cand_rat[t, c, f] - held[r, t, f] - tol, 0.0)
-                    g[vrat] -= j_pen * ceded
                 mn = np.inf
-                for v in range(n_v):
-                    g[v] = g[v] - fight[r, t, v]
-                    mn = min(mn, g[v])
+                for vv in range(n_v):
+                    v = order[vv]
+                    gv = (a_u[t, c, v] + dhc * fight[r, t, v]) / dnc
+                    if v == vreg:
+                        wc = wb[t, c]
+                        i = ib[t, c]
+                        gv -= pun[r, t, i] * (1 - wc) + pun[r, t, i + 1] * wc
+                    if v == vrat:
+                        ceded = 0.0
+                        for f in range(n_fr):
+                            ceded += max(cand_rat[t, c, f] - held[r, t, f] - tol, 0.0)
+                        gv -= j_pen * ceded
+                    gv = gv - fight[r, t, v]
+                    g[v] = gv
+                    mn = min(mn, gv)
+                    if mn <= 0 and mn <= best_mn and c >= n_p and c > 0:
+                        break  # neither accepted nor the max-min: the rest cannot matter
                 if mn > best_mn or c == 0:
                     best_mn = mn
                     arg_mn = c
