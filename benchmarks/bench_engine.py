@@ -4,6 +4,15 @@ Usage::
 
     python benchmarks/bench_engine.py            # 10^3, 10^4, 10^5 paths
     python benchmarks/bench_engine.py --quick    # 10^3 and 10^4 only
+    python benchmarks/bench_engine.py --throughput   # path-months/s, numpy vs numba
+
+``--throughput`` prints the engine's throughput in simulated path-months per second
+(worlds x paths x 360 simulated months, per wall second, best of ``--repeat``) for
+(a) the default run's size, 1 world x 1,000 paths, and (b) ``evaluate_worlds`` over
+32 worlds x 100 paths as ``ceasefire explore`` uses it (claims off), each with numba
+off (``CEASEFIRE_NUMBA=0``, numpy only) and on (a fresh process each): the whole
+``evaluate_worlds`` call, first (numba compiling, the base deal search) and repeated,
+and its parts (simulate, path values, settlement hazard).
 
 Prints a Markdown table (wall seconds, best of ``--repeat``) of the stages of one
 analysis of the built-in scenario: simulate (Layer B paths), value (values of
@@ -16,6 +25,8 @@ included. Figures go in docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import subprocess
 import sys
 import time
@@ -38,11 +49,89 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
+SIZES = ((1, 1_000), (32, 100))  # (worlds, paths): the default run; an explore batch
+
+
+def world_inputs(worlds: int) -> dict[str, np.ndarray]:
+    """Inputs that vary over the worlds (none for one world: the stated values)."""
+    if worlds == 1:
+        return {}
+    return {
+        "punishment": np.linspace(40.0, 200.0, worlds),
+        "optimism.russia": np.linspace(0.0, 0.02, worlds),
+        "settlement_scale": np.linspace(0.0, 0.05, worlds),
+    }
+
+
+def measure(worlds: int, paths: int, repeat: int) -> dict[str, float]:
+    """Seconds of evaluate_worlds and its parts for one size, in this process."""
+    from ceasefire.engine import evaluate_worlds
+    from ceasefire.engine._hazard import deal_candidates, settlement_hazard
+    from ceasefire.engine._value import path_values
+
+    sc = cf.load("russia-ukraine-2024")
+    inputs = world_inputs(worlds)
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    evaluate_worlds(sc, inputs, paths=paths, claims=False)
+    out["first"] = time.perf_counter() - t0
+    out["call"] = best_of(lambda: evaluate_worlds(sc, inputs, paths=paths, claims=False), repeat)
+    c = compile_scenario(sc, paths=paths, worlds=inputs or None)
+    out["path_months"] = float(c.rows * c.steps)
+    out["simulate"] = best_of(lambda: simulate(c, np.random.default_rng(0)), repeat)
+    sim = simulate(c, np.random.default_rng(0))
+    assert sim.noise is not None
+    noise = sim.noise
+    out["values"] = best_of(lambda: path_values(c, sim, noise), repeat)
+    pv = path_values(c, sim, noise)
+    z = np.random.default_rng(1).random((c.months, len(sc.issues)))  # stands in for z_base
+    cand = deal_candidates(sc.proposal_matrix, sc.ideal, sc.status_quo, z, n_sobol=256)
+    out["hazard"] = best_of(lambda: settlement_hazard(pv, cand, len(sc.proposals)), repeat)
+    return out
+
+
+def throughput(repeat: int) -> None:
+    print(
+        "| worlds x paths | numba | call, first s | call s | M path-months/s | simulate s |"
+        " path values s | hazard s |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for worlds, paths in SIZES:
+        for numba in ("0", "1"):
+            env = {**os.environ, "CEASEFIRE_NUMBA": numba}
+            cmd = [
+                sys.executable,
+                __file__,
+                "--measure",
+                f"{worlds},{paths}",
+                "--repeat",
+                str(repeat),
+            ]
+            res = json.loads(
+                subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+            )
+            rate = res["path_months"] / res["call"] / 1e6
+            print(
+                f"| {worlds} x {paths:,} | {'on' if numba == '1' else 'off'} "
+                f"| {res['first']:.2f} | {res['call']:.2f} | {rate:.2f} "
+                f"| {res['simulate']:.3f} | {res['values']:.3f} | {res['hazard']:.3f} |"
+            )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--throughput", action="store_true")
+    ap.add_argument("--measure", help=argparse.SUPPRESS)  # "worlds,paths": one child run
     args = ap.parse_args()
+    if args.measure:
+        w, n = (int(x) for x in args.measure.split(","))
+        print(json.dumps(measure(w, n, args.repeat)))
+        return
+    if args.throughput:
+        throughput(args.repeat)
+        return
     sc = cf.load("russia-ukraine-2024")
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     exe = Path(sys.executable).with_name("ceasefire")

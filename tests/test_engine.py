@@ -528,6 +528,116 @@ def test_numba_kernel_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     np.testing.assert_array_equal(fast.popped, slow.popped)
 
 
+def _hazard_case() -> tuple[object, np.ndarray, np.ndarray, int]:
+    from ceasefire.engine._hazard import deal_candidates
+    from ceasefire.engine._value import path_values
+
+    sc = cf.load("russia-ukraine-2024")
+    worlds = {"punishment": [40.0, 150.0], "settlement_scale": [0.0, 0.02]}
+    c = compile_scenario(sc, paths=15, worlds=worlds)
+    sim = simulate(c, np.random.default_rng(2))
+    assert sim.noise is not None
+    pv = path_values(c, sim, sim.noise)
+    cand = deal_candidates(sc.proposal_matrix, sc.ideal, sc.status_quo, None, n_sobol=32)
+    best = np.random.default_rng(3).random((c.months, cand.shape[1]))
+    return pv, cand, best, len(sc.proposals)
+
+
+def test_settlement_gaps_match_the_direct_formula() -> None:
+    # the per-world precomputation gives the gap of the settlement-mix formula, row by row
+    from ceasefire.engine._hazard import _utility, settlement_hazard
+    from ceasefire.engine._value import breakdown_hazard, interp_b, settle_mix
+
+    pv, cand, best, n_plans = _hazard_case()
+    st = settlement_hazard(pv, cand, n_plans, month_best=best)
+    c = pv.compiled
+    sc, spec = c.scenario, c.spec
+    veto = np.flatnonzero(sc.veto)
+    reg, rat = sc.actor_index("russia"), sc.actor_index("ukraine")
+    hard = sc.actor_index("hardliners")
+    rat_f = [f for f, fr in enumerate(spec.fronts) if fr.ratify]
+    rat_idx = [c.front_issue[f] for f in rat_f]
+    for r, t in [(0, 0), (3, 7), (17, 20), (29, 35)]:
+        z = np.vstack([cand, best[t]])
+        u = _utility(sc, z)
+        h = breakdown_hazard(c, z, pv.breakdown_base[r])
+        w = pv.fight[r, t, veto]
+        s = settle_mix(u[:, veto], h[:, None], w[None, :], c.discount)
+        b = np.clip(1.0 - u[:, hard], 0.0, None)
+        s[:, list(veto).index(reg)] -= interp_b(pv.pun_table[r, t][None], b[None], pv.b_grid)[0]
+        tol = spec.param("ratification_tolerance")
+        ceded = np.clip(z[:, rat_idx] - pv.fronts[r, t, rat_f] - tol, 0.0, None).sum(axis=-1)
+        s[:, list(veto).index(rat)] -= spec.param("ratification_penalty") * ceded
+        mn = (s - w).min(axis=-1)
+        assert st.gap_rows[r, t] == mn.max()
+        assert st.open_rows[r, t] == (mn > 0).any()
+
+
+def test_numba_gap_kernel_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire.engine._hazard as hz_mod
+    import ceasefire.engine._kernel as kern
+
+    if not kern.gaps_available():
+        pytest.skip("numba is not installed (the kernel is optional)")
+    pv, cand, best, n_plans = _hazard_case()
+    monkeypatch.setattr(kern, "GAP_MIN_WORK", 0)
+    fast = hz_mod.settlement_hazard(pv, cand, n_plans, month_best=best)
+    monkeypatch.setattr(hz_mod, "USE_NUMBA", False)
+    slow = hz_mod.settlement_hazard(pv, cand, n_plans, month_best=best)
+    assert slow.open_rows.any() and (~slow.open_rows).any()  # both branches are exercised
+    for name in ("gap_rows", "hazard_rows", "open_rows", "p_by_month", "p_se", "plan_share"):
+        np.testing.assert_array_equal(getattr(fast, name), getattr(slow, name))
+    for name in ("terms_mean", "terms_q", "hold12", "hold36"):
+        np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("levers", [None, {"sanctions": [0.6] * 5 + [1.0]}])
+def test_numba_target_kernel_matches_numpy(
+    monkeypatch: pytest.MonkeyPatch, levers: dict[str, object] | None
+) -> None:
+    # the realised values of fighting on (flows, discounting, the regime's punishment),
+    # with continuations re-simulated where the levers depart from the expected path
+    import ceasefire.engine._kernel as kern
+    import ceasefire.engine._value as val_mod
+
+    if not kern.targets_available():
+        pytest.skip("numba is not installed (the kernel is optional)")
+    sc = cf.load("russia-ukraine-2024")
+    c = compile_scenario(sc, paths=15, levers=levers, worlds={"punishment": [40.0, 150.0]})
+    sim = simulate(c, np.random.default_rng(4))
+    assert sim.noise is not None
+    monkeypatch.setattr(kern, "TARGET_MIN_WORK", 0)
+    fast = val_mod.path_values(c, sim, sim.noise)
+    monkeypatch.setattr(val_mod, "USE_NUMBA", False)
+    slow = val_mod.path_values(c, sim, sim.noise)
+    for name in ("fight", "fight_true", "fight_y", "dw_dmu", "p_fight"):
+        np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), rtol=0, atol=1e-12)
+
+
+def test_evaluate_worlds_reuses_the_base_deal_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire.engine._worlds as worlds_mod
+
+    sc = cf.load("russia-ukraine-2024")
+    calls: list[int] = []
+    real = worlds_mod.ripeness_path
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worlds_mod, "ripeness_path", counting)
+    monkeypatch.setattr(worlds_mod, "_BASE_DEALS", [])
+    inputs = {"punishment": np.array([50.0, 150.0])}
+    first = worlds_mod.evaluate_worlds(sc, inputs, paths=10, claims=False)
+    again = worlds_mod.evaluate_worlds(sc, inputs, paths=10, claims=False)
+    assert len(calls) == 1  # searched once, found again
+    for key, val in first.items():
+        np.testing.assert_array_equal(val, again[key])
+    worlds_mod.evaluate_worlds(sc, inputs, paths=10, claims=False, levers={"sanctions": 0.5})
+    worlds_mod.evaluate_worlds(sc, inputs, paths=10, claims=False, seed=1)
+    assert len(calls) == 3  # other levers or seed: searched anew
+
+
 @pytest.mark.slow
 def test_forecast_as_of_uses_history_up_to_that_month_only(tmp_path: Path) -> None:
     from ceasefire.engine._analysis import forecast_as_of

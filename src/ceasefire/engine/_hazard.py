@@ -41,7 +41,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..bargaining._spatial import spatial_utility
-from ._value import PathValues, breakdown_hazard, interp_b, settle_mix
+from . import _kernel
+from ._value import PathValues, breakdown_hazard
 
 F = NDArray[np.float64]
 
@@ -88,6 +89,13 @@ def settlement_hazard(
 
     ``month_best`` (T, K) adds one deal per month (the expected-value max-min point of
     that month) to that month's candidates only.
+
+    What does not depend on the path is computed once per world and month (the
+    candidates' utilities, breakdown hazards and backlash, the settlement mix's
+    weights); the gaps themselves, (rows, candidates, veto players) per month, go
+    through a compiled kernel when numba is installed and the batch is large
+    (``_kernel.GAP_MIN_WORK``), else through numpy in blocks of ``block`` rows. Both
+    give the same gaps, bit for bit (tested).
     """
     c = pv.compiled
     sc, spec = c.scenario, c.spec
@@ -97,20 +105,26 @@ def settlement_hazard(
     veto = np.flatnonzero(sc.veto)
     vpos = {int(a): i for i, a in enumerate(veto)}
     clout = sc.clout[veto] / sc.clout[veto].sum()
+    # the candidates of every month (T, C, K): the last one is that month's best where given
     if month_best is not None:
-        cand = np.vstack([cand, month_best[:1]])
-    u0 = _utility(sc, cand)  # (C, n)
-    u = u0
+        cand_t = np.repeat(np.vstack([cand, month_best[:1]])[None], t_n, axis=0)
+        cand_t[:, -1] = month_best[:t_n]
+        u_t = np.repeat(_utility(sc, cand_t[0])[None], t_n, axis=0)  # (T, C, n)
+        u_t[:, -1] = _utility(sc, cand_t[:, -1])
+    else:
+        cand_t = np.repeat(cand[None], t_n, axis=0)
+        u_t = np.repeat(_utility(sc, cand)[None], t_n, axis=0)
+    n_c = cand_t.shape[1]
     roles = spec.roles
     reg = sc.actor_index(roles.regime) if roles.regime else None
     hard = sc.actor_index(roles.hardliners) if roles.hardliners else None
     rat = sc.actor_index(roles.ratifier) if roles.ratifier else None
     rat_f = [f for f, fr in enumerate(spec.fronts) if fr.ratify]
     rat_idx = [c.front_issue[f] for f in rat_f]
-    b = (
-        np.clip(1.0 - u[:, hard], 0.0, None)
+    b_t = (
+        np.clip(1.0 - u_t[..., hard], 0.0, None)
         if hard is not None and c.switches.hardliners
-        else np.zeros(len(cand))
+        else np.zeros((t_n, n_c))
     )
     p = spec.param
     j_pen, tol = p("ratification_penalty"), p("ratification_tolerance")
@@ -118,45 +132,31 @@ def settlement_hazard(
     sig = np.repeat(
         c.world_inputs.get("settlement_scale", np.full(w_n, p("settlement_scale"))), n_p
     )
+    # per world and month: the breakdown hazard of every candidate and the mix's weights
+    base_w = pv.breakdown_base.reshape(w_n, n_p)[:, 0]
+    h_w = breakdown_hazard(c, cand_t[None], base_w[:, None, None])  # (W, T, C)
+    dh = delta * h_w
+    den = 1 - delta + dh
+    a_u = (1 - delta) * u_t[..., veto]  # (T, C, V)
+    g_b = len(pv.b_grid)
+    fb = np.clip(b_t / pv.b_grid[-1] * (g_b - 1), 0, g_b - 1 - 1e-12)  # as in interp_b
+    ib = fb.astype(np.intp)
+    wb = fb - ib
+    v_reg = vpos[reg] if reg is not None and reg in vpos else -1
+    v_rat = vpos[rat] if rat is not None and rat_f and rat in vpos else -1
+    world = np.repeat(np.arange(w_n), n_p)
     open_ = np.zeros((r_n, t_n), dtype=bool)
     gmax = np.zeros((r_n, t_n))
     deal = np.zeros((r_n, t_n), dtype=np.intp)
-    terms_all = np.zeros((r_n, t_n, cand.shape[1]))
-    h_all = np.zeros((r_n, t_n))
     plan_ok = np.zeros((r_n, t_n, n_plans), dtype=bool)
-    for lo in range(0, r_n, block):
-        rs = slice(lo, min(lo + block, r_n))
-        for t in range(t_n):
-            if month_best is not None:
-                cand[-1] = month_best[t]
-                u = _utility(sc, cand)
-                b = (
-                    np.clip(1.0 - u[:, hard], 0.0, None)
-                    if hard is not None and c.switches.hardliners
-                    else np.zeros(len(cand))
-                )
-            h = breakdown_hazard(c, cand[None, :, :], pv.breakdown_base[rs, None])  # (r, C)
-            w = pv.fight[rs, t][:, veto]  # (r, V)
-            s = settle_mix(u[None][..., veto], h[..., None], w[:, None, :], delta)  # (r, C, V)
-            if reg is not None and reg in vpos:
-                bb = np.broadcast_to(b, (s.shape[0], len(cand)))
-                s[..., vpos[reg]] -= interp_b(pv.pun_table[rs, t], bb, pv.b_grid)
-            if rat is not None and rat_f and rat in vpos:
-                held = pv.fronts[rs, t][:, None, rat_f]
-                ceded = np.clip(cand[None][..., rat_idx] - held - tol, 0.0, None).sum(axis=-1)
-                s[..., vpos[rat]] -= j_pen * ceded
-            gaps = s - w[:, None, :]  # (r, C, V)
-            mn = gaps.min(axis=-1)
-            ok = mn > 0
-            open_[rs, t] = ok.any(axis=1)
-            gmax[rs, t] = mn.max(axis=1)
-            nash = np.where(
-                ok, (clout * np.log(np.where(gaps > 0, gaps, 1.0))).sum(axis=-1), -np.inf
-            )
-            deal[rs, t] = np.where(open_[rs, t], np.argmax(nash, axis=1), np.argmax(mn, axis=1))
-            terms_all[rs, t] = cand[deal[rs, t]]
-            h_all[rs, t] = h[np.arange(h.shape[0]), deal[rs, t]]
-            plan_ok[rs, t] = mn[:, :n_plans] >= 0
+    args = (pv, world, a_u, dh, den, ib, wb, cand_t[..., rat_idx], clout, v_reg, v_rat)
+    if USE_NUMBA and r_n * t_n * n_c >= _kernel.GAP_MIN_WORK and _kernel.gaps_available():
+        _gaps_kernel(*args, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok)
+    else:
+        _gaps_numpy(*args, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok, block)
+    months = np.arange(t_n)[None, :]
+    terms_all = cand_t[months, deal]  # (R, T, K)
+    h_all = h_w[world[:, None], months, deal]
     step = lam[:, None] * acceptance(gmax, sig[:, None])
     surv = np.cumprod(1.0 - step, axis=1)  # (R, T)
     sw = surv.reshape(w_n, n_p, t_n)
@@ -196,6 +196,131 @@ def settlement_hazard(
         gap_rows=gmax,
         hazard_rows=step,
     )
+
+
+USE_NUMBA = True  # the compiled gap kernel when numba is installed (tests compare both)
+
+
+def _gaps_kernel(
+    pv: PathValues,
+    world: NDArray[np.intp],
+    a_u: F,
+    dh: F,
+    den: F,
+    ib: NDArray[np.intp],
+    wb: F,
+    cand_rat: F,
+    clout: F,
+    v_reg: int,
+    v_rat: int,
+    veto: NDArray[np.intp],
+    rat_f: list[int],
+    j_pen: float,
+    tol: float,
+    open_: NDArray[np.bool_],
+    gmax: F,
+    deal: NDArray[np.intp],
+    plan_ok: NDArray[np.bool_],
+) -> None:
+    r_n, t_n = pv.fight.shape[:2]
+    pun = pv.pun_table if v_reg >= 0 else np.zeros((r_n, t_n, 2))
+    # the regime's gap first: most often the negative one, after which a candidate that is
+    # neither accepted nor the best max-min so far is left (its other gaps cannot matter)
+    order = [v_reg, *(v for v in range(len(veto)) if v != v_reg)] if v_reg >= 0 else []
+    order = order or list(range(len(veto)))
+    _kernel.gaps(
+        np.ascontiguousarray(pv.fight[..., veto]),
+        np.ascontiguousarray(pun),
+        np.ascontiguousarray(pv.fronts[..., rat_f]),
+        world.astype(np.int64),
+        np.ascontiguousarray(a_u),
+        np.ascontiguousarray(dh),
+        np.ascontiguousarray(den),
+        ib.astype(np.int64),
+        np.ascontiguousarray(wb),
+        np.ascontiguousarray(cand_rat),
+        clout,
+        np.array(order, dtype=np.int64),
+        v_reg,
+        v_rat,
+        float(j_pen),
+        float(tol),
+        open_,
+        gmax,
+        deal,
+        plan_ok,
+    )
+
+
+def _gaps_numpy(
+    pv: PathValues,
+    world: NDArray[np.intp],
+    a_u: F,
+    dh: F,
+    den: F,
+    ib: NDArray[np.intp],
+    wb: F,
+    cand_rat: F,
+    clout: F,
+    v_reg: int,
+    v_rat: int,
+    veto: NDArray[np.intp],
+    rat_f: list[int],
+    j_pen: float,
+    tol: float,
+    open_: NDArray[np.bool_],
+    gmax: F,
+    deal: NDArray[np.intp],
+    plan_ok: NDArray[np.bool_],
+    block: int,
+) -> None:
+    """The gaps with numpy: (rows, candidates) per veto player, block of rows and month.
+
+    One contiguous (rows, candidates) array per veto player; the minimum over them is
+    taken pairwise and the Nash product's sum in order, as a reduction over a short last
+    axis would (the same numbers, at a fraction of its cost).
+    """
+    r_n, t_n = pv.fight.shape[:2]
+    n_plans = plan_ok.shape[2]
+    n_v = len(veto)
+    for lo in range(0, r_n, block):
+        rs = slice(lo, min(lo + block, r_n))
+        wr = world[rs]
+        for t in range(t_n):
+            w = pv.fight[rs, t][:, veto]  # (r, V)
+            dh_r = dh[wr, t]
+            den_r = den[wr, t]
+            gs = []
+            for v in range(n_v):
+                g = dh_r * w[:, v, None]
+                g += a_u[t, :, v]
+                g /= den_r
+                gs.append(g)
+            if v_reg >= 0:
+                tab = pv.pun_table[rs, t]
+                gs[v_reg] -= tab[:, ib[t]] * (1 - wb[t]) + tab[:, ib[t] + 1] * wb[t]
+            if v_rat >= 0:
+                held = pv.fronts[rs, t][:, None, rat_f]
+                ceded = np.clip(cand_rat[t][None] - held - tol, 0.0, None).sum(axis=-1)
+                gs[v_rat] -= j_pen * ceded
+            mn = gs[0]
+            for v in range(n_v):
+                gs[v] -= w[:, v, None]  # the gaps
+                mn = gs[v] if v == 0 else np.minimum(mn, gs[v])
+            ok = mn > 0
+            op = ok.any(axis=1)
+            open_[rs, t] = op
+            gmax[rs, t] = mn.max(axis=1)
+            d = np.argmax(mn, axis=1)
+            if op.any():  # the Nash point among the accepted candidates, where there are some
+                nash = np.zeros(0)
+                for v in range(n_v):
+                    g = gs[v][op]
+                    term = clout[v] * np.log(np.where(g > 0, g, 1.0))
+                    nash = term if v == 0 else nash + term
+                d[op] = np.argmax(np.where(ok[op], nash, -np.inf), axis=1)
+            deal[rs, t] = d
+            plan_ok[rs, t] = mn[:, :n_plans] >= 0
 
 
 def acceptance(gap: F, scale: F | float) -> F:

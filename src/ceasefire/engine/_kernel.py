@@ -1,11 +1,29 @@
-"""The monthly dynamics compiled with numba, when numba is installed (optional).
+"""The engine's hot loops compiled with numba, when numba is installed (optional).
 
-The same equations as :func:`ceasefire.engine._sim._dynamics`, row by row instead
-of month by month (each row's state stays in registers); numbers agree with the
-numpy version to rounding (tested). ``CEASEFIRE_NUMBA=0`` turns it off;
-``CEASEFIRE_NUMBA_PARALLEL=1`` spreads rows over threads (off by default: on a
-shared machine the serial kernel was faster). It is used only for batches of at
-least ``MIN_WORK`` path-months, where its compile time (about 1.5 s) pays.
+- :func:`_rows`: the monthly dynamics, the same equations as
+  :func:`ceasefire.engine._sim._dynamics`, row by row instead of month by month
+  (each row's state stays in registers); numbers agree with the numpy version to
+  rounding (tested). Used for batches of at least ``MIN_WORK`` path-months, where
+  its compile time (about 1.5 s) pays.
+- :func:`_gaps`: the perceived gaps of the settlement hazard
+  (:func:`ceasefire.engine._hazard.settlement_hazard`), one (row, month) at a time
+  over the candidates and veto players, with no (rows, candidates, veto) temporaries;
+  the same operations in the same order as the numpy version, so every gap is the
+  same number (the Nash product's logarithm, used only to pick the deal among the
+  accepted candidates, may differ in its last bit). Used for at least
+  ``GAP_MIN_WORK`` row-month-candidates.
+- :func:`_targets`: each row's realised discounted value of fighting on
+  (``_value._targets``: the utility flows of the fronts, the discounting back from
+  the last simulated month and the regime's expected punishment), one row at a
+  time backwards over the months, keeping only the months asked for (no (rows,
+  months, actors) flows array). The utilities' sum over the front issues is taken
+  in order, as numpy's einsum takes it for the arrays ``_value._flows`` passes (its
+  order depends on the operands' memory layout), so the values agree with numpy to
+  rounding, and here bit for bit (tested to 1e-12).
+  Used for at least ``TARGET_MIN_WORK`` path-months.
+
+``CEASEFIRE_NUMBA=0`` turns both off; ``CEASEFIRE_NUMBA_PARALLEL=1`` spreads rows
+over threads (off by default: on a shared machine the serial kernels were faster).
 """
 
 from __future__ import annotations
@@ -49,7 +67,11 @@ PARAM_ORDER = (
 )
 
 _KERNEL: Any = None
+_GAPS: Any = None
 MIN_WORK = 1_500_000  # path-months below which numpy is used (no compile time to repay)
+GAP_MIN_WORK = 20_000_000  # row-month-candidates below which the hazard stays on numpy
+TARGET_MIN_WORK = 1_000_000  # path-months below which the fight targets stay on numpy
+_TARGETS: Any = None
 
 try:  # numba's parallel range where numba is installed, plain range otherwise
     from numba import prange as _prange
@@ -76,6 +98,176 @@ def available() -> bool:
 def run(*args: Any) -> None:
     """Call the compiled kernel (see :func:`_rows` for the arguments)."""
     _KERNEL(*args)
+
+
+def gaps_available() -> bool:
+    """Whether the compiled settlement-gap kernel can be used."""
+    global _GAPS
+    if not available():
+        return False
+    if _GAPS is None:
+        import numba
+
+        parallel = os.environ.get("CEASEFIRE_NUMBA_PARALLEL", "0") == "1"
+        _GAPS = numba.njit(cache=False, fastmath=False, parallel=parallel)(_gaps)
+    return True
+
+
+def gaps(*args: Any) -> None:
+    """Call the compiled settlement-gap kernel (see :func:`_gaps` for the arguments)."""
+    _GAPS(*args)
+
+
+def targets_available() -> bool:
+    """Whether the compiled fight-target kernel can be used."""
+    global _TARGETS
+    if not available():
+        return False
+    if _TARGETS is None:
+        import numba
+
+        parallel = os.environ.get("CEASEFIRE_NUMBA_PARALLEL", "0") == "1"
+        _TARGETS = numba.njit(cache=False, fastmath=False, parallel=parallel)(_targets)
+    return True
+
+
+def targets(*args: Any) -> None:
+    """Call the compiled fight-target kernel (see :func:`_targets` for the arguments)."""
+    _TARGETS(*args)
+
+
+def _targets(
+    z: np.ndarray,  # (R, m, K) de facto outcome on every issue
+    fi: np.ndarray,  # (F,) int: the front issues
+    x: np.ndarray,  # (n, F) ideal points on them
+    s: np.ndarray,  # (n, F) saliences
+    q: np.ndarray,  # (n,) risk exponents
+    has_q: bool,  # some exponent is not 1
+    l_act: np.ndarray,  # (L,) int: red lines on the front issues, actor
+    l_iss: np.ndarray,  # (L,) int: ... and position in fi
+    l_rr: np.ndarray,  # (L,) the line
+    l_up: np.ndarray,  # (L,) bool: crossing means going above it
+    penalty: float,
+    u_oth: np.ndarray,  # (m, n) utility of the other issues (the same on every path)
+    has_oth: bool,
+    cost: np.ndarray,  # (m, n) monthly cost of war
+    q_rem: np.ndarray,  # (R, m) monthly removal probability of the regime's leader
+    kk: np.ndarray,  # (R,) (1 - delta) K
+    reg: int,  # the regime actor (-1: none)
+    delta: float,
+    y_out: np.ndarray,  # (R, keep, n) output: the first keep months
+) -> None:
+    n_r, m = z.shape[0], z.shape[1]
+    n_a, n_f = x.shape
+    keep = y_out.shape[1]
+    n_l = l_act.shape[0]
+    for r in _prange(n_r):
+        y = np.empty(n_a)
+        u = np.empty(n_a)
+        pun = 0.0
+        for t in range(m - 1, -1, -1):
+            for a in range(n_a):
+                acc = 0.0
+                for j in range(n_f):
+                    d = abs(z[r, t, fi[j]] - x[a, j])
+                    if has_q:
+                        d = d ** q[a]
+                    acc = d * s[a, j] if j == 0 else acc + d * s[a, j]
+                u[a] = 1.0 - acc if n_f else 1.0
+            for li in range(n_l):
+                zk = z[r, t, fi[l_iss[li]]]
+                crossed = zk > l_rr[li] + 1e-12 if l_up[li] else zk < l_rr[li] - 1e-12
+                if crossed:
+                    u[l_act[li]] -= penalty
+            if reg >= 0:
+                qq = q_rem[r, t]
+                if t == m - 1:
+                    pun = kk[r] * qq / (1 - delta * (1 - qq))
+                else:
+                    pun = kk[r] * qq + delta * (1 - qq) * pun
+            for a in range(n_a):
+                flow = (u[a] + u_oth[t, a]) - 1.0 if has_oth else u[a]
+                flow = flow - cost[t, a]
+                if t == m - 1:
+                    y[a] = flow
+                else:
+                    y[a] = (1 - delta) * flow + delta * y[a]
+                if t < keep:
+                    y_out[r, t, a] = y[a] - pun if a == reg else y[a]
+
+
+def _gaps(
+    fight: np.ndarray,  # (R, T, V) each veto player's perceived value of fighting on
+    pun: np.ndarray,  # (R, T, B) the regime's punishment table (unused when vreg < 0)
+    held: np.ndarray,  # (R, T, Fr) side-A-held share of the ratified fronts
+    world: np.ndarray,  # (R,) int: the world of each row
+    a_u: np.ndarray,  # (T, C, V): (1 - delta) u(z)
+    dh: np.ndarray,  # (W, T, C): delta h(z)
+    den: np.ndarray,  # (W, T, C): (1 - delta) + delta h(z)
+    ib: np.ndarray,  # (T, C) int: backlash grid index of each candidate
+    wb: np.ndarray,  # (T, C): its interpolation weight
+    cand_rat: np.ndarray,  # (T, C, Fr): each candidate's terms on the ratified fronts
+    clout: np.ndarray,  # (V,)
+    order: np.ndarray,  # (V,) int: the veto players in the order their gaps are computed
+    vreg: int,  # veto position of the regime actor (-1: none)
+    vrat: int,  # veto position of the ratifier (-1: none)
+    j_pen: float,
+    tol: float,
+    open_o: np.ndarray,  # outputs: (R, T) bool
+    gmax_o: np.ndarray,  # (R, T)
+    deal_o: np.ndarray,  # (R, T) int
+    plan_o: np.ndarray,  # (R, T, P) bool
+) -> None:
+    n_r, n_t, n_v = fight.shape
+    n_c = a_u.shape[1]
+    n_fr = held.shape[2]
+    n_p = plan_o.shape[2]
+    for r in _prange(n_r):
+        g = np.empty(n_v)
+        wi = world[r]
+        for t in range(n_t):
+            best_mn = -np.inf
+            arg_mn = 0
+            best_nash = -np.inf
+            arg_nash = 0
+            any_ok = False
+            for c in range(n_c):
+                dhc = dh[wi, t, c]
+                dnc = den[wi, t, c]
+                mn = np.inf
+                for vv in range(n_v):
+                    v = order[vv]
+                    gv = (a_u[t, c, v] + dhc * fight[r, t, v]) / dnc
+                    if v == vreg:
+                        wc = wb[t, c]
+                        i = ib[t, c]
+                        gv -= pun[r, t, i] * (1 - wc) + pun[r, t, i + 1] * wc
+                    if v == vrat:
+                        ceded = 0.0
+                        for f in range(n_fr):
+                            ceded += max(cand_rat[t, c, f] - held[r, t, f] - tol, 0.0)
+                        gv -= j_pen * ceded
+                    gv = gv - fight[r, t, v]
+                    g[v] = gv
+                    mn = min(mn, gv)
+                    if mn <= 0 and mn <= best_mn and c >= n_p and c > 0:
+                        break  # neither accepted nor the max-min: the rest cannot matter
+                if mn > best_mn or c == 0:
+                    best_mn = mn
+                    arg_mn = c
+                if c < n_p:
+                    plan_o[r, t, c] = mn >= 0
+                if mn > 0:
+                    any_ok = True
+                    nash = 0.0
+                    for v in range(n_v):
+                        nash += clout[v] * math.log(g[v])
+                    if nash > best_nash:
+                        best_nash = nash
+                        arg_nash = c
+            open_o[r, t] = any_ok
+            gmax_o[r, t] = best_mn
+            deal_o[r, t] = arg_nash if any_ok else arg_mn
 
 
 def _rows(

@@ -57,7 +57,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..bargaining._spatial import spatial_utility
-from ._sim import Compiled, Noise, SimPaths, initial_state, run_from, state_at, world_values
+from . import _kernel
+from ._sim import (
+    Compiled,
+    Noise,
+    SimPaths,
+    Switches,
+    initial_state,
+    run_from,
+    state_at,
+    world_values,
+)
 
 F = NDArray[np.float64]
 
@@ -206,13 +216,81 @@ def dev_tables(c: Compiled, sim: SimPaths) -> F:
     return out
 
 
-def _targets(c: Compiled, sim: SimPaths, t0: int, levers: dict[str, F], sal: F, k: F) -> F:
-    """Realised discounted values of fighting on from every month of ``sim`` (R, m, n)."""
+def _targets(
+    c: Compiled, sim: SimPaths, t0: int, levers: dict[str, F], sal: F, k: F, keep: int
+) -> F:
+    """Realised discounted values of fighting on from the first ``keep`` months of ``sim``.
+
+    (R, keep, n). Through the compiled kernel for batches of at least
+    ``_kernel.TARGET_MIN_WORK`` path-months where numba is installed.
+    """
+    r, m = sim.z_war.shape[:2]
+    if USE_NUMBA and r * m >= _kernel.TARGET_MIN_WORK and _kernel.targets_available():
+        return _targets_kernel(c, sim, t0, levers, sal, k, keep)
     y = discount_back(_flows(c, sim, t0, levers, sal), c.discount)
     reg = c.spec.roles.regime
     if reg is not None:
         y[..., c.scenario.actor_index(reg)] -= punishment_back(sim.hazard, k, c.discount)
-    return y
+    return y[:, :keep]
+
+
+USE_NUMBA = True  # the compiled target kernel when numba is installed (tests compare both)
+
+
+def _targets_kernel(
+    c: Compiled, sim: SimPaths, t0: int, levers: dict[str, F], sal: F, k: F, keep: int
+) -> F:
+    sc, spec = c.scenario, c.spec
+    r, m = sim.z_war.shape[:2]
+    n_a = len(sc.actors)
+    fi = list(c.front_issue)
+    oi = [j for j in range(len(sc.issues)) if j not in fi]
+    if oi:
+        u_oth = spatial_utility(
+            sim.z_war[0][:, oi],
+            sc.ideal[:, oi],
+            sal[:, oi],
+            risk=sc.risk,
+            red_line=sc.red_line[:, oi],
+            penalty=sc.penalty,
+        )
+    else:
+        u_oth = np.zeros((m, n_a))
+    cost = np.zeros((c.steps - t0, n_a))
+    for actor, q in spec.war_cost.items():
+        cost[:, sc.actor_index(actor)] += q.value
+    for actor, q in spec.aid_cost.items():
+        cost[:, sc.actor_index(actor)] += q.value * levers["aid"][t0:]
+    rl = sc.red_line[:, fi]
+    l_act, l_iss = np.nonzero(~np.isnan(rl)) if sc.penalty else (np.zeros(0, int),) * 2
+    l_rr = rl[l_act, l_iss]
+    l_up = sc.ideal[:, fi][l_act, l_iss] <= l_rr
+    reg_name = spec.roles.regime
+    reg = sc.actor_index(reg_name) if reg_name is not None else -1
+    q_rem = 1.0 - np.exp(-sim.hazard) if reg >= 0 else np.zeros((r, m))
+    out = np.empty((r, min(keep, m), n_a))
+    _kernel.targets(
+        sim.z_war,
+        np.array(fi, dtype=np.int64),
+        np.ascontiguousarray(sc.ideal[:, fi]),
+        np.ascontiguousarray(sal[:, fi]),
+        np.asarray(sc.risk, dtype=float),
+        bool(np.any(sc.risk != 1.0)),
+        l_act.astype(np.int64),
+        l_iss.astype(np.int64),
+        l_rr.astype(float),
+        l_up,
+        float(sc.penalty),
+        np.ascontiguousarray(u_oth),
+        bool(oi),
+        cost,
+        np.ascontiguousarray(q_rem),
+        (1 - c.discount) * k,
+        reg,
+        float(c.discount),
+        out,
+    )
+    return out
 
 
 class _Lsm:
@@ -256,8 +334,7 @@ def _fight_values(
         p["_drift"] = np.full(c.rows, drift)
 
         sim = run_from(c, p, initial_state(c, p), 0, noise, c.levers)
-    y_all = _targets(c, sim, 0, c.levers, sal, k)
-    y = y_all[:, :t_n].copy()
+    y = _targets(c, sim, 0, c.levers, sal, k, t_n).copy()
     cum = np.concatenate([np.zeros((c.rows, 1)), np.cumsum(sim.hazard, axis=1)], axis=1)
     end = np.minimum(np.arange(t_n) + t_n, c.steps)  # removal within T months (or the tail)
     p_rem = 1.0 - np.exp(-(cum[:, end] - cum[:, :t_n]))
@@ -265,7 +342,7 @@ def _fight_values(
         if _needs_rerun(c, t):
             lev = expected_levers(c, t)
             cont = run_from(c, p, state_at(sim, t), t, noise, lev)
-            y[:, t] = _targets(c, cont, t, lev, sal, k)[:, 0]
+            y[:, t] = _targets(c, cont, t, lev, sal, k, 1)[:, 0]
             cc = np.cumsum(cont.hazard[:, :t_n], axis=1)
             p_rem[:, t] = 1.0 - np.exp(-cc[:, -1])
     x = _features(c, sim, slice(0, t_n))
@@ -366,6 +443,47 @@ def _settle_tables(c: Compiled, sim: SimPaths, wv: dict[str, F]) -> tuple[F, F, 
     h_lo, h_hi = H_RANGE
     h_grid = np.linspace(h_lo, h_hi, H_GRID)
 
+    pun_tab = np.empty((w_n, H_GRID, 2, B_GRID))
+    rem_tab = np.empty((w_n, H_GRID, 2, B_GRID))
+    # a few worlds at a time: each world's grid is (H, 2, B, tau), 3 MB a temporary
+    for lo in range(0, w_n, TABLE_WORLDS):
+        ws = slice(lo, min(lo + TABLE_WORLDS, w_n))
+        pun_tab[ws], rem_tab[ws] = _tables_block(
+            {name: v[ws] for name, v in wv.items()}, sw, t_n, delta, h_grid, b_grid
+        )
+    # interpolate per row and month
+    world = np.repeat(np.arange(w_n), c.paths)[:, None]
+    f = np.clip((hs - h_lo) / (h_hi - h_lo) * (H_GRID - 1), 0, H_GRID - 1 - 1e-9)
+    i = f.astype(np.intp)
+    wgt = (f - i)[..., None]
+    pp = sim.popped[:, :t_n].astype(np.intp)
+
+    def interp(tab: F) -> F:
+        return tab[world, i, pp] * (1 - wgt) + tab[world, i + 1, pp] * wgt
+
+    return interp(pun_tab), interp(rem_tab), b_grid
+
+
+def interp_b(table: F, b: F, b_grid: F) -> F:
+    """table (..., B) at backlash b (..., M) on a uniform grid: (..., M)."""
+    g = len(b_grid)
+    f = np.clip(b / b_grid[-1] * (g - 1), 0, g - 1 - 1e-12)
+    i = f.astype(np.intp)
+    w = f - i
+    lo = np.take_along_axis(table, i, axis=-1)
+    hi = np.take_along_axis(table, i + 1, axis=-1)
+    return lo * (1 - w) + hi * w
+
+
+TABLE_WORLDS = 2  # worlds per block of the settlement tables (cache-sized temporaries)
+
+
+def _tables_block(
+    wv: dict[str, F], sw: Switches, t_n: int, delta: float, h_grid: F, b_grid: F
+) -> tuple[F, F]:
+    """The punishment and removal tables (W, H, 2, B) of a block of worlds."""
+    w_n = len(wv["punishment"])
+
     def col(name: str) -> F:
         return wv[name][:, None, None, None, None]
 
@@ -402,25 +520,4 @@ def _settle_tables(c: Compiled, sim: SimPaths, wv: dict[str, F]) -> tuple[F, F, 
     kk = (1 - delta) * k[:, None, None, None]
     pun_tab = kk * ((disc[:-1] * q * surv[..., :-1]).sum(axis=-1) + disc[-1] * surv[..., -1] * stat)
     rem_tab = 1.0 - surv[..., min(t_n, SETTLE_TAIL)]
-    # interpolate per row and month
-    world = np.repeat(np.arange(w_n), c.paths)[:, None]
-    f = np.clip((hs - h_lo) / (h_hi - h_lo) * (H_GRID - 1), 0, H_GRID - 1 - 1e-9)
-    i = f.astype(np.intp)
-    wgt = (f - i)[..., None]
-    pp = sim.popped[:, :t_n].astype(np.intp)
-
-    def interp(tab: F) -> F:
-        return tab[world, i, pp] * (1 - wgt) + tab[world, i + 1, pp] * wgt
-
-    return interp(pun_tab), interp(rem_tab), b_grid
-
-
-def interp_b(table: F, b: F, b_grid: F) -> F:
-    """table (..., B) at backlash b (..., M) on a uniform grid: (..., M)."""
-    g = len(b_grid)
-    f = np.clip(b / b_grid[-1] * (g - 1), 0, g - 1 - 1e-12)
-    i = f.astype(np.intp)
-    w = f - i
-    lo = np.take_along_axis(table, i, axis=-1)
-    hi = np.take_along_axis(table, i + 1, axis=-1)
-    return lo * (1 - w) + hi * w
+    return pun_tab, rem_tab

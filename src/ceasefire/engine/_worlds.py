@@ -19,6 +19,7 @@ Outputs (arrays with a leading world axis W; T months reported):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +99,45 @@ class _Mean:
         return s - fa[:, :, None], p_rem
 
 
+_BASE_DEALS: list[tuple[Scenario, tuple[Any, ...], F]] = []  # most recent last
+BASE_DEALS_KEPT = 8
+_BASE_LOCK = threading.Lock()
+
+
+def _base_deals(
+    sc: Scenario, paths: int, horizon: int | None, lv: Mapping[str, Any], seed: int
+) -> F:
+    """The searched max-min deal of every month at the scenario's stated values (T, K).
+
+    The same for every batch of worlds of one scenario, levers and seed, so it is kept
+    for the last few (``BASE_DEALS_KEPT``) and found again, not searched again: an
+    exploration evaluates its worlds in chunks, each of which needed this search (about
+    half a CPU-second). The scenario is matched by identity (it is frozen), the rest by
+    value.
+    """
+    try:
+        lev_key = tuple(
+            (k, np.shape(v), np.asarray(v, dtype=float).tobytes()) for k, v in sorted(lv.items())
+        )
+    except (TypeError, ValueError):  # not a plain lever path: search, keep nothing
+        lev_key = None
+    key = (paths, horizon, seed, lev_key)
+    with _BASE_LOCK:
+        for i, (s_old, k_old, z_old) in enumerate(_BASE_DEALS):
+            if lev_key is not None and s_old is sc and k_old == key:
+                _BASE_DEALS.append(_BASE_DEALS.pop(i))
+                return z_old
+    base_c = compile_scenario(sc, paths=paths, horizon=horizon, levers=dict(lv) or None)
+    _, _, z_base = ripeness_path(base_c, seed)
+    z_base = np.array(z_base, dtype=float)
+    z_base.setflags(write=False)
+    if lev_key is not None:
+        with _BASE_LOCK:
+            _BASE_DEALS.append((sc, key, z_base))
+            del _BASE_DEALS[:-BASE_DEALS_KEPT]
+    return z_base
+
+
 def _first(open_: NDArray[np.bool_]) -> F:
     idx = np.argmax(open_, axis=-1).astype(float)
     return np.where(open_.any(axis=-1), idx, np.nan)
@@ -153,8 +193,7 @@ def evaluate_worlds(
     # points, status quo and Sobol points, the candidates hold the searched max-min deal of
     # every month of the scenario at its stated values (one windowed search, not per world).
 
-    base_c = compile_scenario(sc, paths=min(paths, 200), horizon=horizon, levers=lv or None)
-    _, _, z_base = ripeness_path(base_c, seed)
+    z_base = _base_deals(sc, min(paths, 200), horizon, lv, seed)
     cand = deal_candidates(sc.proposal_matrix, sc.ideal, sc.status_quo, z_base, n_sobol=256)
     mean = _Mean(pv)
     gaps, p_rem = mean.gaps(cand, veto)
