@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -543,3 +544,14 @@ def test_sobol_known_answer_ishigami(sc: cf.Scenario) -> None:
     for key, val in expect.items():
         assert g[key] == pytest.approx(val, abs=0.06), key
     assert g.drop(index=list(ISHIGAMI), level="input").abs().max() < 0.02
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt")
+@pytest.mark.parametrize(("value", "expected"), [("1", "True"), ("0", "False")])
+def test_dask_tasks_tune_the_workers_malloc_unless_switched_off(value: str, expected: str) -> None:
+    # a fresh process, as a Dask worker is: the thresholds are process-wide
+    code = "from ceasefire.exploration._run import tune_worker_malloc as t; print(t(), t())"
+    env = {**_env(), "CEASEFIRE_WORKER_MALLOC": value}
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [expected, expected]
