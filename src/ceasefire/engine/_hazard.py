@@ -105,6 +105,7 @@ def settlement_hazard(
     reg = sc.actor_index(roles.regime) if roles.regime else None
     hard = sc.actor_index(roles.hardliners) if roles.hardliners else None
     rat = sc.actor_index(roles.ratifier) if roles.ratifier else None
+    ro = pv.regime_outcome
     rat_f = [f for f, fr in enumerate(spec.fronts) if fr.ratify]
     rat_idx = [c.front_issue[f] for f in rat_f]
     b = (
@@ -140,7 +141,10 @@ def settlement_hazard(
             s = settle_mix(u[None][..., veto], h[..., None], w[:, None, :], delta)  # (r, C, V)
             if reg is not None and reg in vpos:
                 bb = np.broadcast_to(b, (s.shape[0], len(cand)))
-                s[..., vpos[reg]] -= interp_b(pv.pun_table[rs, t], bb, pv.b_grid)
+                pun = interp_b(pv.pun_table[rs, t], bb, pv.b_grid)
+                if ro is not None:
+                    pun, _ = ro.subset(rs).adjust(pun, pun, ro.loss(cand), per_row=True)
+                s[..., vpos[reg]] -= pun
             if rat is not None and rat_f and rat in vpos:
                 held = pv.fronts[rs, t][:, None, rat_f]
                 ceded = np.clip(cand[None][..., rat_idx] - held - tol, 0.0, None).sum(axis=-1)
