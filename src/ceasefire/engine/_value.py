@@ -129,7 +129,6 @@ def settle_mix(u: F, h: F, w: F, delta: float) -> F:
 
 
 REGIME_TYPES = ("personalist", "mixed", "democracy")
-LOSS_ANCHORS = (0.0, 0.5, 1.0)  # win or draw, moderate loss, disastrous loss
 
 
 @dataclass(frozen=True)
