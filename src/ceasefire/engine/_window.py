@@ -345,7 +345,9 @@ def _lp_solve(v: Valuation, actors: NDArray[np.intp], t: int) -> tuple[F, F] | N
     the LP bounds it below by every secant of that table (exact where the table is
     convex, conservative where it is not). Ratification ceded land is max(0, .), a pair
     of inequalities. Stated red lines of the actors in the problem are hard bounds.
-    The caller evaluates the true objective at the LP point and polishes it.
+    The regime-type terms (removal and its cost by how the deal ends the war, §4.3.1)
+    are left out of the LP: its point is a seed only. The caller evaluates the true
+    objective at the LP point and polishes it.
     """
     from scipy.optimize import linprog
 
