@@ -17,6 +17,7 @@ import numpy as np
 
 import ceasefire as cf
 from ceasefire.engine import analyze_window
+from ceasefire.engine._value import outcome_class
 
 FREEZE = ["turkey", "trump", "china", "brazil"]
 
@@ -37,6 +38,35 @@ def main() -> None:
         f"{dict(zip(FREEZE, c1, strict=True))}"
     )
     rm = ids.index("russia-maximal")
+    # C1 as a result or a premise: the leader's removal risk within the report if Russia
+    # settles at month 0 on its own maximal plan, against fighting on, and which mechanism
+    # carries the difference (regime type x how the war ends, the war economy, backlash)
+    ro = w.valuation.outcome
+    loss = {
+        p: float(ro.loss(sc.proposal_matrix[i])) if ro else float("nan") for i, p in enumerate(ids)
+    }
+    print(
+        f"C1 regime type {sc.engine_spec.roles.regime_type}; Goemans loss of each plan for "
+        "russia: " + ", ".join(f"{p} {v:.2f} ({outcome_class(v)})" for p, v in loss.items())
+    )
+    variants = {
+        "scenario": {},
+        "no regime type": {"regime_type": None},
+        "mixed regime": {"regime_type": "mixed"},
+        "war_dependence 0": {"war_dependence": 0.0},
+        "backlash 0": {"backlash": 0.0},
+    }
+    for name, change in variants.items():
+        wv = (
+            w
+            if not change
+            else analyze_window(cf.with_parameters(sc, **change), seed=a.seed, paths=a.paths)
+        )
+        print(
+            f"C1 removal risk within {wv.compiled.months} months [{name}]: fight on "
+            f"{wv.valuation.p_fight[0]:.3f}, settle on russia-maximal "
+            f"{wv.plan_removal[rm]:.3f}"
+        )
     print(
         f"C2 Ukraine and the USA reject russia-maximal: "
         f"{not acc[0, rm, ua] and not acc[0, rm, us]} (ukraine {not acc[0, rm, ua]}, "

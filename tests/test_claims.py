@@ -58,6 +58,29 @@ def test_c1_premise_without_regime_survival_russia_accepts_a_freeze(sc: cf.Scena
     assert any(accepts(w, plan, "russia") for plan in FREEZE_PLANS)
 
 
+def test_c1_settling_on_its_own_maximal_plan_is_a_win_yet_riskier_by_the_war_economy(
+    sc: cf.Scenario, base: WindowAnalysis
+) -> None:
+    # Is "the Kremlin cannot settle without risking its survival" a result? With the
+    # regime-type mechanism (Goemans 2000; docs/model.md §4.3.1) Russia's own maximal plan
+    # is a win (loss 0), so regime type adds no removal and no punishment to it: the risk
+    # is the same with and without a regime type. It is still higher than fighting on
+    # (13.5 % vs 6.6 % at 1,000 paths), and the whole difference is the war economy's
+    # demobilisation shock (¶13): without war dependence the two are equal. So this part
+    # of the claim remains a premise of the war-economy mechanism, not a result of the
+    # leader-survival literature. Each assertion can fail.
+    ids = sc.proposal_ids
+    rm = ids.index("russia-maximal")
+    ro = base.valuation.outcome
+    assert ro is not None and ro.kind == "personalist"
+    assert ro.loss(sc.proposal_matrix[rm]) == 0.0
+    assert base.plan_removal[rm] > base.valuation.p_fight[0] + 0.03
+    plain = analyze_window(cf.with_parameters(sc, regime_type=None), seed=0, paths=PATHS)
+    assert plain.plan_removal[rm] == pytest.approx(base.plan_removal[rm], abs=1e-9)
+    calm = analyze_window(cf.with_parameters(sc, war_dependence=0.0), seed=0, paths=PATHS)
+    assert abs(calm.plan_removal[rm] - calm.valuation.p_fight[0]) < 0.01
+
+
 # C2: emerges -----------------------------------------------------------------------------
 def test_c2_ukraine_and_usa_reject_russia_maximal(base: WindowAnalysis) -> None:
     assert not accepts(base, "russia-maximal", "ukraine")

@@ -173,6 +173,12 @@ class WindowAnalysis(ResultMixin):
             "fight": float(v.p_fight[0]),
             "settle": {pid: float(self.plan_removal[p]) for p, pid in enumerate(sc.proposal_ids)},
         }
+        if v.outcome is not None:  # regime type x how the war ends (docs/model.md §4.3.1)
+            loss = v.outcome.loss(sc.proposal_matrix)
+            out["regime_risk"]["regime_type"] = v.outcome.kind
+            out["regime_risk"]["plan_loss"] = {
+                pid: float(loss[p]) for p, pid in enumerate(sc.proposal_ids)
+            }
         out["stalling"] = self.stalling
         out["blocking"] = self.blocking
         out["talk_value"] = self.talk_value

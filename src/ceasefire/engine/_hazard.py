@@ -119,6 +119,7 @@ def settlement_hazard(
     reg = sc.actor_index(roles.regime) if roles.regime else None
     hard = sc.actor_index(roles.hardliners) if roles.hardliners else None
     rat = sc.actor_index(roles.ratifier) if roles.ratifier else None
+    ro = pv.regime_outcome
     rat_f = [f for f, fr in enumerate(spec.fronts) if fr.ratify]
     rat_idx = [c.front_issue[f] for f in rat_f]
     b_t = (
@@ -149,11 +150,19 @@ def settlement_hazard(
     gmax = np.zeros((r_n, t_n))
     deal = np.zeros((r_n, t_n), dtype=np.intp)
     plan_ok = np.zeros((r_n, t_n, n_plans), dtype=bool)
-    args = (pv, world, a_u, dh, den, ib, wb, cand_t[..., rat_idx], clout, v_reg, v_rat)
-    if USE_NUMBA and r_n * t_n * n_c >= _kernel.GAP_MIN_WORK and _kernel.gaps_available():
-        _gaps_kernel(*args, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok)
+    # the regime's punishment after settling on a candidate: pun_a + pun_b * (its table at
+    # the candidate's backlash), per world, month and candidate (regime type x the deal's
+    # loss for the regime, Goemans 2000); without a regime type 0 + 1 * table, exactly
+    if ro is not None and v_reg >= 0:
+        rw = ro.subset(slice(None), paths=n_p)
+        pun_a, pun_b = rw.affine(ro.loss(cand_t))  # (W, T, C) each
     else:
-        _gaps_numpy(*args, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok, block)
+        pun_a, pun_b = np.zeros((w_n, t_n, n_c)), np.ones((w_n, t_n, n_c))
+    args = (pv, world, a_u, dh, den, ib, wb, pun_a, pun_b, cand_t[..., rat_idx], clout, v_reg)
+    if USE_NUMBA and r_n * t_n * n_c >= _kernel.GAP_MIN_WORK and _kernel.gaps_available():
+        _gaps_kernel(*args, v_rat, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok)
+    else:
+        _gaps_numpy(*args, v_rat, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok, block)
     months = np.arange(t_n)[None, :]
     terms_all = cand_t[months, deal]  # (R, T, K)
     h_all = h_w[world[:, None], months, deal]
@@ -209,6 +218,8 @@ def _gaps_kernel(
     den: F,
     ib: NDArray[np.intp],
     wb: F,
+    pun_a: F,
+    pun_b: F,
     cand_rat: F,
     clout: F,
     v_reg: int,
@@ -238,6 +249,8 @@ def _gaps_kernel(
         np.ascontiguousarray(den),
         ib.astype(np.int64),
         np.ascontiguousarray(wb),
+        np.ascontiguousarray(pun_a),
+        np.ascontiguousarray(pun_b),
         np.ascontiguousarray(cand_rat),
         clout,
         np.array(order, dtype=np.int64),
@@ -260,6 +273,8 @@ def _gaps_numpy(
     den: F,
     ib: NDArray[np.intp],
     wb: F,
+    pun_a: F,
+    pun_b: F,
     cand_rat: F,
     clout: F,
     v_reg: int,
@@ -298,7 +313,8 @@ def _gaps_numpy(
                 gs.append(g)
             if v_reg >= 0:
                 tab = pv.pun_table[rs, t]
-                gs[v_reg] -= tab[:, ib[t]] * (1 - wb[t]) + tab[:, ib[t] + 1] * wb[t]
+                pun = tab[:, ib[t]] * (1 - wb[t]) + tab[:, ib[t] + 1] * wb[t]
+                gs[v_reg] -= pun_a[wr, t] + pun_b[wr, t] * pun
             if v_rat >= 0:
                 held = pv.fronts[rs, t][:, None, rat_f]
                 ceded = np.clip(cand_rat[t][None] - held - tol, 0.0, None).sum(axis=-1)

@@ -206,6 +206,8 @@ def _gaps(
     den: np.ndarray,  # (W, T, C): (1 - delta) + delta h(z)
     ib: np.ndarray,  # (T, C) int: backlash grid index of each candidate
     wb: np.ndarray,  # (T, C): its interpolation weight
+    pun_a: np.ndarray,  # (W, T, C): the regime's punishment after settling is
+    pun_b: np.ndarray,  # (W, T, C): pun_a + pun_b * its table at the candidate's backlash
     cand_rat: np.ndarray,  # (T, C, Fr): each candidate's terms on the ratified fronts
     clout: np.ndarray,  # (V,)
     order: np.ndarray,  # (V,) int: the veto players in the order their gaps are computed
@@ -241,7 +243,8 @@ def _gaps(
                     if v == vreg:
                         wc = wb[t, c]
                         i = ib[t, c]
-                        gv -= pun[r, t, i] * (1 - wc) + pun[r, t, i + 1] * wc
+                        pn = pun[r, t, i] * (1 - wc) + pun[r, t, i + 1] * wc
+                        gv -= pun_a[wi, t, c] + pun_b[wi, t, c] * pn
                     if v == vrat:
                         ceded = 0.0
                         for f in range(n_fr):

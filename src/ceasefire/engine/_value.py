@@ -47,11 +47,25 @@ the shared ``breakdown_base`` and beta_k the scenario's ``engine.breakdown``
 Settling is then worth S = ((1 - delta) u(z) + delta h W) / (1 - delta + delta h),
 the value of peace while it holds mixed with renewed war, valued at today's
 value of fighting W. The deal holds 12 months with probability (1 - h)^12.
+
+**Regime type and how the war ends** (Goemans 2000; Chiozza & Goemans 2011; Debs &
+Goemans 2010; Croco 2011). When the scenario states ``roles.regime_type``, a deal z is
+classified for the regime actor R by its loss
+l(z) = clip((u_R(q) - u_R(z)) / (u_R(q) - u_R(worst)), 0, 1), with u_R its policy utility
+(no red-line penalty), q the status quo it fights from and "worst" the corner of the issue
+box farthest from its ideal: l = 0 for a win or a draw (terms at least as good as q; its
+own maximal plan is a win by construction), 1/2 is a moderate loss, 1 a disastrous one.
+At the settlement the leader is removed at once with probability pi(type, l), and what
+removal then costs is K sigma(type, l) (both piecewise linear through l = 0, 1/2, 1;
+``removal_*`` and ``punishment_scale_*`` parameters), so the tables become
+P' = sigma (pi (1 - delta) K + (1 - pi) P) and R' = pi + (1 - pi) R. At war removal costs
+K sigma_war (sigma_war = ``punishment_scale_democracy`` for a democracy, 1 otherwise).
+Without a regime type none of this applies and the numbers are the mechanism's above.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -71,7 +85,16 @@ from ._sim import (
 
 F = NDArray[np.float64]
 
-__all__ = ["PathValues", "breakdown_hazard", "path_values", "settle_mix"]
+__all__ = [
+    "REGIME_TYPES",
+    "PathValues",
+    "RegimeOutcome",
+    "breakdown_hazard",
+    "outcome_class",
+    "path_values",
+    "regime_outcome",
+    "settle_mix",
+]
 
 B_GRID = 21  # backlash grid of the post-settlement removal tables
 H_GRID = 41  # hardliner-discontent grid of the post-settlement removal tables
@@ -115,6 +138,158 @@ def settle_mix(u: F, h: F, w: F, delta: float) -> F:
     return ((1 - delta) * u + delta * h * w) / (1 - delta + delta * h)
 
 
+REGIME_TYPES = ("personalist", "mixed", "democracy")
+
+
+@dataclass(frozen=True)
+class RegimeOutcome:
+    """How a settlement ends the war for the regime actor, and what that does to its leader.
+
+    Per row (R = worlds x paths): ``jump`` the removal probability at the settlement and
+    ``scale`` the share of K that removal then costs, at the loss anchors 0, 1/2, 1;
+    ``war_scale`` the share of K that removal costs at war; ``k`` the scenario's K.
+    """
+
+    regime: int
+    kind: str
+    ideal: F  # (K,)
+    salience: F  # (K,)
+    risk: float
+    u_q: float  # policy utility of the status quo
+    u_min: float  # policy utility of the worst corner of the issue box
+    jump: F  # (R, 3)
+    scale: F  # (R, 3)
+    war_scale: F  # (R,)
+    k: F  # (R,)
+    delta: float  # the monthly discount factor
+
+    def utility(self, z: F) -> F:
+        d = np.abs(np.asarray(z, dtype=float) - self.ideal)
+        return 1.0 - (self.salience * d**self.risk).sum(axis=-1)
+
+    def loss(self, z: F) -> F:
+        """l(z) in [0, 1] for deals z (..., K): 0 win or draw, 1/2 moderate, 1 disastrous loss."""
+        span = self.u_q - self.u_min
+        if span <= 1e-12:
+            return np.zeros(np.shape(z)[:-1])
+        return np.clip((self.u_q - self.utility(z)) / span, 0.0, 1.0)
+
+    def subset(self, sel: slice | NDArray[np.intp], paths: int | None = None) -> RegimeOutcome:
+        """The rows ``sel``; with ``paths``, one row per world (rows are world-major)."""
+
+        def take(a: F) -> F:
+            if paths is not None:
+                return a.reshape(-1, paths, *a.shape[1:])[:, 0][sel]
+            return a[sel]
+
+        return replace(
+            self,
+            jump=take(self.jump),
+            scale=take(self.scale),
+            war_scale=take(self.war_scale),
+            k=take(self.k),
+        )
+
+    def adjust(self, pun: F, rem: F, loss: F, *, per_row: bool) -> tuple[F, F]:
+        """Punishment and removal tables after settling on deals of loss ``loss``.
+
+        ``pun`` and ``rem`` were computed with the scenario's K. With ``per_row`` their
+        leading axis is this object's rows; without, the rows are averaged into one (a
+        valuation of one world, whose parameters are the same on every path). ``loss``
+        broadcasts against the tables' trailing axes.
+        """
+        jump, scale, k = self.jump, self.scale, self.k
+        if per_row:
+            extra = [1] * (pun.ndim - 1)
+            jump = jump.reshape(len(jump), *extra, 3)
+            scale = scale.reshape(len(scale), *extra, 3)
+            k = k.reshape(len(k), *extra)
+        else:
+            jump, scale, k = jump.mean(axis=0), scale.mean(axis=0), k.mean()
+        p = _anchor(jump, loss)
+        sg = _anchor(scale, loss)
+        return sg * (p * (1 - self.delta) * k + (1 - p) * pun), p + (1 - p) * rem
+
+
+    def affine(self, loss: F) -> tuple[F, F]:
+        """(a, b) with the punishment after settling = a + b * pun (the table's value).
+
+        One per row of this object and entry of ``loss``: shapes (rows, *loss.shape).
+        The same numbers as :meth:`adjust` with ``per_row``, split so that a kernel can
+        apply them to its own interpolation of the table.
+        """
+        extra = [1] * np.ndim(loss)
+        jump = self.jump.reshape(len(self.jump), *extra, 3)
+        scale = self.scale.reshape(len(self.scale), *extra, 3)
+        k = self.k.reshape(len(self.k), *extra)
+        p = _anchor(jump, loss)
+        sg = _anchor(scale, loss)
+        return sg * p * (1 - self.delta) * k, sg * (1 - p)
+
+
+def _anchor(vals: F, loss: F) -> F:
+    """Piecewise-linear interpolation of vals (..., 3) at loss 0, 1/2, 1."""
+    lo = np.where(loss <= 0.5, vals[..., 0], vals[..., 1])
+    hi = np.where(loss <= 0.5, vals[..., 1], vals[..., 2])
+    f = np.where(loss <= 0.5, loss * 2.0, loss * 2.0 - 1.0)
+    return lo + (hi - lo) * f
+
+
+def outcome_class(loss: float) -> str:
+    """Goemans' (2000) outcome categories for a settlement of loss ``loss``."""
+    if loss <= 0.0:
+        return "win or draw"
+    if loss < 0.75:
+        return "moderate loss"
+    return "disastrous loss"
+
+
+def regime_outcome(c: Compiled) -> RegimeOutcome | None:
+    """The regime-type mechanism of ``c``, or None (no regime actor or no regime type)."""
+    sc, roles = c.scenario, c.spec.roles
+    if roles.regime is None or roles.regime_type is None:
+        return None
+    kind = roles.regime_type
+    r = sc.actor_index(roles.regime)
+    wv = world_values(c)
+
+    def rows(x: F) -> F:
+        return np.repeat(x, c.paths, axis=0)
+
+    one = np.ones(c.worlds)
+    zero = np.zeros(c.worlds)
+    jump = np.stack(
+        [zero, wv[f"removal_moderate_{kind}"], wv[f"removal_disastrous_{kind}"]], axis=-1
+    )
+    if kind == "democracy":
+        d = wv["punishment_scale_democracy"]
+        scale, war = np.stack([d, d, d], axis=-1), d
+    elif kind == "mixed":
+        scale, war = np.stack([wv["punishment_scale_mixed_draw"], one, one], axis=-1), one
+    else:
+        scale, war = np.stack([one, one, one], axis=-1), one
+    x = sc.ideal[r].astype(float)
+    sal = sc.salience[r].astype(float)
+    q = float(sc.risk[r])
+    worst = np.where(x > 0.5, 0.0, 1.0)
+    u = 1.0 - (sal * np.abs(np.stack([sc.status_quo, worst]) - x) ** q).sum(axis=-1)
+    k = wv["punishment"] if c.switches.leader_survival else zero
+    return RegimeOutcome(
+        regime=r,
+        kind=kind,
+        ideal=x,
+        salience=sal,
+        risk=q,
+        u_q=float(u[0]),
+        u_min=float(u[1]),
+        jump=rows(jump),
+        scale=rows(scale),
+        war_scale=rows(war),
+        k=rows(k),
+        delta=c.discount,
+    )
+
+
 def expected_levers(c: Compiled, t: int) -> dict[str, F]:
     """What an actor at month t expects every lever to be: baseline shifted by today's deviation."""
     out = {}
@@ -148,6 +323,7 @@ class PathValues:
     punishment: F  # (R,)
     b_grid: F  # (B,)
     r2: F  # (T, n) in-sample R^2 of the LSM regressions (world 0)
+    regime_outcome: RegimeOutcome | None = None  # regime type x how the war ends (or None)
 
 
 def _features(c: Compiled, sim: SimPaths, cols: slice) -> F:
@@ -367,6 +543,9 @@ def path_values(
     p = sim.params
     t_n, n_act = c.months, len(sc.actors)
     k = p["punishment"] if sw.leader_survival else np.zeros(c.rows)
+    ro = regime_outcome(c)
+    if ro is not None:
+        k = k * ro.war_scale  # what removal at war costs this regime type's leader
     y, x, p_rem, lsm = _fight_values(c, sim, noise, sal, k)
     fit = lsm.predict(x)
 
@@ -423,6 +602,7 @@ def path_values(
         punishment=k,
         b_grid=b_grid,
         r2=lsm.r2,
+        regime_outcome=ro,
     )
 
 

@@ -18,7 +18,9 @@ For actor i at month t (averaged over paths):
 where h(z) is the deal's monthly breakdown probability, the punishment term
 applies to the regime actor only (its leader's discounted expected punishment
 K P(removal), with hardliner discontent jumping by ``backlash`` times the
-hardliners' utility loss 1 - u_H(z)) and rho the ratification penalty of the
+hardliners' utility loss 1 - u_H(z); with a regime type, also the removal at the
+settlement and the cost of removal that depend on how the deal ends the war for
+it, ``_value.py``) and rho the ratification penalty of the
 actor bound by ratification: rho = J sum_fronts max(0, z_k - E[O_k,t] - tol),
 land it still holds and would have to cede.
 
@@ -41,6 +43,7 @@ from ..bargaining._spatial import spatial_utility
 from ._sim import Compiled, SimPaths
 from ._value import (
     PathValues,
+    RegimeOutcome,
     breakdown_hazard,
     dev_tables,
     discount_back,
@@ -73,6 +76,7 @@ class Valuation:
     rat_penalty: float
     rat_tol: float
     paths: PathValues
+    outcome: RegimeOutcome | None = None  # regime type x how the war ends (_value.py)
 
     # -------------------------------------------------------------------------
     def utility(self, z: F) -> F:
@@ -125,9 +129,12 @@ class Valuation:
             else:
                 b = np.zeros(z.shape[:-1])
             p = interp_b(self.p_settle[ts], b, self.b_grid)
+            kk = interp_b(self.k_settle[ts], b, self.b_grid)
+            if self.outcome is not None:
+                kk, p = self.outcome.adjust(kk, p, self.outcome.loss(z), per_row=False)
             if self.regime in pos and self.regime in act:
                 j = int(np.flatnonzero(act == self.regime)[0])
-                s[..., j] -= interp_b(self.k_settle[ts], b, self.b_grid)
+                s[..., j] -= kk
         rat = [f for f, fr in enumerate(self.compiled.spec.fronts) if fr.ratify]
         if self.ratifier is not None and rat and self.ratifier in act:
             idx = [self.compiled.front_issue[f] for f in rat]
@@ -196,6 +203,11 @@ def value(
         rat_penalty=float(p["ratification_penalty"].mean()),
         rat_tol=float(p["ratification_tolerance"].mean()),
         paths=pv,
+        outcome=(
+            pv.regime_outcome.subset(sel)
+            if pv.regime_outcome is not None and regime is not None
+            else None
+        ),
     )
 
 
@@ -333,7 +345,9 @@ def _lp_solve(v: Valuation, actors: NDArray[np.intp], t: int) -> tuple[F, F] | N
     the LP bounds it below by every secant of that table (exact where the table is
     convex, conservative where it is not). Ratification ceded land is max(0, .), a pair
     of inequalities. Stated red lines of the actors in the problem are hard bounds.
-    The caller evaluates the true objective at the LP point and polishes it.
+    The regime-type terms (removal and its cost by how the deal ends the war, §4.3.1)
+    are left out of the LP: its point is a seed only. The caller evaluates the true
+    objective at the LP point and polishes it.
     """
     from scipy.optimize import linprog
 

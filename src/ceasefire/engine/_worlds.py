@@ -84,10 +84,15 @@ class _Mean:
         )
         bb = np.broadcast_to(b, (*self.kset.shape[:2], len(cand)))
         p_rem = interp_b(self.rem, bb, self.pv.b_grid)
+        pun = interp_b(self.kset, bb, self.pv.b_grid)
+        ro = self.pv.regime_outcome
+        if ro is not None:
+            per_world = ro.subset(slice(None), paths=c.paths)
+            pun, p_rem = per_world.adjust(pun, p_rem, ro.loss(cand), per_row=True)
         act = list(actors)
         if roles.regime and sc.actor_index(roles.regime) in act:
             j = act.index(sc.actor_index(roles.regime))
-            s[..., j] -= interp_b(self.kset, bb, self.pv.b_grid)
+            s[..., j] -= pun
         rat_f = [f for f, fr in enumerate(spec.fronts) if fr.ratify]
         if roles.ratifier and sc.actor_index(roles.ratifier) in act and rat_f:
             j = act.index(sc.actor_index(roles.ratifier))

@@ -44,6 +44,8 @@ def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
     - ``war_cost=``, ``aid_cost=``, ``lever_cost=``: ``{actor or lever: value}``;
     - ``optimism=``, ``support_months=``: ``{belligerent: value}`` (its beliefs);
     - ``breakdown=``: ``{issue: value}`` (a deal's breakdown-hazard terms);
+    - ``regime_type=``: ``"personalist"``, ``"mixed"``, ``"democracy"`` or None (the regime
+      actor's regime type; None removes it);
     - ``ideal=``, ``salience=``, ``red_line=``: ``{actor: {issue: value}}``, where a
       ``red_line`` of None removes that red line.
 
@@ -78,6 +80,17 @@ def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
                         positions[issue].pop("red_line", None)
                     else:
                         positions[issue][name] = _quantity(v)
+            continue
+        if name == "regime_type":
+            if "engine" not in data:
+                raise InputError(f"{name}: scenario {scenario.id!r} has no engine section")
+            roles = data["engine"]["roles"]
+            if value is None:
+                roles.pop("regime_type", None)
+                roles.pop("regime_type_basis", None)
+            else:
+                roles["regime_type"] = value
+                roles["regime_type_basis"] = "set with ceasefire.with_parameters"
             continue
         if name not in engine_names:
             known = ", ".join([*_POSITION_FIELDS, *_ENGINE_SCALARS, "paths", *_ENGINE_MAPS])

@@ -49,7 +49,14 @@ class Roles(_Strict):
     regime_type: str | None = Field(
         default=None,
         description="the regime actor's regime type: personalist, mixed or democracy "
-        "(Goemans 2000; Chiozza & Goemans 2011)",
+        "(Goemans 2000; Chiozza & Goemans 2011); sets how removal and its cost depend on how "
+        "the war ends (absent: the regime mechanism without regime type)",
+    )
+    regime_type_basis: str | None = Field(
+        default=None,
+        description="where regime_type comes from: a dataset and its code for the year "
+        "(e.g. Geddes, Wright & Frantz's Autocratic Regimes, Polity, V-Dem), or a judgement "
+        "with its reason",
     )
 
 
@@ -161,7 +168,9 @@ def cross_check(
     out: list[tuple[Loc, str]] = []
     base: Loc = ("engine",)
     for role, actor in spec.roles.model_dump().items():
-        if role != "regime_type" and actor is not None and actor not in actor_ids:
+        if role in ("regime_type", "regime_type_basis"):
+            continue
+        if actor is not None and actor not in actor_ids:
             out.append(((*base, "roles", role), f"unknown actor {actor!r}"))
     if abs(spec.horizon.value - round(spec.horizon.value)) > 1e-9:
         out.append(((*base, "horizon", "value"), "must be a whole number of months"))
@@ -230,6 +239,8 @@ def cross_check(
                 f"unknown regime type {spec.roles.regime_type!r} (personalist, mixed or democracy)",
             )
         )
+    if spec.roles.regime_type is not None and spec.roles.regime is None:
+        out.append(((*base, "roles", "regime_type"), "regime_type needs a regime actor (regime)"))
     for actor in spec.beliefs:
         if actor not in actor_ids:
             out.append(((*base, "beliefs", actor), f"unknown actor {actor!r}"))

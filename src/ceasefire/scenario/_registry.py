@@ -173,6 +173,73 @@ PARAMETERS: dict[str, Param] = {
     "punishment": Param(
         100.0, 0.0, 10000.0, "utility-months", "K: what removal from office costs the leader"
     ),
+    # ----- regime type x how the war ends (Goemans 2000; Chiozza & Goemans 2011) ---------
+    # Used only when engine.roles.regime_type is set; absent, the mechanism above is unchanged.
+    # The loss l of a settlement runs from 0 (terms at least as good, for the regime actor, as
+    # the status quo it fights from) to 1 (the worst terms on every issue); 1/2 is the
+    # "moderate loss" anchor, 1 the "disastrous loss" anchor; in between, linear.
+    "removal_moderate_personalist": Param(
+        0.05,
+        0.0,
+        1.0,
+        "probability",
+        "removal at a settlement that is a moderate loss, personalist regime (Goemans 2000: "
+        "personalist rulers survive moderate defeats by repression and patronage)",
+    ),
+    "removal_disastrous_personalist": Param(
+        0.5,
+        0.0,
+        1.0,
+        "probability",
+        "removal at a settlement that is a disastrous loss, personalist regime (Goemans 2000: "
+        "removed mainly after disastrous defeats)",
+    ),
+    "removal_moderate_mixed": Param(
+        0.4,
+        0.0,
+        1.0,
+        "probability",
+        "removal at a settlement that is a moderate loss, mixed regime (Goemans 2000: mixed "
+        "regimes lose power after moderate and disastrous defeats alike)",
+    ),
+    "removal_disastrous_mixed": Param(
+        0.5,
+        0.0,
+        1.0,
+        "probability",
+        "removal at a settlement that is a disastrous loss, mixed regime",
+    ),
+    "removal_moderate_democracy": Param(
+        0.3,
+        0.0,
+        1.0,
+        "probability",
+        "removal at a settlement that is a moderate loss, democracy (Goemans 2000; Croco "
+        "2011: voters remove leaders after lost wars)",
+    ),
+    "removal_disastrous_democracy": Param(
+        0.4,
+        0.0,
+        1.0,
+        "probability",
+        "removal at a settlement that is a disastrous loss, democracy",
+    ),
+    "punishment_scale_democracy": Param(
+        0.2,
+        0.0,
+        1.0,
+        "share of K",
+        "what removal costs a democratic leader, as a share of K, in war and after any "
+        "settlement: office only, rarely exile, prison or death (Debs & Goemans 2010)",
+    ),
+    "punishment_scale_mixed_draw": Param(
+        0.5,
+        0.0,
+        1.0,
+        "share of K",
+        "what removal costs a mixed-regime leader after a settlement that is no loss, as a share "
+        "of K (1 after a moderate or disastrous loss and in war: Goemans 2000)",
+    ),
     "settlement_rate": Param(
         0.075,
         0.0,
