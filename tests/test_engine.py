@@ -426,6 +426,7 @@ def test_known_answer_no_uncertainty_and_no_friction() -> None:
         unrest_noise=0.0,
         hardliner_noise=0.0,
         settlement_rate=1.0,
+        settlement_scale=0.0,  # no private values: the zone as an indicator
         punishment=8.0,
     )
     # sanctions jump at month 4 (realised history): the zone opens then

@@ -119,6 +119,9 @@ def test_engine_names_of_the_inputs(sc: cf.Scenario) -> None:
 
 
 def test_evaluate_worlds_contract(sc: cf.Scenario) -> None:
+    # the zone as an indicator (settlement_scale 0, not the calibrated default): then no
+    # deal can be signed while the window is shut, which a check below asserts
+    sc = cf.with_parameters(sc, settlement_scale=0.0)
     out = evaluate_worlds(
         sc,
         {"engine.beliefs.russia.optimism": [0.0, 0.01]},
