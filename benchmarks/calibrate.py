@@ -231,9 +231,10 @@ def registry_entries(r: dict[str, Any]) -> str:
             f"Calibrated with settlement_rate (same fit, {date}): {sig_note}95 % profile interval "
             f"{_iv(sig_iv)}, bootstrap 95 % {_iv(st['settlement_scale_bootstrap_95'])}"
             + (
-                ". With |G| below 0.3 in the cases the hazard is then about lambda / 2 whatever "
-                "the gap: on train the engine's perceived zone says nothing about when a war "
-                "ends beyond a constant rate"
+                f". With G between {r['gap_quantiles_5_25_50_75_95'][0]:+.2f} and "
+                f"{r['gap_quantiles_5_25_50_75_95'][-1]:+.2f} on 90 % of train path-months the "
+                "hazard is then about lambda / 2 whatever the gap: on train the engine's "
+                "perceived zone says nothing about when a war ends beyond a constant rate"
                 if edge
                 else ""
             )

@@ -197,10 +197,10 @@ PARAMETERS: dict[str, Param] = {
         "sigma), G the max-min perceived gap (0: the zone as an indicator, lambda 1[G > 0]). "
         "Calibrated with settlement_rate (same fit, 2026-12-02): the likelihood rises all the "
         "way to this bound (MLE at 10, the limit sigma -> infinity scores +0.05), 95 % profile "
-        "interval [0.398, 10], bootstrap 95 % [0.2, 10]. With |G| below 0.3 in the cases the "
-        "hazard is then about lambda / 2 whatever the gap: on train the engine's perceived "
-        "zone says nothing about when a war ends beyond a constant rate: "
-        "benchmarks/calibrate.py",
+        "interval [0.398, 10], bootstrap 95 % [0.2, 10]. With G between -0.18 and +0.31 on 90 "
+        "% of train path-months the hazard is then about lambda / 2 whatever the gap: on train "
+        "the engine's perceived zone says nothing about when a war ends beyond a constant "
+        "rate: benchmarks/calibrate.py",
     ),
     "breakdown_base": Param(
         0.0052,
