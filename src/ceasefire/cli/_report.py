@@ -55,10 +55,16 @@ def _print_settlement(w: WindowAnalysis, console: Console) -> None:
     cal = w.calendar
     p, se = st.p_by_month[0], st.p_se[0]
     lam = w.compiled.spec.param("settlement_rate")
+    sig = w.compiled.spec.param("settlement_scale")
+    rate = (
+        f"a deal comes at rate {lam:.3f} x Phi(G / {sig:g}) a month, G the perceived zone's "
+        "max-min gap"
+        if sig > 0
+        else f"a deal comes at rate {lam:.3f}/month while the perceived zone of agreement is open"
+    )
     console.print(
         f"[bold]Settlement[/bold] P(a deal is signed by the end of the month), from "
-        f"{cal[0]} ({w.compiled.paths} paths; a deal comes at rate {lam:.3f}/month while the "
-        f"perceived zone of agreement is open)"
+        f"{cal[0]} ({w.compiled.paths} paths; {rate})"
     )
     marks = sorted({0, *range(5, len(p), 6), len(p) - 1})
     console.print(

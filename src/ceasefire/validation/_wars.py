@@ -74,6 +74,7 @@ __all__ = [
     "blind",
     "case_report",
     "engine_forecast",
+    "outcome_bin",
     "terms_baselines",
 ]
 
@@ -184,6 +185,17 @@ def _spell(case: WarCase) -> Spell | None:
     return Spell(age, o.window_months, False)
 
 
+def outcome_bin(case: WarCase) -> int:
+    """The bin that happened: the month of a negotiated end, else the window (none within it).
+
+    A military victory counts as "no negotiated end within the window" (module docstring).
+    """
+    o = case.outcome
+    if o.negotiated and o.actual_month is not None:
+        return int(o.actual_month)
+    return int(o.window_months)
+
+
 def base_rate(train: list[WarCase]) -> Weibull:
     """The Weibull duration base rate fitted on these (train) cases (module docstring)."""
     spells = [s for s in (_spell(c) for c in train) if s is not None]
@@ -272,7 +284,7 @@ def score_case(case: WarCase, weibull: Weibull, *, paths: int, seed: int) -> Cas
     eng = engine_forecast(sc, months=w, levers=case.levers, paths=paths, seed=seed)
     base = weibull.p_by_month(float(o.war_age_months), w)
     negotiated = o.negotiated
-    k = o.actual_month if negotiated and o.actual_month is not None else w
+    k = outcome_bin(case)
     within_12 = negotiated and o.actual_month is not None and o.actual_month < 12
     models = {"engine": eng.terms, **terms_baselines(sc)}
     actual = dict(o.terms) if negotiated else {}
