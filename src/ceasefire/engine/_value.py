@@ -210,7 +210,6 @@ class RegimeOutcome:
         sg = _anchor(scale, loss)
         return sg * (p * (1 - self.delta) * k + (1 - p) * pun), p + (1 - p) * rem
 
-
     def affine(self, loss: F) -> tuple[F, F]:
         """(a, b) with the punishment after settling = a + b * pun (the table's value).
 

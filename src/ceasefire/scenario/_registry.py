@@ -248,10 +248,10 @@ PARAMETERS: dict[str, Param] = {
         "lambda: monthly probability that a deal is signed when the perceived zone of "
         "agreement is wide open (bargaining friction); the hazard is lambda Phi(G / sigma). "
         "Calibrated jointly with settlement_scale on the train split of the war cases (30 "
-        "cases, one engine run each at 200 paths), 2026-12-02, by the log score of the actual "
+        "cases, one engine run each at 200 paths), 2026-12-03, by the log score of the actual "
         "settlement month: MLE 0.0562, 95 % profile interval [0.0354, 0.0793], bootstrap 95 % "
-        "[0.0354, 0.089]; summed log score -82.1 against -82.4 for the Weibull duration base "
-        "rate on the same cases (-133.7 with the zone as an indicator, sigma 0): "
+        "[0.0316, 0.089]; summed log score -82.0 against -82.4 for the Weibull duration base "
+        "rate on the same cases (-111.3 with the zone as an indicator, sigma 0): "
         "benchmarks/calibrate.py",
     ),
     "settlement_scale": Param(
@@ -262,12 +262,12 @@ PARAMETERS: dict[str, Param] = {
         "sigma: scale of the veto players' private value components the analyst cannot see "
         "(Fearon 1995; Signorino 1999); a deal is signed at monthly rate lambda Phi(G / "
         "sigma), G the max-min perceived gap (0: the zone as an indicator, lambda 1[G > 0]). "
-        "Calibrated with settlement_rate (same fit, 2026-12-02): the likelihood rises all the "
-        "way to this bound (MLE at 10, the limit sigma -> infinity scores +0.05), 95 % profile "
-        "interval [0.398, 10], bootstrap 95 % [0.2, 10]. With G between -0.18 and +0.31 on 90 "
-        "% of train path-months the hazard is then about lambda / 2 whatever the gap: on train "
-        "the engine's perceived zone says nothing about when a war ends beyond a constant "
-        "rate: benchmarks/calibrate.py",
+        "Calibrated with settlement_rate (same fit, 2026-12-03): the likelihood rises all the "
+        "way to this bound (MLE at 10, the limit sigma -> infinity scores +0.02), 95 % profile "
+        "interval [0.316, 10], bootstrap 95 % [0.158, 10]. With G between -0.17 and +0.31 on "
+        "90 % of train path-months the hazard is then about lambda / 2 whatever the gap: on "
+        "train the engine's perceived zone says nothing about when a war ends beyond a "
+        "constant rate: benchmarks/calibrate.py",
     ),
     "breakdown_base": Param(
         0.0052,
@@ -276,7 +276,7 @@ PARAMETERS: dict[str, Param] = {
         "1/month",
         "h0: monthly probability that a signed deal breaks down at reference terms (Fortna "
         "2003, 2004). Calibrated on the 18 deals of the train split of the war cases (2 broke "
-        "within 12 months, 3 within 36), 2026-12-02, by maximum likelihood of their 'still "
+        "within 12 months, 3 within 36), 2026-12-03, by maximum likelihood of their 'still "
         "held after 12 / 36 months' records (interval-censored, P(held 36) = (1 - h)^36): MLE "
         "0.0052, 95 % profile interval [0.00129, 0.0134]; the cases state no breakdown terms, "
         "so the fit is of h0 itself (the beta's stay each scenario's, from the literature): "
@@ -289,7 +289,7 @@ PARAMETERS: dict[str, Param] = {
         "months",
         "n0: months of battlefield evidence an actor's prior optimism is worth (learning "
         "rate). Judgement; the train cases cannot tell: with (lambda, sigma) refitted at each, "
-        "n0 = 3, 12, 48 score -82.1, -82.1, -82.0 (2026-12-02, benchmarks/calibrate.py)",
+        "n0 = 3, 12, 48 score -82.1, -82.0, -82.0 (2026-12-03, benchmarks/calibrate.py)",
     ),
     "belief_noise": Param(
         0.01,
