@@ -19,9 +19,6 @@ from ceasefire.engine import WindowAnalysis, analyze_window
 # every claim runs the engine (a few seconds each)
 pytestmark = pytest.mark.slow
 
-# every claim runs the engine (a few seconds each)
-pytestmark = pytest.mark.slow
-
 FREEZE_PLANS = ["turkey", "trump", "china", "brazil"]
 PATHS = 400
 
@@ -102,31 +99,39 @@ def test_c2_premise_usa_accepts_without_the_open_door_and_with_costly_aid(
     assert accepts(analyze_window(edited, seed=0, paths=PATHS), "russia-maximal", "usa")
 
 
-# C3: no longer emerges -------------------------------------------------------------------
-def test_c3_the_window_is_open_now_and_a_deal_within_a_year_is_even_odds(
+# C3: does not emerge -----------------------------------------------------------------------
+def test_c3_the_zone_is_open_now_and_deals_come_at_the_calibrated_rate(
     base: WindowAnalysis,
 ) -> None:
     # NOT the article's answer (it says the window is shut). With an infinite horizon and
-    # actors who foresee the fiscal squeeze (no rule-of-thumb myopia), a zone of agreement
-    # exists in perceived values from month 0 on every path: the deal is a matter of
-    # bargaining friction. Kept as the model's answer, not tuned back.
-    # With the calibrated friction (0.075 a month) a deal within a year is about even odds.
+    # actors who foresee the fiscal squeeze, a zone of agreement exists in perceived values
+    # from month 0 on almost every path. With the train-fitted hazard (settlement_rate
+    # 0.0562, settlement_scale 10 at its bound) a deal comes at about 0.028 a month
+    # whatever the zone: P(signed within a year) about 0.29, median about two years.
+    # Kept as the model's answer, not tuned back.
     assert base.ripeness[0] > 0
     assert base.settlement.p_open[0, 0] > 0.9
-    assert 0.4 < base.settlement.p_by_month[0, 11] < 0.7
-    assert base.median_month is not None and base.median_month <= 12
+    assert 0.2 < base.settlement.p_by_month[0, 11] < 0.4
+    assert base.median_month is not None and 18 <= base.median_month <= 30
 
 
-def test_c3_premise_a_kremlin_sure_of_its_advance_keeps_the_window_shut(
-    sc: cf.Scenario,
+def test_c3_premise_a_kremlin_sure_of_its_advance_shuts_the_zone_not_the_calendar(
+    sc: cf.Scenario, base: WindowAnalysis
 ) -> None:
     # The premise that would restore C3 is mutual optimism (Fearon 1995; Slantchev 2003):
-    # at the top of its stated range (0.01 share/month) Russia's optimism shuts the window
-    # at month 0, and learning opens it months later.
-    w = analyze_window(with_optimism(sc, 0.01, 0.002), seed=0, paths=PATHS)
+    # at the top of its stated range (0.01 share/month) Russia's optimism shuts the zone at
+    # month 0 and learning opens it months later. Under the calibrated hazard that barely
+    # moves P(settlement): the train wars gave the zone no weight in timing. Only with the
+    # zone as a gate (settlement_scale 0, outside the fit's 95 % interval) does the shut
+    # zone mean no deal now. Each of the four assertions can fail.
+    opt = with_optimism(sc, 0.01, 0.002)
+    w = analyze_window(opt, seed=0, paths=PATHS)
     assert w.ripeness[0] < 0
-    assert w.settlement.p_by_month[0, 0] == 0.0
     assert w.first_window_month is not None and w.first_window_month > 0
+    p11, p11_base = w.settlement.p_by_month[0, 11], base.settlement.p_by_month[0, 11]
+    assert abs(p11 - p11_base) < 0.03
+    gate = analyze_window(cf.with_parameters(opt, settlement_scale=0.0), seed=0, paths=PATHS)
+    assert gate.settlement.p_by_month[0, 0] == 0.0
 
 
 # C4: no longer emerges at the default beliefs --------------------------------------------
@@ -163,30 +168,49 @@ def test_c5_premise_without_backlash_or_war_economy_settling_is_safer(sc: cf.Sce
         assert w.plan_removal[w.scenario.proposal_ids.index(plan)] <= fight, plan
 
 
-# C6: emerges in a changed form -------------------------------------------------------------
-def test_c6_less_pressure_shuts_the_window(sc: cf.Scenario, base: WindowAnalysis) -> None:
-    # The window is open at the baseline pressure; with sanctions and strikes eased to 0.3
-    # it stays shut for the whole report: pressure is what holds it open.
-    low = analyze_window(sc, seed=0, paths=PATHS, levers={"sanctions": 0.3, "strikes": 0.3})
-    assert low.first_window_month is None
-    assert low.settlement.p_by_month[0, -1] < 0.05 < base.settlement.p_by_month[0, -1]
+# C6: emerges in the zone, not in the calibrated timing -------------------------------------
+LOW = {"sanctions": 0.3, "strikes": 0.3}
+
+
+def test_c6_less_pressure_shuts_the_zone_but_hardly_moves_the_calendar(
+    sc: cf.Scenario, base: WindowAnalysis
+) -> None:
+    # The zone is open at the baseline pressure; with sanctions and strikes eased to 0.3 it
+    # stays shut for the whole report: pressure is what holds it open (the article's
+    # claim, in the engine's perceived values). But the calibrated hazard gives the zone
+    # almost no weight, so P(signed within a year) moves by well under 0.02.
+    low = analyze_window(sc, seed=0, paths=PATHS, levers=LOW)
+    assert base.first_window_month == 0 and low.first_window_month is None
+    assert low.ripeness[0] < base.ripeness[0]
+    assert abs(low.settlement.p_by_month[0, 11] - base.settlement.p_by_month[0, 11]) < 0.02
+
+
+def test_c6_premise_with_the_zone_as_a_gate_less_pressure_means_no_deal(
+    sc: cf.Scenario,
+) -> None:
+    # The article's timing claim needs the zone to gate the deal (settlement_scale 0):
+    # then eased pressure leaves P(settlement within the report) near zero.
+    gate = cf.with_parameters(sc, settlement_scale=0.0)
+    hi = analyze_window(gate, seed=0, paths=PATHS)
+    lo = analyze_window(gate, seed=0, paths=PATHS, levers=LOW)
+    assert lo.settlement.p_by_month[0, -1] < 0.05 < hi.settlement.p_by_month[0, -1]
 
 
 def test_c6_premise_if_sanctions_and_strikes_did_not_bite_easing_them_matters_less(
     sc: cf.Scenario,
 ) -> None:
-    # Premise (¶15): sanctions and strikes drain revenue and war production.
+    # Premise (¶15): sanctions and strikes drain revenue and war production. Measured on
+    # the zone (G_0), which is where pressure acts.
     toothless = cf.with_parameters(
         sc, revenue_sanctions=0.0, revenue_strikes=0.0, strike_effect=0.0, sanctions_supply=0.0
     )
-    ease = {"sanctions": 0.3, "strikes": 0.3}
 
     def drop(s: cf.Scenario) -> float:
-        hi = analyze_window(s, seed=0, paths=200).settlement.p_by_month[0, 11]
-        lo = analyze_window(s, seed=0, paths=200, levers=ease).settlement.p_by_month[0, 11]
+        hi = analyze_window(s, seed=0, paths=200).ripeness[0]
+        lo = analyze_window(s, seed=0, paths=200, levers=LOW).ripeness[0]
         return float(hi - lo)
 
-    assert drop(toothless) < drop(sc)
+    assert 0 <= drop(toothless) < drop(sc)
 
 
 # C7: emerges, weaker ---------------------------------------------------------------------
@@ -198,17 +222,15 @@ def test_c7_leader_survival_narrows_the_window(base: WindowAnalysis) -> None:
     assert cf_["first_window_month"] == 0 == base.first_window_month
 
 
-def test_c7_premise_the_punishment_cuts_both_ways(sc: cf.Scenario) -> None:
+def test_c7_premise_the_punishment_cuts_both_ways(sc: cf.Scenario, base: WindowAnalysis) -> None:
     # Replaces a test that could not fail (a counterfactual on K = 0 changes nothing by
     # identity). Over an infinite horizon the leader also risks removal by fighting on
-    # (austerity after the bubble pops), so a heavier punishment K narrows the window
-    # LESS than a light one: the counterfactual's effect falls as K rises. Measured, not
-    # assumed: the test fails if K only ever weighed against settling.
+    # (austerity once the bubble pops, which an infinite horizon always reaches), so at the
+    # top of K's range (240) leader survival WIDENS the zone: without it G_0 falls.
+    # Measured, not assumed: the test fails if K only ever weighed against settling.
     heavy = analyze_window(cf.with_parameters(sc, punishment=240.0), seed=0, paths=PATHS)
-    light = analyze_window(cf.with_parameters(sc, punishment=60.0), seed=0, paths=PATHS)
     d_heavy = heavy.counterfactuals["no_leader_survival"]["delta_G0"]
-    d_light = light.counterfactuals["no_leader_survival"]["delta_G0"]
-    assert d_light > d_heavy > 0
+    assert d_heavy < 0 < base.counterfactuals["no_leader_survival"]["delta_G0"]
 
 
 def test_claims_hold_for_other_seeds(sc: cf.Scenario) -> None:
