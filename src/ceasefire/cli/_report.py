@@ -70,7 +70,7 @@ def _print_settlement(w: WindowAnalysis, console: Console) -> None:
     console.print(
         "  "
         + ", ".join(f"{cal[t]}: {p[t]:.2f}" for t in marks)
-        + f"   (Monte Carlo s.e. at most {se.max():.3f}; the analyst's uncertainty is not in it)"
+        + f"   (Monte Carlo s.e. {_se_text(float(se.max()))}; the analyst's uncertainty is not in it)"
     )
     med = w.median_month
     if med is None:
@@ -196,3 +196,8 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
         [f"{k} {x:+.3f}" for k, x in contrib[:3]],
         console,
     )
+
+
+def _se_text(se: float) -> str:
+    """'at most 0.003', or 'below 0.0005' where three decimals would print 0.000."""
+    return f"at most {se:.3f}" if se >= 0.0005 else "below 0.0005"
