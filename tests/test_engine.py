@@ -354,6 +354,9 @@ def test_report_length_and_simulated_tail_change_no_answer() -> None:
         np.testing.assert_allclose(
             w.settlement.p_by_month[0, :t], base.settlement.p_by_month[0, :t], atol=0.02
         )
+        # the perceived zone too: with the calibrated hazard (sigma at its bound) the
+        # calendar barely depends on it, so the values must be checked directly
+        np.testing.assert_allclose(w.ripeness[:t], base.ripeness[:t], atol=0.01)
 
         meds = []
         for p in (w.settlement.p_by_month[0], base.settlement.p_by_month[0]):
@@ -363,9 +366,9 @@ def test_report_length_and_simulated_tail_change_no_answer() -> None:
             assert (a is None) == (b is None) and (a is None or abs(a - b) <= 2), kw
     # the check has teeth: a 48-month simulation closed by the stationary value misses the
     # fiscal buffer's end and moves the answer (why the engine simulates >= 360 months)
+    # (measured: G_t differs by up to 0.08 with tail 12, by 0.004 with tail 480)
     short = analyze_window(sc, seed=0, paths=300, tail=12)
-    gap = np.abs(short.settlement.p_by_month[0] - base.settlement.p_by_month[0]).max()
-    assert gap > 0.02
+    assert np.abs(short.ripeness - base.ripeness).max() > 0.03
 
 
 @pytest.mark.slow

@@ -70,7 +70,8 @@ def _print_settlement(w: WindowAnalysis, console: Console) -> None:
     console.print(
         "  "
         + ", ".join(f"{cal[t]}: {p[t]:.2f}" for t in marks)
-        + f"   (Monte Carlo s.e. {_se_text(float(se.max()))}; the analyst's uncertainty is not in it)"
+        + f"   (Monte Carlo s.e. {_se_text(float(se.max()))}; "
+        + "the analyst's uncertainty is not in it)"
     )
     med = w.median_month
     if med is None:

@@ -198,6 +198,7 @@ class WindowAnalysis(ResultMixin):
             if signed
             else None,
             "settlement_rate": float(self.compiled.spec.param("settlement_rate")),
+            "settlement_scale": float(self.compiled.spec.param("settlement_scale")),
         }
         out["predicted_deal"] = {
             "month": med,

@@ -21,6 +21,8 @@ PREMISES: dict[str, tuple[float, float, float]] = {
     "hazard_base": (-9.0, -3.0, 0.1),
     "talks_relief": (0.0, 1.0, 0.05),
     "theta0": (0.45, 0.65, 0.01),
+    # how much the perceived zone gates the deal: 10 (the calibrated bound) barely, 0 fully
+    "settlement_scale": (0.0, 10.0, 0.1),
 }
 
 _LEVER_WORDS = {

@@ -134,17 +134,33 @@ def _settlement_answers(rd: RunData, s: Mapping[str, Any]) -> list[Answer]:
     med = s.get("median_month")
     m_lo, m_hi = median_range(p, se)
     rate = s.get("settlement_rate")
+    scale = s.get("settlement_scale")
+    if isinstance(rate, int | float) and isinstance(scale, int | float) and scale > 0:
+        how = (
+            f"A deal is signed with probability {rate:.1%} x Phi(G / {scale:g}) a month, G the "
+            "worst-placed veto player's gain from the best deal (both numbers fitted on the "
+            "benchmark's train wars). "
+            + (
+                "At this scale the zone barely moves the rate: the curve is close to a "
+                "constant monthly rate learned from history, not a consequence of the "
+                "scenario's levers or beliefs."
+                if scale >= 1
+                else "The wider the zone, the faster a deal comes."
+            )
+        )
+    elif isinstance(rate, int | float):
+        how = (
+            f"While a deal every veto player prefers to fighting on exists, one is signed with "
+            f"probability {rate:.0%} a month (settlement_rate: bargaining friction); "
+            "the curve's steepness is mostly that rate."
+        )
+    else:
+        how = ""
     when_unc = (
         f"Monte Carlo 95% range of the median: {_month(rd, m_lo)} to {_month(rd, m_hi)}. "
         if m_lo != m_hi
         else "The Monte Carlo error does not move the median month. "
-    ) + (
-        f"While a deal every veto player prefers to fighting on exists, one is signed with "
-        f"probability {rate:.0%} a month (settlement_rate, a judgement: bargaining friction); "
-        "the curve's steepness is mostly that rate."
-        if isinstance(rate, int | float)
-        else ""
-    )
+    ) + how
     out.append(
         Answer(
             "When?",
