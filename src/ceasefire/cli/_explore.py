@@ -233,23 +233,32 @@ def print_explore_summary(res: ExploreResult, console: Console) -> None:
     console.print()
     console.print(
         "[bold]Scenario discovery[/bold] (PRIM, EMA workbench): where a deal within 12 months "
-        "happens (P >= 1/2)"
+        "happens (P >= 1/2), and where the perceived zone opens within 12 months"
     )
-    if len(res.boxes):
-        for i, b in enumerate(res.boxes.to_dict("records"), 1):
-            console.print(
-                f"  box {i}: coverage {float(b['coverage']):.0%}, "
-                f"density {float(b['density']):.0%}, mass {float(b['mass']):.0%}: "
-                f"{escape(str(b['words']))}",
-                soft_wrap=True,
-            )
-    else:
-        console.print(f"  no box: {escape(res.box_note or 'none found')}")
+    for i, b in enumerate(res.boxes.to_dict("records"), 1):
+        case = _CASES.get(str(b["output"]), str(b["output"]))
+        console.print(
+            f"  box {i} ({escape(case)}): coverage {float(b['coverage']):.0%}, "
+            f"density {float(b['density']):.0%}, mass {float(b['mass']):.0%}: "
+            f"{escape(str(b['words']))}",
+            soft_wrap=True,
+        )
+    if res.box_note:
+        console.print(f"  no box: {escape(res.box_note)}", soft_wrap=True)
+    elif not len(res.boxes):
+        console.print("  no box: none found")
     if res.out is not None:
         console.print(
             f"  [dim]Worlds in {escape(res.out)}/worlds/*.parquet "
             "(pandas.read_parquet or DuckDB; see docs/uncertainty.md).[/dim]"
         )
+
+
+# PRIM's cases of interest (exploration/_api.py: DEAL_12, ZONE_12), in words
+_CASES = {
+    "deal_12": "a deal within 12 months",
+    "zone_open_12": "the zone opens within 12 months",
+}
 
 
 def print_tornado(res: ExploreResult, console: Console, top: int = 8) -> None:
