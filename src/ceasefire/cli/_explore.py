@@ -233,7 +233,7 @@ def print_explore_summary(res: ExploreResult, console: Console) -> None:
     console.print()
     console.print(
         "[bold]Scenario discovery[/bold] (PRIM, EMA workbench): where a deal within 12 months "
-        "happens (P >= 1/2), and where the perceived zone opens within 12 months"
+        "happens (P >= 1/2), and where the perceived zone stays shut for 12 months (C3)"
     )
     for i, b in enumerate(res.boxes.to_dict("records"), 1):
         case = _CASES.get(str(b["output"]), str(b["output"]))
@@ -257,7 +257,7 @@ def print_explore_summary(res: ExploreResult, console: Console) -> None:
 # PRIM's cases of interest (exploration/_api.py: DEAL_12, ZONE_12), in words
 _CASES = {
     "deal_12": "a deal within 12 months",
-    "zone_open_12": "the zone opens within 12 months",
+    "zone_shut_12": "the zone stays shut for 12 months",
 }
 
 

@@ -31,10 +31,10 @@ __all__ = ["SA_OUTPUTS", "ExploreResult", "analyze_worlds", "explore"]
 F = NDArray[np.float64]
 SA_OUTPUTS = ("first_window_month", "p_settle_12", "G0")
 DEAL_12 = "deal_12"  # PRIM's case of interest: P(a deal within 12 months) >= 1/2
-# and the perceived zone of agreement opening within 12 months (the first window month
-# <= 11): with the calibrated hazard P(settlement) barely depends on the zone, so the
-# levers' and premises' regions show here (docs/uncertainty.md)
-ZONE_12 = "zone_open_12"
+# and the perceived zone of agreement staying shut for 12 months (no window month <= 11;
+# the article's C3): with the calibrated hazard P(settlement) barely depends on the zone,
+# so the judgements under which the article's reading holds show here (docs/uncertainty.md)
+ZONE_12 = "zone_shut_12"
 
 
 def _q(a: F, q: float) -> F:
@@ -277,7 +277,7 @@ def analyze_worlds(
             cases.append((DEAL_12, frame["p_settle_12"].to_numpy(dtype=float) >= 0.5))
         if "first_window_month" in frame:
             fwm = frame["first_window_month"].to_numpy(dtype=float)
-            cases.append((ZONE_12, np.nan_to_num(fwm, nan=np.inf) <= 11))
+            cases.append((ZONE_12, np.nan_to_num(fwm, nan=np.inf) > 11))
         for case, y in cases:
             found, why = prim_boxes(inputs, x, y, case)
             box_list.extend(found)
