@@ -178,6 +178,18 @@ def print_window_summary(w: WindowAnalysis, console: Console) -> None:
             style = "red" if risk > v.p_fight[0] else "green"
             t.add_row(f"settle on {pid}", f"[{style}]{risk:.1%}[/{style}]")
         console.print(t)
+    lb = v.leader_b
+    if lb is not None:
+        months = w.compiled.months
+        fight = 1.0 - (1.0 - lb.q) ** months
+        rem = lb.removal(sc.proposal_matrix)
+        print_items(
+            f"Removal of the {sc.actor_ids[lb.actor]} leader ({lb.outcome.kind}; at a "
+            f"settlement by how the war ends for it): fight on {fight:.1%} within {months} "
+            "months; settle on",
+            [f"{pid} {r:.1%}" for pid, r in zip(sc.proposal_ids, rem, strict=True)],
+            console,
+        )
 
     t = titled_table("Counterfactuals: switch one mechanism off")
     t.add_column("mechanism off", no_wrap=True, overflow="ellipsis")

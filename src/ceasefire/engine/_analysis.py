@@ -179,6 +179,25 @@ class WindowAnalysis(ResultMixin):
             out["regime_risk"]["plan_loss"] = {
                 pid: float(loss[p]) for p, pid in enumerate(sc.proposal_ids)
             }
+        lb = v.leader_b
+        if lb is not None:  # the other belligerent's leader (docs/model.md §4.3.2)
+            t_r = len(self.ripeness)
+            out["leader_b_risk"] = {
+                "actor": sc.actor_ids[lb.actor],
+                "regime_type": lb.outcome.kind,
+                "war_removal": lb.q,
+                "fight": float(1.0 - (1.0 - lb.q) ** t_r),
+                "settle": {
+                    pid: float(x)
+                    for pid, x in zip(sc.proposal_ids, lb.removal(sc.proposal_matrix), strict=True)
+                },
+                "plan_loss": {
+                    pid: float(x)
+                    for pid, x in zip(
+                        sc.proposal_ids, lb.outcome.loss(sc.proposal_matrix), strict=True
+                    )
+                },
+            }
         out["stalling"] = self.stalling
         out["blocking"] = self.blocking
         out["talk_value"] = self.talk_value

@@ -158,11 +158,21 @@ def settlement_hazard(
         pun_a, pun_b = rw.affine(ro.loss(cand_t))  # (W, T, C) each
     else:
         pun_a, pun_b = np.zeros((w_n, t_n, n_c)), np.ones((w_n, t_n, n_c))
-    args = (pv, world, a_u, dh, den, ib, wb, pun_a, pun_b, cand_t[..., rat_idx], clout, v_reg)
-    if USE_NUMBA and r_n * t_n * n_c >= _kernel.GAP_MIN_WORK and _kernel.gaps_available():
-        _gaps_kernel(*args, v_rat, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok)
+    # the other belligerent's leader (roles.leader_b): its removal cost after settling on a
+    # candidate, per world, month and candidate (no table: its removal is the settlement's)
+    lb = pv.leader_b
+    v_lb = vpos.get(lb.actor, -1) if lb is not None else -1
+    if lb is not None and v_lb >= 0:
+        pen_b = lb.subset(slice(None), paths=n_p).settle_cost(cand_t, per_row=True)
     else:
-        _gaps_numpy(*args, v_rat, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok, block)
+        pen_b = np.zeros((1, 1, 1))
+    args = (pv, world, a_u, dh, den, ib, wb, pun_a, pun_b, pen_b, cand_t[..., rat_idx], clout)
+    if USE_NUMBA and r_n * t_n * n_c >= _kernel.GAP_MIN_WORK and _kernel.gaps_available():
+        _gaps_kernel(*args, v_reg, v_lb, v_rat, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok)
+    else:
+        _gaps_numpy(
+            *args, v_reg, v_lb, v_rat, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok, block
+        )
     months = np.arange(t_n)[None, :]
     terms_all = cand_t[months, deal]  # (R, T, K)
     h_all = h_w[world[:, None], months, deal]
@@ -220,9 +230,11 @@ def _gaps_kernel(
     wb: F,
     pun_a: F,
     pun_b: F,
+    pen_b: F,
     cand_rat: F,
     clout: F,
     v_reg: int,
+    v_lb: int,
     v_rat: int,
     veto: NDArray[np.intp],
     rat_f: list[int],
@@ -251,10 +263,12 @@ def _gaps_kernel(
         np.ascontiguousarray(wb),
         np.ascontiguousarray(pun_a),
         np.ascontiguousarray(pun_b),
+        np.ascontiguousarray(pen_b),
         np.ascontiguousarray(cand_rat),
         clout,
         np.array(order, dtype=np.int64),
         v_reg,
+        v_lb,
         v_rat,
         float(j_pen),
         float(tol),
@@ -275,9 +289,11 @@ def _gaps_numpy(
     wb: F,
     pun_a: F,
     pun_b: F,
+    pen_b: F,
     cand_rat: F,
     clout: F,
     v_reg: int,
+    v_lb: int,
     v_rat: int,
     veto: NDArray[np.intp],
     rat_f: list[int],
@@ -315,6 +331,8 @@ def _gaps_numpy(
                 tab = pv.pun_table[rs, t]
                 pun = tab[:, ib[t]] * (1 - wb[t]) + tab[:, ib[t] + 1] * wb[t]
                 gs[v_reg] -= pun_a[wr, t] + pun_b[wr, t] * pun
+            if v_lb >= 0:
+                gs[v_lb] -= pen_b[wr, t]
             if v_rat >= 0:
                 held = pv.fronts[rs, t][:, None, rat_f]
                 ceded = np.clip(cand_rat[t][None] - held - tol, 0.0, None).sum(axis=-1)

@@ -208,10 +208,12 @@ def _gaps(
     wb: np.ndarray,  # (T, C): its interpolation weight
     pun_a: np.ndarray,  # (W, T, C): the regime's punishment after settling is
     pun_b: np.ndarray,  # (W, T, C): pun_a + pun_b * its table at the candidate's backlash
+    pen_b: np.ndarray,  # (W, T, C): the second leader's removal cost after settling
     cand_rat: np.ndarray,  # (T, C, Fr): each candidate's terms on the ratified fronts
     clout: np.ndarray,  # (V,)
     order: np.ndarray,  # (V,) int: the veto players in the order their gaps are computed
     vreg: int,  # veto position of the regime actor (-1: none)
+    vlb: int,  # veto position of the other belligerent's leader (-1: none)
     vrat: int,  # veto position of the ratifier (-1: none)
     j_pen: float,
     tol: float,
@@ -245,6 +247,8 @@ def _gaps(
                         i = ib[t, c]
                         pn = pun[r, t, i] * (1 - wc) + pun[r, t, i + 1] * wc
                         gv -= pun_a[wi, t, c] + pun_b[wi, t, c] * pn
+                    if v == vlb:
+                        gv -= pen_b[wi, t, c]
                     if v == vrat:
                         ceded = 0.0
                         for f in range(n_fr):

@@ -89,11 +89,13 @@ __all__ = [
     "REGIME_TYPES",
     "PathValues",
     "RegimeOutcome",
+    "SideLeader",
     "breakdown_hazard",
     "outcome_class",
     "path_values",
     "regime_outcome",
     "settle_mix",
+    "side_leader",
 ]
 
 B_GRID = 21  # backlash grid of the post-settlement removal tables
@@ -248,9 +250,14 @@ def regime_outcome(c: Compiled) -> RegimeOutcome | None:
     sc, roles = c.scenario, c.spec.roles
     if roles.regime is None or roles.regime_type is None:
         return None
-    kind = roles.regime_type
-    r = sc.actor_index(roles.regime)
     wv = world_values(c)
+    k = wv["punishment"] if c.switches.leader_survival else np.zeros(c.worlds)
+    return _outcome(c, sc.actor_index(roles.regime), roles.regime_type, k, wv)
+
+
+def _outcome(c: Compiled, r: int, kind: str, k: F, wv: dict[str, F]) -> RegimeOutcome:
+    """Goemans' anchors for actor ``r`` of regime type ``kind`` with K ``k`` per world."""
+    sc = c.scenario
 
     def rows(x: F) -> F:
         return np.repeat(x, c.paths, axis=0)
@@ -272,7 +279,6 @@ def regime_outcome(c: Compiled) -> RegimeOutcome | None:
     q = float(sc.risk[r])
     worst = np.where(x > 0.5, 0.0, 1.0)
     u = 1.0 - (sal * np.abs(np.stack([sc.status_quo, worst]) - x) ** q).sum(axis=-1)
-    k = wv["punishment"] if c.switches.leader_survival else zero
     return RegimeOutcome(
         regime=r,
         kind=kind,
@@ -287,6 +293,59 @@ def regime_outcome(c: Compiled) -> RegimeOutcome | None:
         k=rows(k),
         delta=c.discount,
     )
+
+
+@dataclass(frozen=True)
+class SideLeader:
+    """The other belligerent's leader as a second regime actor (docs/model.md §4.3.2).
+
+    ``outcome`` holds Goemans' anchors for this actor (its loss from a deal, the removal
+    jump at the settlement and the share of its K that removal costs); ``q`` the monthly
+    removal probability while the war goes on (elections); ``war_cost`` (R,) its
+    per-month equivalent, ``(1 - delta) K' q / (1 - delta (1 - q))`` with K' the war-time
+    share of K, subtracted from the actor's value of fighting on.
+    """
+
+    actor: int
+    outcome: RegimeOutcome
+    q: float
+    war_cost: F  # (R,)
+
+    def settle_cost(self, z: F, *, per_row: bool, rows: F | None = None) -> F:
+        """Per-month equivalent of the removal cost after settling on deals z (..., K)."""
+        ro = self.outcome
+        loss = ro.loss(z)
+        zero = np.zeros(loss.shape) if not per_row else np.zeros((len(ro.k), *loss.shape))
+        cost, _ = ro.adjust(zero, zero, loss, per_row=per_row)
+        return cost
+
+    def removal(self, z: F) -> F:
+        """The removal probability at a settlement on deals z (..., K), world-averaged."""
+        ro = self.outcome
+        return _anchor(ro.jump.mean(axis=0), ro.loss(z))
+
+    def subset(self, sel: slice | NDArray[np.intp], paths: int | None = None) -> SideLeader:
+        """The rows ``sel``; with ``paths``, one row per world (rows are world-major)."""
+        wc = self.war_cost.reshape(-1, paths)[:, 0][sel] if paths else self.war_cost[sel]
+        return replace(self, outcome=self.outcome.subset(sel, paths), war_cost=wc)
+
+
+def side_leader(c: Compiled) -> SideLeader | None:
+    """The scenario's second regime actor (``roles.leader_b``), or None."""
+    lb = c.spec.roles.leader_b
+    if lb is None:
+        return None
+    wv = world_values(c)
+    if not c.switches.leader_survival:
+        k = np.zeros(c.worlds)
+    elif lb.punishment is not None:
+        k = np.full(c.worlds, float(lb.punishment))
+    else:
+        k = wv["punishment"]
+    ro = _outcome(c, c.scenario.actor_index(lb.actor), lb.regime_type, k, wv)
+    q, d = float(lb.war_removal), c.discount
+    war_cost = ro.war_scale * ro.k * (1 - d) * q / (1 - d * (1 - q)) if q > 0 else 0 * ro.k
+    return SideLeader(actor=ro.regime, outcome=ro, q=q, war_cost=war_cost)
 
 
 def expected_levers(c: Compiled, t: int) -> dict[str, F]:
@@ -323,6 +382,7 @@ class PathValues:
     b_grid: F  # (B,)
     r2: F  # (T, n) in-sample R^2 of the LSM regressions (world 0)
     regime_outcome: RegimeOutcome | None = None  # regime type x how the war ends (or None)
+    leader_b: SideLeader | None = None  # the other belligerent's leader (or None)
 
 
 def _features(c: Compiled, sim: SimPaths, cols: slice) -> F:
@@ -586,11 +646,16 @@ def path_values(
 
     pun, rem, b_grid = _settle_tables(c, sim, wv)
     del n_act
+    lb = side_leader(c)
+    fight_y = y + corr_y
+    if lb is not None and lb.q > 0:  # the second leader's removal risk while fighting on
+        for arr in (fight, fit, fight_y):
+            arr[..., lb.actor] -= lb.war_cost[:, None]
     return PathValues(
         compiled=c,
         fight=fight,
         fight_true=fit,
-        fight_y=y + corr_y,
+        fight_y=fight_y,
         belief=belief,
         dw_dmu=dw,
         pun_table=pun,
@@ -602,6 +667,7 @@ def path_values(
         b_grid=b_grid,
         r2=lsm.r2,
         regime_outcome=ro,
+        leader_b=lb,
     )
 
 

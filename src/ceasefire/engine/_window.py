@@ -44,6 +44,7 @@ from ._sim import Compiled, SimPaths
 from ._value import (
     PathValues,
     RegimeOutcome,
+    SideLeader,
     breakdown_hazard,
     dev_tables,
     discount_back,
@@ -77,6 +78,7 @@ class Valuation:
     rat_tol: float
     paths: PathValues
     outcome: RegimeOutcome | None = None  # regime type x how the war ends (_value.py)
+    leader_b: SideLeader | None = None  # the other belligerent's leader (_value.py)
 
     # -------------------------------------------------------------------------
     def utility(self, z: F) -> F:
@@ -135,6 +137,10 @@ class Valuation:
             if self.regime in pos and self.regime in act:
                 j = int(np.flatnonzero(act == self.regime)[0])
                 s[..., j] -= kk
+        lb = self.leader_b
+        if lb is not None and lb.actor in act:
+            j = int(np.flatnonzero(act == lb.actor)[0])
+            s[..., j] -= lb.settle_cost(z, per_row=False)
         rat = [f for f, fr in enumerate(self.compiled.spec.fronts) if fr.ratify]
         if self.ratifier is not None and rat and self.ratifier in act:
             idx = [self.compiled.front_issue[f] for f in rat]
@@ -208,6 +214,7 @@ def value(
             if pv.regime_outcome is not None and regime is not None
             else None
         ),
+        leader_b=pv.leader_b.subset(sel) if pv.leader_b is not None else None,
     )
 
 

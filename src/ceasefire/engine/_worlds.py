@@ -93,6 +93,10 @@ class _Mean:
         if roles.regime and sc.actor_index(roles.regime) in act:
             j = act.index(sc.actor_index(roles.regime))
             s[..., j] -= pun
+        lb = self.pv.leader_b
+        if lb is not None and lb.actor in act:
+            cost = lb.subset(slice(None), paths=c.paths).settle_cost(cand, per_row=True)
+            s[..., act.index(lb.actor)] -= cost[:, None, :]  # (W, 1, C): the same every month
         rat_f = [f for f, fr in enumerate(spec.fronts) if fr.ratify]
         if roles.ratifier and sc.actor_index(roles.ratifier) in act and rat_f:
             j = act.index(sc.actor_index(roles.ratifier))

@@ -46,6 +46,9 @@ def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
     - ``breakdown=``: ``{issue: value}`` (a deal's breakdown-hazard terms);
     - ``regime_type=``: ``"personalist"``, ``"mixed"``, ``"democracy"`` or None (the regime
       actor's regime type; None removes it);
+    - ``leader_b=``: the other belligerent's leader as a second regime actor, a mapping
+      ``{actor, regime_type, regime_type_basis, punishment, war_removal}`` as in a scenario
+      file's ``engine.roles.leader_b`` (None removes it);
     - ``ideal=``, ``salience=``, ``red_line=``: ``{actor: {issue: value}}``, where a
       ``red_line`` of None removes that red line.
 
@@ -91,6 +94,17 @@ def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
             else:
                 roles["regime_type"] = value
                 roles["regime_type_basis"] = "set with ceasefire.with_parameters"
+            continue
+        if name == "leader_b":
+            if "engine" not in data:
+                raise InputError(f"{name}: scenario {scenario.id!r} has no engine section")
+            roles = data["engine"]["roles"]
+            if value is None:
+                roles.pop("leader_b", None)
+            else:
+                lb = dict(_mapping(name, value))
+                lb.setdefault("regime_type_basis", "set with ceasefire.with_parameters")
+                roles["leader_b"] = lb
             continue
         if name not in engine_names:
             known = ", ".join([*_POSITION_FIELDS, *_ENGINE_SCALARS, "paths", *_ENGINE_MAPS])

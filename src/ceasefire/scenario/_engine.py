@@ -40,6 +40,36 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
+class SideLeader(_Strict):
+    """The other belligerent's leader as a second regime actor (docs/model.md §4.3.2)."""
+
+    actor: str = Field(description="the belligerent whose leader can lose office (e.g. Ukraine)")
+    regime_type: str = Field(
+        description="personalist, mixed or democracy: how removal at a settlement and its cost "
+        "depend on how the war ends for this actor (Goemans 2000; Chiozza & Goemans 2011)"
+    )
+    regime_type_basis: str = Field(
+        description="where regime_type comes from: a dataset and its code, or a judgement"
+    )
+    punishment: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=10_000.0,
+        description="K: what removal costs this leader, in utility-months (absent: the "
+        "scenario's punishment parameter), scaled by the regime type's share",
+    )
+    war_removal: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="monthly probability that the leader loses office while the war goes on "
+        "(elections as an option; 0 where wartime elections are suspended)",
+    )
+    war_removal_basis: str | None = Field(
+        default=None, description="where war_removal comes from: a source or a judgement"
+    )
+
+
 class Roles(_Strict):
     side_a: str = Field(description="the side whose economy and regime are modelled (Russia)")
     side_b: str = Field(description="the other belligerent (Ukraine)")
@@ -57,6 +87,12 @@ class Roles(_Strict):
         description="where regime_type comes from: a dataset and its code for the year "
         "(e.g. Geddes, Wright & Frantz's Autocratic Regimes, Polity, V-Dem), or a judgement "
         "with its reason",
+    )
+    leader_b: SideLeader | None = Field(
+        default=None,
+        description="the other belligerent's leader as a second regime actor: removal at a "
+        "settlement by regime type and how the war ends for it, and an optional wartime "
+        "removal risk (elections)",
     )
 
 
@@ -168,7 +204,7 @@ def cross_check(
     out: list[tuple[Loc, str]] = []
     base: Loc = ("engine",)
     for role, actor in spec.roles.model_dump().items():
-        if role in ("regime_type", "regime_type_basis"):
+        if role in ("regime_type", "regime_type_basis", "leader_b"):
             continue
         if actor is not None and actor not in actor_ids:
             out.append(((*base, "roles", role), f"unknown actor {actor!r}"))
@@ -241,6 +277,27 @@ def cross_check(
         )
     if spec.roles.regime_type is not None and spec.roles.regime is None:
         out.append(((*base, "roles", "regime_type"), "regime_type needs a regime actor (regime)"))
+    lb = spec.roles.leader_b
+    if lb is not None:
+        at: Loc = (*base, "roles", "leader_b")
+        if lb.actor not in actor_ids:
+            out.append(((*at, "actor"), f"unknown actor {lb.actor!r}"))
+        elif lb.actor == spec.roles.regime:
+            out.append(((*at, "actor"), f"{lb.actor!r} is already the regime actor (regime)"))
+        elif lb.actor not in (spec.roles.side_a, spec.roles.side_b):
+            out.append(
+                (
+                    (*at, "actor"),
+                    f"must be a belligerent ({spec.roles.side_a!r} or {spec.roles.side_b!r})",
+                )
+            )
+        if lb.regime_type not in ("personalist", "mixed", "democracy"):
+            out.append(
+                (
+                    (*at, "regime_type"),
+                    f"unknown regime type {lb.regime_type!r} (personalist, mixed or democracy)",
+                )
+            )
     for actor in spec.beliefs:
         if actor not in actor_ids:
             out.append(((*base, "beliefs", actor), f"unknown actor {actor!r}"))
