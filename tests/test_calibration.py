@@ -113,3 +113,62 @@ def test_breakdown_all_held_puts_the_mle_at_the_lower_end() -> None:
 def test_breakdown_needs_a_record() -> None:
     with pytest.raises(InputError):
         fit_breakdown([HoldRecord(None, None)])
+
+
+# ---- the war's age in the hazard (duration_shape) ------------------------------------------
+def test_duration_multiplier_known_values() -> None:
+    from ceasefire.engine._hazard import duration_multiplier
+
+    np.testing.assert_array_equal(duration_multiplier(5.0, 4, 1.0), np.ones(4))
+    d = duration_multiplier(11.5, 3, 0.5)  # month t at age 11.5 + t + 0.5 = 12, 13, 14
+    np.testing.assert_allclose(d, [1.0, (13 / 12) ** -0.5, (14 / 12) ** -0.5], rtol=1e-15)
+    two = duration_multiplier(0.0, 5, np.array([0.5, 2.0]))
+    assert two.shape == (2, 5) and np.all(np.diff(two[0]) < 0) and np.all(np.diff(two[1]) > 0)
+
+
+def test_duration_term_recovers_a_falling_hazard() -> None:
+    # outcomes drawn from a falling hazard lam ((a + t + 1/2) / 12)^(kappa - 1), no gap signal:
+    # the likelihood must prefer kappa < 1 to kappa = 1 (it could prefer either)
+    from ceasefire.engine._hazard import duration_multiplier
+
+    rng = np.random.default_rng(5)
+    lam, kappa = 0.08, 0.4
+    gaps, bins, ages = [], [], []
+    for _ in range(400):
+        age = float(rng.integers(0, 60))
+        d = duration_multiplier(age, W, kappa)
+        h = np.minimum(lam * d, 1.0)
+        hit = np.flatnonzero(rng.random(W) < h)
+        gaps.append(np.zeros((1, W)))
+        bins.append(int(hit[0]) if hit.size else W)
+        ages.append(age)
+    lam_grid, sig_grid = np.geomspace(0.02, 0.5, 25), np.array([1e6])
+    score = {}
+    for k in (0.4, 1.0):
+        durs = [duration_multiplier(a, W, k) for a in ages]
+        ll = settlement_loglik(gaps, bins, [W] * len(gaps), 2 * lam_grid, sig_grid, durs=durs)
+        score[k] = fit_grid(ll, 2 * lam_grid, sig_grid).loglik
+    assert score[0.4] > score[1.0] + 10
+
+
+@pytest.mark.slow
+def test_the_engine_hazard_is_the_calibrations_formula() -> None:
+    # P(settlement) of the engine equals the calibration's p_by_month_from_gaps on the engine's
+    # own gap rows, with the duration term: the fit optimises what the engine computes
+    import ceasefire as cf
+    from ceasefire.engine import analyze_window
+    from ceasefire.engine._hazard import duration_multiplier
+
+    sc = cf.with_parameters(
+        cf.load("russia-ukraine-2024"), duration_shape=0.6, settlement_scale=0.05
+    )
+    w = analyze_window(sc, seed=0, paths=60)
+    st = w.settlement
+    age = w.compiled.war_age
+    assert age == 33.0  # 2022-02 to 2024-11
+    d = duration_multiplier(age, st.gap_rows.shape[1], 0.6)
+    lam = sc.engine_spec.param("settlement_rate")
+    p = p_by_month_from_gaps(st.gap_rows, lam, 0.05, d)
+    np.testing.assert_allclose(st.p_by_month[0], p, rtol=0, atol=1e-12)
+    flat = analyze_window(cf.with_parameters(sc, duration_shape=1.0), seed=0, paths=60)
+    assert flat.settlement.p_by_month[0, 11] > st.p_by_month[0, 11] + 0.02  # age 33: slower

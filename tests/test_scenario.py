@@ -649,3 +649,25 @@ def test_engine_section_is_typed_once(sc: cf.Scenario) -> None:
     schema = cf.scenario_json_schema()
     assert {"$ref": "#/$defs/EngineSpec"} in schema["properties"]["engine"]["anyOf"]
     assert "horizon" in schema["$defs"]["EngineSpec"]["properties"]
+
+
+@pytest.mark.parametrize(
+    ("value", "msg"),
+    [
+        ('"2025-01"', "war_start 2025-01 is after as_of 2024-11-28"),
+        ('"2022-13"', "String should match pattern"),
+        ('"Feb 2022"', "String should match pattern"),
+    ],
+)
+def test_war_start_is_checked_with_file_line_and_field(
+    tmp_path: Path, value: str, msg: str
+) -> None:
+    text = builtin_text(BUILTIN).replace('war_start: "2022-02"', f"war_start: {value}", 1)
+    assert text != builtin_text(BUILTIN)
+    path = tmp_path / "ws.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(cf.ScenarioError) as info:
+        cf.load(path)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("  war_start:"))
+    assert f"ws.yaml:{line}:" in str(info.value)
+    assert "engine.war_start" in str(info.value) and msg in str(info.value)

@@ -36,6 +36,7 @@ that the deal is signed then: h_{p,t} prod_{s<t}(1 - h_{p,s}).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,9 +45,19 @@ from ..bargaining._spatial import spatial_utility
 from . import _kernel
 from ._value import PathValues, breakdown_hazard
 
+if TYPE_CHECKING:
+    from ._sim import Compiled
+
 F = NDArray[np.float64]
 
-__all__ = ["Settlement", "acceptance", "deal_candidates", "settlement_hazard"]
+__all__ = [
+    "Settlement",
+    "acceptance",
+    "deal_candidates",
+    "duration_factor",
+    "duration_multiplier",
+    "settlement_hazard",
+]
 
 
 @dataclass(frozen=True)
@@ -176,7 +187,8 @@ def settlement_hazard(
     months = np.arange(t_n)[None, :]
     terms_all = cand_t[months, deal]  # (R, T, K)
     h_all = h_w[world[:, None], months, deal]
-    step = lam[:, None] * acceptance(gmax, sig[:, None])
+    rate = lam[:, None] * duration_factor(c, t_n)  # (R, T) or (R, 1)
+    step = np.minimum(rate * acceptance(gmax, sig[:, None]), 1.0)
     surv = np.cumprod(1.0 - step, axis=1)  # (R, T)
     sw = surv.reshape(w_n, n_p, t_n)
     p_by = 1.0 - sw.mean(axis=1)
@@ -355,6 +367,32 @@ def _gaps_numpy(
                 d[op] = np.argmax(np.where(ok[op], nash, -np.inf), axis=1)
             deal[rs, t] = d
             plan_ok[rs, t] = mn[:, :n_plans] >= 0
+
+
+def duration_factor(c: Compiled, t_n: int) -> F:
+    """((a + t + 1/2) / 12)^(kappa - 1) per row and month: the war's duration dependence.
+
+    ``a`` is the war's age at month 0 (``engine.war_start``), kappa ``duration_shape``
+    per world. Without a war start, or with kappa 1 everywhere, a column of ones: the
+    hazard is then exactly lambda Phi(G / sigma).
+    """
+    w_n, n_p = c.worlds, c.paths
+    kap = c.world_inputs.get("duration_shape", np.full(w_n, c.spec.param("duration_shape")))
+    if c.war_age is None or np.all(kap == 1.0):
+        return np.ones((w_n * n_p, 1))
+    return np.repeat(duration_multiplier(c.war_age, t_n, np.asarray(kap, dtype=float)), n_p, axis=0)
+
+
+def duration_multiplier(age: float, months: int, kappa: F | float) -> F:
+    """((age + t + 1/2) / 12)^(kappa - 1) for t < months: (len(kappa), months) or (months,).
+
+    ``age`` is the war's age in months at month 0; the hazard of month t is taken at the
+    month's middle. kappa 1 gives ones exactly.
+    """
+    a = (float(age) + np.arange(months) + 0.5) / 12.0
+    k = np.asarray(kappa, dtype=float)
+    out = a ** (k[..., None] - 1.0) if k.ndim else a ** (float(k) - 1.0)
+    return np.asarray(out, dtype=float)
 
 
 def acceptance(gap: F, scale: F | float) -> F:

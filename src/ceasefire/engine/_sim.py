@@ -89,6 +89,7 @@ class Compiled:
     baseline: dict[str, F] = field(default_factory=dict)  # the scenario's baseline lever paths
     world_inputs: dict[str, F] = field(default_factory=dict)  # name -> (W,) overrides
     worlds: int = 1
+    war_age: float | None = None  # months since engine.war_start at month 0 (None: unknown)
 
     @property
     def steps(self) -> int:
@@ -170,7 +171,16 @@ def compile_scenario(
         baseline=base,
         world_inputs=w_in,
         worlds=n_w,
+        war_age=_war_age(sc, spec),
     )
+
+
+def _war_age(sc: Scenario, spec: EngineSpec) -> float | None:
+    """Months from engine.war_start to the scenario's as-of month (None without war_start)."""
+    if spec.war_start is None:
+        return None
+    y, m = (int(x) for x in spec.war_start.split("-"))
+    return float((sc.as_of.year - y) * 12 + (sc.as_of.month - m))
 
 
 def with_switches(c: Compiled, switches: Switches) -> Compiled:

@@ -180,6 +180,15 @@ class EngineSpec(_Strict):
         description="issue -> change in the log breakdown hazard of a signed deal per unit of "
         "the issue's value, centred at 0.5 (Fortna 2004; Powell 2006)",
     )
+    war_start: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        description="month the war began, 'YYYY-MM' (known at the as-of date): the war's age "
+        "enters the settlement hazard through duration_shape (absent: no duration term)",
+    )
+    war_start_basis: str | None = Field(
+        default=None, description="where war_start comes from: a source or a dataset"
+    )
 
     def param(self, name: str) -> float:
         q = self.parameters.get(name)

@@ -377,6 +377,15 @@ def _cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
             else:
                 check_q(q, (*loc, "values", iid))
         check_ref(prop.source, (*loc, "source"))
+    if sc.engine is not None and sc.engine.war_start is not None:
+        y, m = (int(x) for x in sc.engine.war_start.split("-"))
+        if (y, m) > (sc.as_of.year, sc.as_of.month):
+            problems.append(
+                (
+                    ("engine", "war_start"),
+                    f"war_start {sc.engine.war_start} is after as_of {sc.as_of.isoformat()}",
+                )
+            )
     if sc.outcome is not None:
         if not sc.outcome.origin_matches(sc.as_of):
             problems.append(

@@ -60,9 +60,15 @@ PROFILE_DROP_2 = 2.995732273553991
 """chi2(2) 95 % quantile / 2: the drop that bounds a joint 95 % region of two parameters."""
 
 
-def p_by_month_from_gaps(gaps: F, lam: float, sigma: float) -> F:
-    """P(a deal signed by the end of month t) from the gap rows G (paths, months)."""
-    step = lam * acceptance(np.asarray(gaps, dtype=float), sigma)
+def p_by_month_from_gaps(gaps: F, lam: float, sigma: float, dur: F | None = None) -> F:
+    """P(a deal signed by the end of month t) from the gap rows G (paths, months).
+
+    ``dur`` (months,): the duration multiplier of each month (``duration_multiplier``),
+    as the engine applies it; None: ones.
+    """
+    g = np.asarray(gaps, dtype=float)
+    rate = lam if dur is None else lam * np.asarray(dur, dtype=float)[: g.shape[1]]
+    step = np.minimum(rate * acceptance(g, sigma), 1.0)
     return 1.0 - np.cumprod(1.0 - step, axis=1).mean(axis=0)
 
 
@@ -73,17 +79,27 @@ def settlement_loglik(
     lam_grid: F,
     sig_grid: F,
     floor: float = LOG_FLOOR,
+    durs: Sequence[F] | None = None,
 ) -> F:
-    """(cases, lambdas, sigmas) log score of each case's outcome bin at each grid point."""
+    """(cases, lambdas, sigmas) log score of each case's outcome bin at each grid point.
+
+    ``durs``: per case, the duration multiplier of each month (None: ones).
+    """
     if not len(gaps) == len(bins) == len(windows):
         raise InputError("gaps, bins and windows must have one entry per case")
+    if durs is not None and len(durs) != len(gaps):
+        raise InputError("durs must have one entry per case")
     lam = np.asarray(lam_grid, dtype=float)
     out = np.empty((len(gaps), lam.size, len(sig_grid)))
     for c, (g, k, w) in enumerate(zip(gaps, bins, windows, strict=True)):
         g = np.asarray(g, dtype=float)[:, :w]
+        rate = lam[:, None, None]
+        if durs is not None:
+            rate = rate * np.asarray(durs[c], dtype=float)[None, None, :w]
         for j, s in enumerate(sig_grid):
             a = acceptance(g, float(s))  # (R, W)
-            surv = np.cumprod(1.0 - lam[:, None, None] * a[None], axis=2).mean(axis=1)  # (L, W)
+            step = np.minimum(rate * a[None], 1.0)
+            surv = np.cumprod(1.0 - step, axis=2).mean(axis=1)  # (L, W)
             for i in range(lam.size):
                 pmf = settlement_pmf(np.clip(1.0 - surv[i], 0.0, 1.0), w)
                 out[c, i, j] = log_score(pmf, k, floor)
