@@ -59,7 +59,7 @@ from typing import Any
 import numpy as np
 
 from ceasefire.engine._analysis import ripeness_path
-from ceasefire.engine._hazard import deal_candidates, settlement_hazard
+from ceasefire.engine._hazard import deal_candidates, duration_multiplier, settlement_hazard
 from ceasefire.engine._sim import TAIL_MONTHS, compile_scenario
 from ceasefire.scenario._changes import with_parameters
 from ceasefire.scenario._registry import PARAMETERS
@@ -94,6 +94,8 @@ LAMBDA_GRID = np.unique([_sig3(x) for x in np.geomspace(0.005, 1.0, 47)])
 SIGMA_GRID = np.concatenate([[0.0], np.unique([_sig3(x) for x in np.geomspace(0.001, 10.0, 41)])])
 SIGMA_INF = 1e6
 BELIEF_GRID = (3.0, 48.0)  # besides the default (12 months)
+# duration_shape kappa: the hazard is multiplied by ((age + t + 1/2) / 12)^(kappa - 1)
+KAPPA_GRID = np.round(np.arange(0.2, 1.61, 0.1), 2)
 OLD = {"settlement_rate": 0.075, "settlement_scale": 0.0}  # the defaults before this fit
 
 
@@ -164,12 +166,17 @@ def _iv(x: tuple[float, float] | None) -> str:
 
 
 def _case_scores(
-    gaps: list[np.ndarray], train: list[WarCase], lam: float, sig: float
+    gaps: list[np.ndarray],
+    train: list[WarCase],
+    lam: float,
+    sig: float,
+    durs: list[np.ndarray] | None = None,
 ) -> list[float]:
     out = []
-    for g, c in zip(gaps, train, strict=True):
+    for i, (g, c) in enumerate(zip(gaps, train, strict=True)):
         w = c.outcome.window_months
-        out.append(log_score(settlement_pmf(p_by_month_from_gaps(g, lam, sig), w), outcome_bin(c)))
+        p = p_by_month_from_gaps(g, lam, sig, None if durs is None else durs[i])
+        out.append(log_score(settlement_pmf(p, w), outcome_bin(c)))
     return out
 
 
@@ -213,7 +220,8 @@ def registry_entries(r: dict[str, Any]) -> str:
             "settlement_rate",
             st["settlement_rate"],
             "lambda: monthly probability that a deal is signed when the perceived zone of "
-            "agreement is wide open (bargaining friction); the hazard is lambda Phi(G / sigma). "
+            "agreement is wide open (bargaining friction) at a war age of one year; the hazard "
+            "is lambda ((a + t + 1/2) / 12)^(kappa - 1) Phi(G / sigma). "
             f"Calibrated jointly with settlement_scale on the train split of the war cases ({n} "
             f"cases, one engine run each at {r['paths']} paths), {date}, by the log score of the "
             f"actual settlement month: MLE {st['settlement_rate']:.3g}, 95 % profile interval "
@@ -237,6 +245,25 @@ def registry_entries(r: dict[str, Any]) -> str:
                 "perceived zone says nothing about when a war ends beyond a constant rate"
                 if edge
                 else ""
+            )
+            + ": benchmarks/calibrate.py",
+        ),
+        _param(
+            "duration_shape",
+            r["duration"]["duration_shape"],
+            "kappa: duration dependence of the settlement hazard, multiplied by ((a + t + 1/2) "
+            "/ 12)^(kappa - 1) with a the war's age in months at the as-of date "
+            "(engine.war_start); below 1 a war that has lasted is less likely to end next "
+            "month (Bennett & Stam 1996; Fearon 2004); 1: no duration term (also without "
+            f"war_start). Calibrated with (lambda, sigma) refitted at each kappa ({date}): MLE "
+            f"{r['duration']['mle']:g}, 95 % profile interval "
+            f"{_iv(r['duration']['profile_95'])}, summed log score "
+            f"{max(r['duration']['profile'].values()):.1f} against "
+            f"{r['duration']['loglik_at_1']:.1f} at 1; "
+            + (
+                "adopted on a 95 % likelihood-ratio test"
+                if r["duration"]["duration_shape"] != 1.0
+                else "not adopted: no 95 % gain over 1"
             )
             + ": benchmarks/calibrate.py",
         ),
@@ -353,21 +380,51 @@ def main() -> None:
     )
     fit, ll, gaps = fits[n0]
 
+    # 4. duration_shape kappa: the war's age (engine.war_start, known at the origin) in the
+    # hazard; (lambda, sigma) refitted at each kappa; adopted only on a 95 % likelihood-ratio
+    # test against kappa = 1 (no duration term), as belief_strength
+    ages = [float(c.outcome.war_age_months) for c in train]
+    assert all(c.scenario.engine_spec.war_start == c.outcome.war_start for c in train)
+    kap_fits: dict[float, tuple[GridFit, np.ndarray, list[np.ndarray]]] = {}
+    for kv in KAPPA_GRID:
+        dk = [duration_multiplier(ag, w, float(kv)) for ag, w in zip(ages, windows, strict=True)]
+        llk = settlement_loglik(gaps, bins, windows, LAMBDA_GRID, SIGMA_GRID, durs=dk)
+        kap_fits[float(kv)] = (fit_grid(llk, LAMBDA_GRID, SIGMA_GRID), llk, dk)
+    kap_best = max(kap_fits, key=lambda k: kap_fits[k][0].loglik)
+    kap_top = kap_fits[kap_best][0].loglik
+    kap_in = [k for k in kap_fits if kap_fits[k][0].loglik >= kap_top - PROFILE_DROP_1]
+    kap = kap_best if kap_top - kap_fits[1.0][0].loglik > PROFILE_DROP_1 else 1.0
+    durs: list[np.ndarray] | None = None
+    if kap != 1.0:
+        _, ll, durs = kap_fits[kap]
+        fit = fit_grid(ll, LAMBDA_GRID, SIGMA_GRID, draws)
+    print(
+        "duration_shape profile (lambda, sigma refitted): "
+        + ", ".join(f"{k:g}: {v[0].loglik:.1f}" for k, v in sorted(kap_fits.items()))
+        + f"; MLE {kap_best:g}, 95 % profile [{min(kap_in):g}, {max(kap_in):g}]; "
+        + ("adopted" if kap != 1.0 else "not adopted (no 95 % gain over 1)"),
+        flush=True,
+    )
+
     # base rate and per-case scores ------------------------------------------------
     wb = base_rate(train)
     base = [
         log_score(settlement_pmf(wb.p_by_month(float(c.outcome.war_age_months), w), w), k)
         for c, w, k in zip(train, windows, bins, strict=True)
     ]
-    eng = _case_scores(gaps, train, fit.lam, fit.sigma)
+    eng = _case_scores(gaps, train, fit.lam, fit.sigma, durs)
     old = _case_scores(gaps, train, OLD["settlement_rate"], OLD["settlement_scale"])
     lam_only = fit_grid(ll[:, :, :1], LAMBDA_GRID, SIGMA_GRID[:1])
     inf = fit_grid(
-        settlement_loglik(gaps, bins, windows, LAMBDA_GRID, np.array([SIGMA_INF])),
+        settlement_loglik(gaps, bins, windows, LAMBDA_GRID, np.array([SIGMA_INF]), durs=durs),
         LAMBDA_GRID,
         np.array([SIGMA_INF]),
     )
-    n_never = sum(float(p_by_month_from_gaps(g, fit.lam, fit.sigma)[-1]) < 0.005 for g in gaps)
+    n_never = sum(
+        float(p_by_month_from_gaps(g, fit.lam, fit.sigma, None if durs is None else durs[i])[-1])
+        < 0.005
+        for i, g in enumerate(gaps)
+    )
     wall = time.perf_counter() - t_start
 
     result: dict[str, Any] = {
@@ -390,6 +447,14 @@ def main() -> None:
             "lambda_only_sigma0": {"settlement_rate": lam_only.lam, "loglik": lam_only.loglik},
             "sigma_infinite_constant_hazard": {"settlement_rate": inf.lam, "loglik": inf.loglik},
             "cases_without_deal_chance_36": n_never,
+        },
+        "duration": {
+            "duration_shape": kap,
+            "mle": kap_best,
+            "profile_95": [min(kap_in), max(kap_in)],
+            "loglik_at_1": kap_fits[1.0][0].loglik,
+            "profile": {f"{k:g}": v[0].loglik for k, v in sorted(kap_fits.items())},
+            "war_age_months": dict(zip(ids, ages, strict=True)),
         },
         "learning_profile": {
             f"{k:g}": {
@@ -438,6 +503,11 @@ def main() -> None:
     prof = ", ".join(f"{k:g}: {v[0].loglik:.1f}" for k, v in sorted(fits.items()))
     verdict = "adopted" if n0 != n0_default else "kept (the data cannot tell)"
     print(f"| belief_strength n0 (months), profile log-lik {prof} | {n0:g} {verdict} | | | |")
+    kverdict = "adopted" if kap != 1.0 else "not adopted (1)"
+    print(
+        f"| duration_shape kappa | {kap_best:g} ({kverdict}) | [{min(kap_in):g}, "
+        f"{max(kap_in):g}] | | |"
+    )
     print()
     print(
         f"| train, summed log score ({c_n} cases) | engine, fitted | engine, lambda only "
@@ -451,7 +521,7 @@ def main() -> None:
         f"{inf.lam:.3g}) | {sum(old):.1f} | {sum(base):.1f} ({sum(base) / c_n:.2f}) |"
     )
     print()
-    print("# src/ceasefire/scenario/_registry.py: paste over these four PARAMETERS entries")
+    print("# src/ceasefire/scenario/_registry.py: paste over these five PARAMETERS entries")
     print(registry_entries(result))
     print(f"wall {wall:.0f} s")
 

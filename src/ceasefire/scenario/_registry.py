@@ -246,13 +246,13 @@ PARAMETERS: dict[str, Param] = {
         1.0,
         "1/month",
         "lambda: monthly probability that a deal is signed when the perceived zone of "
-        "agreement is wide open (bargaining friction); the hazard is lambda Phi(G / sigma). "
-        "Calibrated jointly with settlement_scale on the train split of the war cases (30 "
-        "cases, one engine run each at 200 paths), 2026-12-03, by the log score of the actual "
-        "settlement month: MLE 0.0562, 95 % profile interval [0.0354, 0.0793], bootstrap 95 % "
-        "[0.0316, 0.089]; summed log score -82.0 against -82.4 for the Weibull duration base "
-        "rate on the same cases (-111.3 with the zone as an indicator, sigma 0): "
-        "benchmarks/calibrate.py",
+        "agreement is wide open (bargaining friction) at a war age of one year; the hazard is "
+        "lambda ((a + t + 1/2) / 12)^(kappa - 1) Phi(G / sigma). Calibrated jointly with "
+        "settlement_scale on the train split of the war cases (30 cases, one engine run each "
+        "at 200 paths), 2026-12-03, by the log score of the actual settlement month: MLE "
+        "0.0562, 95 % profile interval [0.0354, 0.0793], bootstrap 95 % [0.0316, 0.089]; "
+        "summed log score -82.0 against -82.4 for the Weibull duration base rate on the same "
+        "cases (-111.3 with the zone as an indicator, sigma 0): benchmarks/calibrate.py",
     ),
     "settlement_scale": Param(
         10.0,
@@ -268,6 +268,19 @@ PARAMETERS: dict[str, Param] = {
         "90 % of train path-months the hazard is then about lambda / 2 whatever the gap: on "
         "train the engine's perceived zone says nothing about when a war ends beyond a "
         "constant rate: benchmarks/calibrate.py",
+    ),
+    "duration_shape": Param(
+        1.0,
+        0.1,
+        3.0,
+        "-",
+        "kappa: duration dependence of the settlement hazard, multiplied by ((a + t + 1/2) / "
+        "12)^(kappa - 1) with a the war's age in months at the as-of date (engine.war_start); "
+        "below 1 a war that has lasted is less likely to end next month (Bennett & Stam 1996; "
+        "Fearon 2004); 1: no duration term (also without war_start). Calibrated with (lambda, "
+        "sigma) refitted at each kappa (2026-12-03): MLE 0.7, 95 % profile interval [0.4, "
+        "1.1], summed log score -81.0 against -82.0 at 1; not adopted: no 95 % gain over 1: "
+        "benchmarks/calibrate.py",
     ),
     "breakdown_base": Param(
         0.0052,
