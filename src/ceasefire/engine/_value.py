@@ -65,6 +65,7 @@ Without a regime type none of this applies and the numbers are the mechanism's a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -584,6 +585,79 @@ def _fight_values(
     return y, x, p_rem, _Lsm(x, y, c.worlds)
 
 
+# The other side's outside support by default (a belief may name its own levers): side A's
+# actor (the Kremlin) expects Western aid to side B to end; side B's, side A's foreign troops.
+SUPPORT_LEVERS = {"side_a": ("aid",), "side_b": ("foreign_troops",)}
+
+
+def support_months(c: Compiled) -> dict[int, tuple[float, tuple[str, ...]]]:
+    """Actor index -> (months it expects the other side's support to last, the levers)."""
+    sc, spec = c.scenario, c.spec
+    out: dict[int, tuple[float, tuple[str, ...]]] = {}
+    for role in ("side_a", "side_b"):
+        actor = getattr(spec.roles, role)
+        b = spec.beliefs.get(actor)
+        if b is not None and b.support_months is not None:
+            levers = tuple(b.support_levers) if b.support_levers else SUPPORT_LEVERS[role]
+            out[sc.actor_index(actor)] = (float(b.support_months.value), levers)
+    return out
+
+
+def believed_levers(c: Compiled, levers: tuple[str, ...], months: float, t: int) -> dict[str, F]:
+    """What the holder of a support belief expects at month t: the lever paths an actor
+    at t expects (``expected_levers``), with ``levers`` at 0 from month max(months, t) on."""
+    lev = {k: v.copy() for k, v in expected_levers(c, t).items()}
+    start = max(math.ceil(months), t)
+    for name in levers:
+        lev[name][start:] = 0.0
+    return lev
+
+
+def _support_values(
+    c: Compiled, sim: SimPaths, noise: Noise, sal: F, k: F, x: F, p: dict[str, F]
+) -> list[tuple[int, F, F, F]]:
+    """For each side that states ``support_months`` S: its values under that belief.
+
+    The paths are simulated again with the other side's support at 0 from month S (common
+    random numbers); the holder's value at month t is regressed on that simulation's state
+    and evaluated at the realised state (``fit_b``), with the realised-path analogue
+    ``y_b`` (same mean). Where the lever paths differ from the baseline (a lever file),
+    each such month continues from the realised state under the believed paths, as the
+    values without the belief do. Learning: nothing refutes the belief before month S;
+    after it, each month the support goes on counts as evidence, and the belief's weight
+    is ``omega_t = n0 / (n0 + max(0, t - S))`` (n0 ``belief_strength``). Returns (actor,
+    fit_b (R, T), y_b (R, T), omega (R, T)) per holder.
+    """
+    sc, spec = c.scenario, c.spec
+    held = support_months(c)
+    if not held:
+        return []
+    t_n = c.months
+    out = []
+    for role in ("side_a", "side_b"):
+        a_idx = sc.actor_index(getattr(spec.roles, role))
+        if a_idx not in held:
+            continue
+        months, names = held[a_idx]
+        lev0 = believed_levers(c, names, months, 0)
+        sim_b = run_from(c, p, initial_state(c, p), 0, noise, lev0)
+        y_b = _targets(c, sim_b, 0, lev0, sal, k, t_n)[..., a_idx].copy()
+        x_b = _features(c, sim_b, slice(0, t_n))
+        for t in range(t_n):
+            if _needs_rerun(c, t):
+                lev = believed_levers(c, names, months, t)
+                cont = run_from(c, p, state_at(sim, t), t, noise, lev)
+                y_b[:, t] = _targets(c, cont, t, lev, sal, k, 1)[:, 0, a_idx]
+                x_b[:, t] = x[:, t]
+        fit_b = _Lsm(x_b, y_b[..., None], c.worlds).predict(x)[..., 0]
+        n0 = p["belief_strength"][:, None]
+        late = np.maximum(0.0, np.arange(t_n, dtype=float)[None, :] - months)
+        den = n0 + late
+        omega = np.where(den > 0, n0 / np.where(den > 0, den, 1.0), 1.0)
+        out.append((a_idx, fit_b, y_b, omega * np.ones((c.rows, 1))))
+    return out
+
+
 def path_values(
     c: Compiled,
     sim: SimPaths,
@@ -643,11 +717,15 @@ def path_values(
             corr[..., sides[j]] = sign * belief[..., j] * dw[..., sides[j]]
             corr_y[..., sides[j]] = sign * belief[..., j] * dy[..., sides[j]]
     fight = fit + corr
+    fight_y = y + corr_y
+    # beliefs about how long the other side's outside support lasts (support_months)
+    for a_idx, fit_b, y_b, omega in _support_values(c, sim, noise, sal, k, x, p):
+        fight[..., a_idx] += omega * (fit_b - fit[..., a_idx])
+        fight_y[..., a_idx] += omega * (y_b - y[..., a_idx])
 
     pun, rem, b_grid = _settle_tables(c, sim, wv)
     del n_act
     lb = side_leader(c)
-    fight_y = y + corr_y
     if lb is not None and lb.q > 0:  # the second leader's removal risk while fighting on
         for arr in (fight, fit, fight_y):
             arr[..., lb.actor] -= lb.war_cost[:, None]

@@ -42,7 +42,8 @@ def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
     - a lever's baseline (``sanctions=0.8``, held from month 0);
     - ``horizon=``, ``discount=``, ``paths=`` of the engine section;
     - ``war_cost=``, ``aid_cost=``, ``lever_cost=``: ``{actor or lever: value}``;
-    - ``optimism=``, ``support_months=``: ``{belligerent: value}`` (its beliefs);
+    - ``optimism=``, ``support_months=``: ``{belligerent: value}`` (its beliefs; a
+      ``support_months`` of None removes that belief);
     - ``breakdown=``: ``{issue: value}`` (a deal's breakdown-hazard terms);
     - ``regime_type=``: ``"personalist"``, ``"mixed"``, ``"democracy"`` or None (the regime
       actor's regime type; None removes it);
@@ -121,7 +122,11 @@ def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
         elif name in _ENGINE_BELIEFS:
             beliefs = engine.setdefault("beliefs", {})
             for actor, v in _mapping(name, value).items():
-                beliefs.setdefault(actor, {"optimism": _quantity(0.0)})[name] = _quantity(v)
+                entry = beliefs.setdefault(actor, {"optimism": _quantity(0.0)})
+                if v is None and name == "support_months":
+                    entry.pop(name, None)
+                else:
+                    entry[name] = _quantity(v)
         elif name == "breakdown" or name in _ENGINE_MAPS:
             section = engine.setdefault(name, {})
             for key, v in _mapping(name, value).items():

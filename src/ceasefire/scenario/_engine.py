@@ -150,8 +150,14 @@ class Belief(_Strict):
     )
     support_months: NonNegative | None = Field(
         default=None,
-        description="months this actor expects the other side's outside support to last "
-        "(recorded; not yet used by the engine)",
+        description="months (from the as-of date) this belligerent expects the other side's "
+        "outside support to last: it values fighting on as if the support_levers fell to 0 "
+        "then, and learns from each month they go on after it (docs/model.md §4.6)",
+    )
+    support_levers: list[str] | None = Field(
+        default=None,
+        description="the levers that belief is about (absent: the other side's outside support, "
+        "aid for side A's actor, foreign_troops for side B's)",
     )
 
 
@@ -307,9 +313,17 @@ def cross_check(
                     f"unknown regime type {lb.regime_type!r} (personalist, mixed or democracy)",
                 )
             )
-    for actor in spec.beliefs:
+    for actor, belief in spec.beliefs.items():
         if actor not in actor_ids:
             out.append(((*base, "beliefs", actor), f"unknown actor {actor!r}"))
+        for i, name in enumerate(belief.support_levers or []):
+            if name not in LEVERS:
+                out.append(
+                    (
+                        (*base, "beliefs", actor, "support_levers", i),
+                        f"unknown lever {name!r} (levers: {', '.join(LEVERS)})",
+                    )
+                )
     for iid in spec.breakdown:
         if iid not in issue_ids:
             out.append(((*base, "breakdown", iid), f"unknown issue {iid!r}"))
