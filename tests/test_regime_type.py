@@ -140,7 +140,12 @@ def test_no_regime_type_gives_the_old_numbers(sc: cf.Scenario) -> None:
     # with (breakdown_base 0.01, the indicator hazard at 0.075) so that only the regime-type
     # mechanism is under test
     old = cf.with_parameters(
-        sc, regime_type=None, breakdown_base=0.01, settlement_rate=0.075, settlement_scale=0.0
+        sc,
+        regime_type=None,
+        breakdown_base=0.01,
+        settlement_rate=0.075,
+        settlement_scale=0.0,
+        support_months={"russia": None},  # recorded but unused at 5e9ceac
     )
     w = analyze_window(old, seed=0, paths=60)
     assert w.valuation.outcome is None
