@@ -79,3 +79,20 @@ def test_unknown_support_lever_is_one_clear_error(sc: cf.Scenario) -> None:
     assert ":420:" in str(info.value)
     assert "engine.beliefs.russia.support_levers[1]" in str(info.value)
     assert "unknown lever 'grain'" in str(info.value)
+
+
+def test_a_belief_that_outlasts_the_simulation_changes_nothing_under_a_lever_file(
+    sc: cf.Scenario,
+) -> None:
+    # A support belief beyond every simulated month believes exactly what happens, so the
+    # holder's values must equal those without it, also when the realised lever path
+    # differs from the baseline only at the start (months where the values are not
+    # re-simulated must use the realised path from then on, not month 0's expectation).
+    ru = sc.actor_index("russia")
+    lev = {"aid": [0.2] + [1.0] * 47}
+    far = cf.with_parameters(sc, support_months={"russia": 100_000})
+    w = analyze_window(far, seed=0, paths=80, levers=lev)
+    wo = analyze_window(_without(sc), seed=0, paths=80, levers=lev)
+    np.testing.assert_allclose(
+        w.valuation.fight[:, ru], wo.valuation.fight[:, ru], rtol=0, atol=1e-9
+    )

@@ -603,10 +603,11 @@ def support_months(c: Compiled) -> dict[int, tuple[float, tuple[str, ...]]]:
     return out
 
 
-def believed_levers(c: Compiled, levers: tuple[str, ...], months: float, t: int) -> dict[str, F]:
-    """What the holder of a support belief expects at month t: the lever paths an actor
-    at t expects (``expected_levers``), with ``levers`` at 0 from month max(months, t) on."""
-    lev = {k: v.copy() for k, v in expected_levers(c, t).items()}
+def _without_support(
+    paths: dict[str, F], levers: tuple[str, ...], months: float, t: int
+) -> dict[str, F]:
+    """``paths`` with ``levers`` at 0 from month max(months, t) on (copies)."""
+    lev = {k: v.copy() for k, v in paths.items()}
     start = max(math.ceil(months), t)
     for name in levers:
         lev[name][start:] = 0.0
@@ -639,13 +640,15 @@ def _support_values(
         if a_idx not in held:
             continue
         months, names = held[a_idx]
-        lev0 = believed_levers(c, names, months, 0)
+        # the realised paths, as for the values without the belief: at every month that
+        # is not re-simulated below they are what an actor then expects from then on
+        lev0 = _without_support(c.levers, names, months, 0)
         sim_b = run_from(c, p, initial_state(c, p), 0, noise, lev0)
         y_b = _targets(c, sim_b, 0, lev0, sal, k, t_n)[..., a_idx].copy()
         x_b = _features(c, sim_b, slice(0, t_n))
         for t in range(t_n):
             if _needs_rerun(c, t):
-                lev = believed_levers(c, names, months, t)
+                lev = _without_support(expected_levers(c, t), names, months, t)
                 cont = run_from(c, p, state_at(sim, t), t, noise, lev)
                 y_b[:, t] = _targets(c, cont, t, lev, sal, k, 1)[:, 0, a_idx]
                 x_b[:, t] = x[:, t]
