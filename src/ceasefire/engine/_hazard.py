@@ -157,10 +157,6 @@ def settlement_hazard(
     v_reg = vpos[reg] if reg is not None and reg in vpos else -1
     v_rat = vpos[rat] if rat is not None and rat_f and rat in vpos else -1
     world = np.repeat(np.arange(w_n), n_p)
-    open_ = np.zeros((r_n, t_n), dtype=bool)
-    gmax = np.zeros((r_n, t_n))
-    deal = np.zeros((r_n, t_n), dtype=np.intp)
-    plan_ok = np.zeros((r_n, t_n, n_plans), dtype=bool)
     # the regime's punishment after settling on a candidate: pun_a + pun_b * (its table at
     # the candidate's backlash), per world, month and candidate (regime type x the deal's
     # loss for the regime, Goemans 2000); without a regime type 0 + 1 * table, exactly
@@ -177,13 +173,37 @@ def settlement_hazard(
         pen_b = lb.subset(slice(None), paths=n_p).settle_cost(cand_t, per_row=True)
     else:
         pen_b = np.zeros((1, 1, 1))
-    args = (pv, world, a_u, dh, den, ib, wb, pun_a, pun_b, pen_b, cand_t[..., rat_idx], clout)
+    g = _GapInputs(
+        world=world,
+        a_u=a_u,
+        dh=dh,
+        den=den,
+        ib=ib,
+        wb=wb,
+        pun_a=pun_a,
+        pun_b=pun_b,
+        pen_b=pen_b,
+        cand_rat=cand_t[..., rat_idx],
+        clout=clout,
+        veto=veto,
+        v_reg=v_reg,
+        v_lb=v_lb,
+        v_rat=v_rat,
+        rat_f=rat_f,
+        j_pen=j_pen,
+        tol=tol,
+    )
+    out = _GapOutputs(
+        open_=np.zeros((r_n, t_n), dtype=bool),
+        gmax=np.zeros((r_n, t_n)),
+        deal=np.zeros((r_n, t_n), dtype=np.intp),
+        plan_ok=np.zeros((r_n, t_n, n_plans), dtype=bool),
+    )
     if USE_NUMBA and r_n * t_n * n_c >= _kernel.GAP_MIN_WORK and _kernel.gaps_available():
-        _gaps_kernel(*args, v_reg, v_lb, v_rat, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok)
+        _gaps_kernel(pv, g, out)
     else:
-        _gaps_numpy(
-            *args, v_reg, v_lb, v_rat, veto, rat_f, j_pen, tol, open_, gmax, deal, plan_ok, block
-        )
+        _gaps_numpy(pv, g, out, block)
+    open_, gmax, deal, plan_ok = out.open_, out.gmax, out.deal, out.plan_ok
     months = np.arange(t_n)[None, :]
     terms_all = cand_t[months, deal]  # (R, T, K)
     h_all = h_w[world[:, None], months, deal]
@@ -232,31 +252,40 @@ def settlement_hazard(
 USE_NUMBA = True  # the compiled gap kernel when numba is installed (tests compare both)
 
 
-def _gaps_kernel(
-    pv: PathValues,
-    world: NDArray[np.intp],
-    a_u: F,
-    dh: F,
-    den: F,
-    ib: NDArray[np.intp],
-    wb: F,
-    pun_a: F,
-    pun_b: F,
-    pen_b: F,
-    cand_rat: F,
-    clout: F,
-    v_reg: int,
-    v_lb: int,
-    v_rat: int,
-    veto: NDArray[np.intp],
-    rat_f: list[int],
-    j_pen: float,
-    tol: float,
-    open_: NDArray[np.bool_],
-    gmax: F,
-    deal: NDArray[np.intp],
-    plan_ok: NDArray[np.bool_],
-) -> None:
+@dataclass(frozen=True)
+class _GapInputs:
+    """What the gaps need besides the path values; V = veto players, C = candidates."""
+
+    world: NDArray[np.intp]  # (R,) the world of each row
+    a_u: F  # (T, C, V): (1 - delta) u(z)
+    dh: F  # (W, T, C): delta h(z)
+    den: F  # (W, T, C): (1 - delta) + delta h(z)
+    ib: NDArray[np.intp]  # (T, C) backlash grid index of each candidate
+    wb: F  # (T, C) its interpolation weight
+    pun_a: F  # (W, T, C) the regime's punishment after settling: pun_a + pun_b * table
+    pun_b: F  # (W, T, C)
+    pen_b: F  # (W, T, C) the second leader's removal cost after settling
+    cand_rat: F  # (T, C, Fr) each candidate's terms on the ratified fronts
+    clout: F  # (V,)
+    veto: NDArray[np.intp]  # (V,) actor index of each veto player
+    v_reg: int  # veto position of the regime actor (-1: none)
+    v_lb: int  # ... of the other belligerent's leader (-1: none)
+    v_rat: int  # ... of the ratifier (-1: none)
+    rat_f: list[int]  # the ratified fronts
+    j_pen: float
+    tol: float
+
+
+@dataclass(frozen=True)
+class _GapOutputs:
+    open_: NDArray[np.bool_]  # (R, T)
+    gmax: F  # (R, T)
+    deal: NDArray[np.intp]  # (R, T)
+    plan_ok: NDArray[np.bool_]  # (R, T, P)
+
+
+def _gaps_kernel(pv: PathValues, g: _GapInputs, out: _GapOutputs) -> None:
+    v_reg, veto = g.v_reg, g.veto
     r_n, t_n = pv.fight.shape[:2]
     pun = pv.pun_table if v_reg >= 0 else np.zeros((r_n, t_n, 2))
     # the regime's gap first: most often the negative one, after which a candidate that is
@@ -266,57 +295,26 @@ def _gaps_kernel(
     _kernel.gaps(
         np.ascontiguousarray(pv.fight[..., veto]),
         np.ascontiguousarray(pun),
-        np.ascontiguousarray(pv.fronts[..., rat_f]),
-        world.astype(np.int64),
-        np.ascontiguousarray(a_u),
-        np.ascontiguousarray(dh),
-        np.ascontiguousarray(den),
-        ib.astype(np.int64),
-        np.ascontiguousarray(wb),
-        np.ascontiguousarray(pun_a),
-        np.ascontiguousarray(pun_b),
-        np.ascontiguousarray(pen_b),
-        np.ascontiguousarray(cand_rat),
-        clout,
+        np.ascontiguousarray(pv.fronts[..., g.rat_f]),
+        g.world.astype(np.int64),
+        *(np.ascontiguousarray(a) for a in (g.a_u, g.dh, g.den)),
+        g.ib.astype(np.int64),
+        *(np.ascontiguousarray(a) for a in (g.wb, g.pun_a, g.pun_b, g.pen_b, g.cand_rat)),
+        g.clout,
         np.array(order, dtype=np.int64),
         v_reg,
-        v_lb,
-        v_rat,
-        float(j_pen),
-        float(tol),
-        open_,
-        gmax,
-        deal,
-        plan_ok,
+        g.v_lb,
+        g.v_rat,
+        float(g.j_pen),
+        float(g.tol),
+        out.open_,
+        out.gmax,
+        out.deal,
+        out.plan_ok,
     )
 
 
-def _gaps_numpy(
-    pv: PathValues,
-    world: NDArray[np.intp],
-    a_u: F,
-    dh: F,
-    den: F,
-    ib: NDArray[np.intp],
-    wb: F,
-    pun_a: F,
-    pun_b: F,
-    pen_b: F,
-    cand_rat: F,
-    clout: F,
-    v_reg: int,
-    v_lb: int,
-    v_rat: int,
-    veto: NDArray[np.intp],
-    rat_f: list[int],
-    j_pen: float,
-    tol: float,
-    open_: NDArray[np.bool_],
-    gmax: F,
-    deal: NDArray[np.intp],
-    plan_ok: NDArray[np.bool_],
-    block: int,
-) -> None:
+def _gaps_numpy(pv: PathValues, gi: _GapInputs, out: _GapOutputs, block: int) -> None:
     """The gaps with numpy: (rows, candidates) per veto player, block of rows and month.
 
     One contiguous (rows, candidates) array per veto player; the minimum over them is
@@ -324,6 +322,9 @@ def _gaps_numpy(
     axis would (the same numbers, at a fraction of its cost).
     """
     r_n, t_n = pv.fight.shape[:2]
+    world, a_u, dh, den, ib, wb = gi.world, gi.a_u, gi.dh, gi.den, gi.ib, gi.wb
+    v_reg, v_lb, v_rat, veto, clout = gi.v_reg, gi.v_lb, gi.v_rat, gi.veto, gi.clout
+    open_, gmax, deal, plan_ok = out.open_, out.gmax, out.deal, out.plan_ok
     n_plans = plan_ok.shape[2]
     n_v = len(veto)
     for lo in range(0, r_n, block):
@@ -342,13 +343,13 @@ def _gaps_numpy(
             if v_reg >= 0:
                 tab = pv.pun_table[rs, t]
                 pun = tab[:, ib[t]] * (1 - wb[t]) + tab[:, ib[t] + 1] * wb[t]
-                gs[v_reg] -= pun_a[wr, t] + pun_b[wr, t] * pun
+                gs[v_reg] -= gi.pun_a[wr, t] + gi.pun_b[wr, t] * pun
             if v_lb >= 0:
-                gs[v_lb] -= pen_b[wr, t]
+                gs[v_lb] -= gi.pen_b[wr, t]
             if v_rat >= 0:
-                held = pv.fronts[rs, t][:, None, rat_f]
-                ceded = np.clip(cand_rat[t][None] - held - tol, 0.0, None).sum(axis=-1)
-                gs[v_rat] -= j_pen * ceded
+                held = pv.fronts[rs, t][:, None, gi.rat_f]
+                ceded = np.clip(gi.cand_rat[t][None] - held - gi.tol, 0.0, None).sum(axis=-1)
+                gs[v_rat] -= gi.j_pen * ceded
             mn = gs[0]
             for v in range(n_v):
                 gs[v] -= w[:, v, None]  # the gaps

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -66,12 +67,10 @@ PARAM_ORDER = (
     "hardliner_noise",
 )
 
-_KERNEL: Any = None
-_GAPS: Any = None
 MIN_WORK = 1_500_000  # path-months below which numpy is used (no compile time to repay)
 GAP_MIN_WORK = 20_000_000  # row-month-candidates below which the hazard stays on numpy
 TARGET_MIN_WORK = 1_000_000  # path-months below which the fight targets stay on numpy
-_TARGETS: Any = None
+_JIT: dict[str, Any] = {}  # name -> the compiled function, False where numba is missing
 
 try:  # numba's parallel range where numba is installed, plain range otherwise
     from numba import prange as _prange
@@ -79,61 +78,49 @@ except ImportError:  # pragma: no cover - numba is optional
     _prange = range  # type: ignore[misc]
 
 
-def available() -> bool:
-    """Whether the numba kernel can be used (installed, not switched off)."""
-    global _KERNEL
+def _jit(name: str, fn: Callable[..., None]) -> bool:
+    """Compile ``fn`` once (lazily) under ``name``; False if numba is off or missing."""
     if os.environ.get("CEASEFIRE_NUMBA", "1") == "0":
         return False
-    if _KERNEL is None:
+    if name not in _JIT:
         try:
             import numba
         except ImportError:  # pragma: no cover - numba is optional
-            _KERNEL = False
+            _JIT[name] = False
             return False
         parallel = os.environ.get("CEASEFIRE_NUMBA_PARALLEL", "0") == "1"
-        _KERNEL = numba.njit(cache=False, fastmath=False, parallel=parallel)(_rows)
-    return _KERNEL is not False
+        _JIT[name] = numba.njit(cache=False, fastmath=False, parallel=parallel)(fn)
+    return _JIT[name] is not False
+
+
+def available() -> bool:
+    """Whether the numba simulation kernel can be used (installed, not switched off)."""
+    return _jit("rows", _rows)
 
 
 def run(*args: Any) -> None:
     """Call the compiled kernel (see :func:`_rows` for the arguments)."""
-    _KERNEL(*args)
+    _JIT["rows"](*args)
 
 
 def gaps_available() -> bool:
     """Whether the compiled settlement-gap kernel can be used."""
-    global _GAPS
-    if not available():
-        return False
-    if _GAPS is None:
-        import numba
-
-        parallel = os.environ.get("CEASEFIRE_NUMBA_PARALLEL", "0") == "1"
-        _GAPS = numba.njit(cache=False, fastmath=False, parallel=parallel)(_gaps)
-    return True
+    return _jit("gaps", _gaps)
 
 
 def gaps(*args: Any) -> None:
     """Call the compiled settlement-gap kernel (see :func:`_gaps` for the arguments)."""
-    _GAPS(*args)
+    _JIT["gaps"](*args)
 
 
 def targets_available() -> bool:
     """Whether the compiled fight-target kernel can be used."""
-    global _TARGETS
-    if not available():
-        return False
-    if _TARGETS is None:
-        import numba
-
-        parallel = os.environ.get("CEASEFIRE_NUMBA_PARALLEL", "0") == "1"
-        _TARGETS = numba.njit(cache=False, fastmath=False, parallel=parallel)(_targets)
-    return True
+    return _jit("targets", _targets)
 
 
 def targets(*args: Any) -> None:
     """Call the compiled fight-target kernel (see :func:`_targets` for the arguments)."""
-    _TARGETS(*args)
+    _JIT["targets"](*args)
 
 
 def _targets(

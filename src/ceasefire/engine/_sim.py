@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 
 from .._errors import InputError
 from ..scenario._levers import check_levers, knot_path
+from ..scenario._outcome import month_index
 from ..scenario._registry import LEVERS, PARAMETERS
 from . import _kernel
 
@@ -179,8 +180,8 @@ def _war_age(sc: Scenario, spec: EngineSpec) -> float | None:
     """Months from engine.war_start to the scenario's as-of month (None without war_start)."""
     if spec.war_start is None:
         return None
-    y, m = (int(x) for x in spec.war_start.split("-"))
-    return float((sc.as_of.year - y) * 12 + (sc.as_of.month - m))
+    as_of = f"{sc.as_of.year:04d}-{sc.as_of.month:02d}"
+    return float(month_index(as_of) - month_index(spec.war_start))
 
 
 def with_switches(c: Compiled, switches: Switches) -> Compiled:

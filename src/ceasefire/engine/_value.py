@@ -72,6 +72,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..bargaining._spatial import spatial_utility
+from ..scenario._engine import REGIME_TYPES
 from . import _kernel
 from ._sim import (
     Compiled,
@@ -87,6 +88,7 @@ from ._sim import (
 F = NDArray[np.float64]
 
 __all__ = [
+    "BREAKDOWN_CAP",
     "REGIME_TYPES",
     "PathValues",
     "RegimeOutcome",
@@ -127,21 +129,21 @@ def punishment_back(lam: F, k: F, delta: float) -> F:
     return out
 
 
+BREAKDOWN_CAP = 0.5  # the monthly breakdown hazard of a signed deal is capped here
+
+
 def breakdown_hazard(c: Compiled, z: F, base: F | float) -> F:
     """Monthly breakdown probability of deals z (..., K); ``base`` broadcasts against z[..., 0]."""
     sc = c.scenario
     expo = np.zeros(z.shape[:-1])
     for iid, q in c.spec.breakdown.items():
         expo = expo + q.value * (z[..., sc.issue_ids.index(iid)] - 0.5)
-    return np.minimum(0.5, np.asarray(base) * np.exp(expo))
+    return np.minimum(BREAKDOWN_CAP, np.asarray(base) * np.exp(expo))
 
 
 def settle_mix(u: F, h: F, w: F, delta: float) -> F:
     """Value of settling: peace worth u while it holds, renewed war worth w after a breakdown."""
     return ((1 - delta) * u + delta * h * w) / (1 - delta + delta * h)
-
-
-REGIME_TYPES = ("personalist", "mixed", "democracy")
 
 
 @dataclass(frozen=True)
@@ -193,24 +195,31 @@ class RegimeOutcome:
             k=take(self.k),
         )
 
+    def _at(self, loss: F, lead: int | None) -> tuple[F, F, F]:
+        """(removal probability, share of K it costs, K) at the deals' losses.
+
+        ``lead`` axes between this object's rows and ``loss``'s own (the rows come first);
+        None: the rows averaged into one (a valuation of one world, whose parameters are
+        the same on every path).
+        """
+        jump, scale, k = self.jump, self.scale, self.k
+        if lead is None:
+            jump, scale, k = jump.mean(axis=0), scale.mean(axis=0), k.mean()
+        else:
+            extra = [1] * lead
+            jump = jump.reshape(len(jump), *extra, 3)
+            scale = scale.reshape(len(scale), *extra, 3)
+            k = k.reshape(len(k), *extra)
+        return _anchor(jump, loss), _anchor(scale, loss), k
+
     def adjust(self, pun: F, rem: F, loss: F, *, per_row: bool) -> tuple[F, F]:
         """Punishment and removal tables after settling on deals of loss ``loss``.
 
         ``pun`` and ``rem`` were computed with the scenario's K. With ``per_row`` their
-        leading axis is this object's rows; without, the rows are averaged into one (a
-        valuation of one world, whose parameters are the same on every path). ``loss``
-        broadcasts against the tables' trailing axes.
+        leading axis is this object's rows; without, the rows are averaged into one.
+        ``loss`` broadcasts against the tables' trailing axes.
         """
-        jump, scale, k = self.jump, self.scale, self.k
-        if per_row:
-            extra = [1] * (pun.ndim - 1)
-            jump = jump.reshape(len(jump), *extra, 3)
-            scale = scale.reshape(len(scale), *extra, 3)
-            k = k.reshape(len(k), *extra)
-        else:
-            jump, scale, k = jump.mean(axis=0), scale.mean(axis=0), k.mean()
-        p = _anchor(jump, loss)
-        sg = _anchor(scale, loss)
+        p, sg, k = self._at(loss, pun.ndim - 1 if per_row else None)
         return sg * (p * (1 - self.delta) * k + (1 - p) * pun), p + (1 - p) * rem
 
     def affine(self, loss: F) -> tuple[F, F]:
@@ -220,13 +229,14 @@ class RegimeOutcome:
         The same numbers as :meth:`adjust` with ``per_row``, split so that a kernel can
         apply them to its own interpolation of the table.
         """
-        extra = [1] * np.ndim(loss)
-        jump = self.jump.reshape(len(self.jump), *extra, 3)
-        scale = self.scale.reshape(len(self.scale), *extra, 3)
-        k = self.k.reshape(len(self.k), *extra)
-        p = _anchor(jump, loss)
-        sg = _anchor(scale, loss)
+        p, sg, k = self._at(loss, np.ndim(loss))
         return sg * p * (1 - self.delta) * k, sg * (1 - p)
+
+    def removal_cost(self, loss: F, *, per_row: bool) -> F:
+        """Per-month equivalent of the removal cost at a settlement alone (no table):
+        :meth:`adjust` with zero tables; (rows, *loss.shape) with ``per_row``."""
+        p, sg, k = self._at(loss, np.ndim(loss) if per_row else None)
+        return sg * (p * (1 - self.delta) * k)
 
 
 def _anchor(vals: F, loss: F) -> F:
@@ -312,13 +322,9 @@ class SideLeader:
     q: float
     war_cost: F  # (R,)
 
-    def settle_cost(self, z: F, *, per_row: bool, rows: F | None = None) -> F:
+    def settle_cost(self, z: F, *, per_row: bool) -> F:
         """Per-month equivalent of the removal cost after settling on deals z (..., K)."""
-        ro = self.outcome
-        loss = ro.loss(z)
-        zero = np.zeros(loss.shape) if not per_row else np.zeros((len(ro.k), *loss.shape))
-        cost, _ = ro.adjust(zero, zero, loss, per_row=per_row)
-        return cost
+        return self.outcome.removal_cost(self.outcome.loss(z), per_row=per_row)
 
     def removal(self, z: F) -> F:
         """The removal probability at a settlement on deals z (..., K), world-averaged."""
@@ -590,16 +596,17 @@ def _fight_values(
 SUPPORT_LEVERS = {"side_a": ("aid",), "side_b": ("foreign_troops",)}
 
 
-def support_months(c: Compiled) -> dict[int, tuple[float, tuple[str, ...]]]:
-    """Actor index -> (months it expects the other side's support to last, the levers)."""
+def support_months(c: Compiled) -> list[tuple[int, float, tuple[str, ...]]]:
+    """(actor index, months it expects the other side's support to last, the levers) of
+    each belligerent that states such a belief."""
     sc, spec = c.scenario, c.spec
-    out: dict[int, tuple[float, tuple[str, ...]]] = {}
+    out = []
     for role in ("side_a", "side_b"):
         actor = getattr(spec.roles, role)
         b = spec.beliefs.get(actor)
         if b is not None and b.support_months is not None:
             levers = tuple(b.support_levers) if b.support_levers else SUPPORT_LEVERS[role]
-            out[sc.actor_index(actor)] = (float(b.support_months.value), levers)
+            out.append((sc.actor_index(actor), float(b.support_months.value), levers))
     return out
 
 
@@ -629,17 +636,9 @@ def _support_values(
     is ``omega_t = n0 / (n0 + max(0, t - S))`` (n0 ``belief_strength``). Returns (actor,
     fit_b (R, T), y_b (R, T), omega (R, T)) per holder.
     """
-    sc, spec = c.scenario, c.spec
-    held = support_months(c)
-    if not held:
-        return []
     t_n = c.months
     out = []
-    for role in ("side_a", "side_b"):
-        a_idx = sc.actor_index(getattr(spec.roles, role))
-        if a_idx not in held:
-            continue
-        months, names = held[a_idx]
+    for a_idx, months, names in support_months(c):
         # the realised paths, as for the values without the belief: at every month that
         # is not re-simulated below they are what an actor then expects from then on
         lev0 = _without_support(c.levers, names, months, 0)
@@ -657,7 +656,7 @@ def _support_values(
         late = np.maximum(0.0, np.arange(t_n, dtype=float)[None, :] - months)
         den = n0 + late
         omega = np.where(den > 0, n0 / np.where(den > 0, den, 1.0), 1.0)
-        out.append((a_idx, fit_b, y_b, omega * np.ones((c.rows, 1))))
+        out.append((a_idx, fit_b, y_b, omega))
     return out
 
 

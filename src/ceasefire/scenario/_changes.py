@@ -33,6 +33,14 @@ def _mapping(name: str, value: Any) -> Mapping[str, Any]:
     return value
 
 
+def _engine(data: dict[str, Any], name: str, scenario: Scenario) -> dict[str, Any]:
+    """The scenario's engine section (as data), or an error naming the change."""
+    if "engine" not in data:
+        raise InputError(f"{name}: scenario {scenario.id!r} has no engine section")
+    engine: dict[str, Any] = data["engine"]
+    return engine
+
+
 def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
     """A copy of ``scenario`` with premises changed by name, validated again.
 
@@ -85,36 +93,23 @@ def with_parameters(scenario: Scenario, **changes: Any) -> Scenario:
                     else:
                         positions[issue][name] = _quantity(v)
             continue
-        if name == "regime_type":
-            if "engine" not in data:
-                raise InputError(f"{name}: scenario {scenario.id!r} has no engine section")
-            roles = data["engine"]["roles"]
+        if name in ("regime_type", "leader_b"):
+            roles = _engine(data, name, scenario)["roles"]
             if value is None:
-                roles.pop("regime_type", None)
-                roles.pop("regime_type_basis", None)
-            else:
+                roles.pop(name, None)
+                roles.pop(f"{name}_basis", None)
+            elif name == "regime_type":
                 roles["regime_type"] = value
-                roles["regime_type_basis"] = "set with ceasefire.with_parameters"
-            continue
-        if name == "leader_b":
-            if "engine" not in data:
-                raise InputError(f"{name}: scenario {scenario.id!r} has no engine section")
-            roles = data["engine"]["roles"]
-            if value is None:
-                roles.pop("leader_b", None)
+                roles["regime_type_basis"] = _JUDGEMENT
             else:
-                lb = dict(_mapping(name, value))
-                lb.setdefault("regime_type_basis", "set with ceasefire.with_parameters")
-                roles["leader_b"] = lb
+                roles["leader_b"] = {"regime_type_basis": _JUDGEMENT, **_mapping(name, value)}
             continue
         if name not in engine_names:
             known = ", ".join([*_POSITION_FIELDS, *_ENGINE_SCALARS, "paths", *_ENGINE_MAPS])
             raise InputError(
                 f"unknown premise {name!r}: give an engine parameter, a lever or one of {known}"
             )
-        if "engine" not in data:
-            raise InputError(f"{name}: scenario {scenario.id!r} has no engine section")
-        engine = data["engine"]
+        engine = _engine(data, name, scenario)
         if name in PARAMETERS:
             engine.setdefault("parameters", {})[name] = _quantity(value)
         elif name in LEVERS:

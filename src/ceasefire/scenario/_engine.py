@@ -33,7 +33,17 @@ from ._levers import MAX_MONTH_FACTOR, lever_knots
 from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit
 from ._registry import LEVERS, MAX_HORIZON, MAX_PATH_MONTHS, MAX_PATHS, PARAMETERS
 
-__all__ = ["EngineSpec", "Front", "LeverBaseline", "OutcomeMap", "Roles", "Talks"]
+__all__ = [
+    "REGIME_TYPES",
+    "EngineSpec",
+    "Front",
+    "LeverBaseline",
+    "OutcomeMap",
+    "Roles",
+    "Talks",
+]
+
+REGIME_TYPES = ("personalist", "mixed", "democracy")  # Goemans (2000)
 
 
 class _Strict(BaseModel):
@@ -283,11 +293,12 @@ def cross_check(
         for actor in getattr(spec, key):
             if actor not in actor_ids:
                 out.append(((*base, key, actor), f"unknown actor {actor!r}"))
-    if spec.roles.regime_type not in (None, "personalist", "mixed", "democracy"):
+    kinds = "personalist, mixed or democracy"
+    if spec.roles.regime_type is not None and spec.roles.regime_type not in REGIME_TYPES:
         out.append(
             (
                 (*base, "roles", "regime_type"),
-                f"unknown regime type {spec.roles.regime_type!r} (personalist, mixed or democracy)",
+                f"unknown regime type {spec.roles.regime_type!r} ({kinds})",
             )
         )
     if spec.roles.regime_type is not None and spec.roles.regime is None:
@@ -306,13 +317,8 @@ def cross_check(
                     f"must be a belligerent ({spec.roles.side_a!r} or {spec.roles.side_b!r})",
                 )
             )
-        if lb.regime_type not in ("personalist", "mixed", "democracy"):
-            out.append(
-                (
-                    (*at, "regime_type"),
-                    f"unknown regime type {lb.regime_type!r} (personalist, mixed or democracy)",
-                )
-            )
+        if lb.regime_type not in REGIME_TYPES:
+            out.append(((*at, "regime_type"), f"unknown regime type {lb.regime_type!r} ({kinds})"))
     for actor, belief in spec.beliefs.items():
         if actor not in actor_ids:
             out.append(((*base, "beliefs", actor), f"unknown actor {actor!r}"))

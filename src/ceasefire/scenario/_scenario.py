@@ -34,7 +34,7 @@ from pydantic import (
 from .._errors import ScenarioError
 from .._io import read_text
 from ._engine import EngineSpec, cross_check, engine_quantities
-from ._outcome import Outcome
+from ._outcome import Outcome, month_index
 from ._quantity import NonNegative, Positive, Quantity, SourceRef, Unit, Utility, _Strict
 from ._yaml import load_yaml, locate
 
@@ -377,9 +377,9 @@ def _cross_check(sc: Scenario) -> list[tuple[Loc, str]]:
             else:
                 check_q(q, (*loc, "values", iid))
         check_ref(prop.source, (*loc, "source"))
+    as_of = f"{sc.as_of.year:04d}-{sc.as_of.month:02d}"
     if sc.engine is not None and sc.engine.war_start is not None:
-        y, m = (int(x) for x in sc.engine.war_start.split("-"))
-        if (y, m) > (sc.as_of.year, sc.as_of.month):
+        if month_index(sc.engine.war_start) > month_index(as_of):
             problems.append(
                 (
                     ("engine", "war_start"),

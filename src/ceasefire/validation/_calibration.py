@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 
 from .._errors import InputError
 from ..engine._hazard import acceptance
+from ..engine._value import BREAKDOWN_CAP
 from ._scoring import LOG_FLOOR, log_score, settlement_pmf
 
 F = NDArray[np.float64]
@@ -194,7 +195,7 @@ def fit_grid(ll: F, lam_grid: F, sig_grid: F, draws: NDArray[np.intp] | None = N
 # Breakdown of signed deals
 # ---------------------------------------------------------------------------------------
 
-H_MAX = 0.5  # the engine caps the monthly breakdown hazard here (_value.breakdown_hazard)
+H_MAX = BREAKDOWN_CAP  # the engine caps the monthly breakdown hazard here
 
 
 @dataclass(frozen=True)
