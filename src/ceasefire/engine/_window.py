@@ -353,7 +353,8 @@ def _lp_solve(v: Valuation, actors: NDArray[np.intp], t: int) -> tuple[F, F] | N
     convex, conservative where it is not). Ratification ceded land is max(0, .), a pair
     of inequalities. Stated red lines of the actors in the problem are hard bounds.
     The regime-type terms (removal and its cost by how the deal ends the war, §4.3.1)
-    are left out of the LP: its point is a seed only. The caller evaluates the true
+    and the other belligerent's leader's removal cost (§4.3.2) are left out of the LP:
+    its point is a seed only. The caller evaluates the true
     objective at the LP point and polishes it.
     """
     from scipy.optimize import linprog
