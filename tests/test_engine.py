@@ -534,7 +534,6 @@ def test_numba_kernel_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     c = compile_scenario(
         sc, paths=20, levers={"sanctions": [0.6] * 5 + [1.0]}, worlds={"punishment": [60, 240]}
     )
-    monkeypatch.setattr(kern, "MIN_WORK", 0)
     fast = simulate(c, np.random.default_rng(1))
     monkeypatch.setattr(sim_mod, "USE_NUMBA", False)
     slow = simulate(c, np.random.default_rng(1))
@@ -595,7 +594,6 @@ def test_numba_gap_kernel_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None
     if not kern.gaps_available():
         pytest.skip("numba is not installed (the kernel is optional)")
     pv, cand, best, n_plans = _hazard_case()
-    monkeypatch.setattr(kern, "GAP_MIN_WORK", 0)
     fast = hz_mod.settlement_hazard(pv, cand, n_plans, month_best=best)
     monkeypatch.setattr(hz_mod, "USE_NUMBA", False)
     slow = hz_mod.settlement_hazard(pv, cand, n_plans, month_best=best)
@@ -621,7 +619,6 @@ def test_numba_target_kernel_matches_numpy(
     c = compile_scenario(sc, paths=15, levers=levers, worlds={"punishment": [40.0, 150.0]})
     sim = simulate(c, np.random.default_rng(4))
     assert sim.noise is not None
-    monkeypatch.setattr(kern, "TARGET_MIN_WORK", 0)
     fast = val_mod.path_values(c, sim, sim.noise)
     monkeypatch.setattr(val_mod, "USE_NUMBA", False)
     slow = val_mod.path_values(c, sim, sim.noise)
@@ -680,3 +677,55 @@ def test_analyze_result_exposes_the_settlement_hazard() -> None:
     assert st is not None and isinstance(st.p_by_month, np.ndarray)
     assert st.p_by_month.tolist() == res.to_dict()["settlement"]["p_by_month"]
     assert st.calendar[0] == "2024-11" and np.all(np.diff(st.p_by_month) >= 0)
+
+
+def test_kernel_choice_does_not_depend_on_batch_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A size threshold once chose between numba and numpy, so a world's last bits moved
+    # with the chunk it was evaluated in. Now the installation alone decides: a batch
+    # of 1 world x 5 paths goes through every kernel, as a large one does.
+    import ceasefire.engine._kernel as kern
+    from ceasefire.engine import evaluate_worlds
+
+    if not (kern.available() and kern.gaps_available() and kern.targets_available()):
+        pytest.skip("numba is not installed (the kernels are optional)")
+    used: set[str] = set()
+    for name in ("run", "gaps", "targets"):
+        real = getattr(kern, name)
+
+        def counting(*args: object, _real: object = real, _name: str = name) -> None:
+            used.add(_name)
+            _real(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(kern, name, counting)
+    sc = cf.load("russia-ukraine-2024")
+    evaluate_worlds(sc, {}, paths=5, claims=False)
+    assert used == {"run", "gaps", "targets"}
+
+
+LEVER_STEP = {"sanctions": [0.6] * 5 + [1.0]}
+
+
+@pytest.mark.parametrize(
+    "levers",
+    [
+        None,
+        LEVER_STEP,
+        {"aid": [1.0, 0.5, 0.5, 0.2], "strikes": [0.3] * 30 + [0.9]},
+        {"sanctions": [0.7 + 1e-9] * 3},  # held from month 0: a constant shift, no re-run
+    ],
+)
+def test_rerun_months_is_allclose_per_month(levers: dict[str, object] | None) -> None:
+    # the once-per-compile table of months whose expected levers differ from the realised
+    # ones makes the decisions np.allclose made month by month
+    from ceasefire.engine._value import _rerun_months, expected_levers
+
+    sc = cf.load("russia-ukraine-2024")
+    c = compile_scenario(sc, paths=2, levers=levers)
+    t_n = c.months
+    want = [
+        any(not np.allclose(expected_levers(c, t)[k][t:], c.levers[k][t:]) for k in c.levers)
+        for t in range(t_n)
+    ]
+    got = _rerun_months(c, t_n)
+    assert got.tolist() == want
+    assert any(want) == ((levers is not None and "aid" in levers) or levers == LEVER_STEP)

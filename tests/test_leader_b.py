@@ -128,7 +128,6 @@ def test_gap_kernel_matches_numpy_with_the_second_leader(
     pv = path_values(c, sim, sim.noise)
     assert pv.leader_b is not None
     cand = deal_candidates(sc.proposal_matrix, sc.ideal, sc.status_quo, None, n_sobol=32)
-    monkeypatch.setattr(kern, "GAP_MIN_WORK", 0)
     fast = hz_mod.settlement_hazard(pv, cand, len(sc.proposals))
     monkeypatch.setattr(hz_mod, "USE_NUMBA", False)
     slow = hz_mod.settlement_hazard(pv, cand, len(sc.proposals))

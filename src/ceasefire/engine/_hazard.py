@@ -104,9 +104,8 @@ def settlement_hazard(
     What does not depend on the path is computed once per world and month (the
     candidates' utilities, breakdown hazards and backlash, the settlement mix's
     weights); the gaps themselves, (rows, candidates, veto players) per month, go
-    through a compiled kernel when numba is installed and the batch is large
-    (``_kernel.GAP_MIN_WORK``), else through numpy in blocks of ``block`` rows. Both
-    give the same gaps, bit for bit (tested).
+    through a compiled kernel when numba is installed, else through numpy in blocks of
+    ``block`` rows. Both give the same gaps, bit for bit (tested).
     """
     c = pv.compiled
     sc, spec = c.scenario, c.spec
@@ -199,7 +198,7 @@ def settlement_hazard(
         deal=np.zeros((r_n, t_n), dtype=np.intp),
         plan_ok=np.zeros((r_n, t_n, n_plans), dtype=bool),
     )
-    if USE_NUMBA and r_n * t_n * n_c >= _kernel.GAP_MIN_WORK and _kernel.gaps_available():
+    if USE_NUMBA and _kernel.gaps_available():
         _gaps_kernel(pv, g, out)
     else:
         _gaps_numpy(pv, g, out, block)

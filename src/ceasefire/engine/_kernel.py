@@ -3,15 +3,14 @@
 - :func:`_rows`: the monthly dynamics, the same equations as
   :func:`ceasefire.engine._sim._dynamics`, row by row instead of month by month
   (each row's state stays in registers); numbers agree with the numpy version to
-  rounding (tested). Used for batches of at least ``MIN_WORK`` path-months, where
-  its compile time (about 1.5 s) pays.
+  rounding (tested): numba's exp and pow are not numpy's SIMD ones, so the two differ in
+  the last bit of some numbers.
 - :func:`_gaps`: the perceived gaps of the settlement hazard
   (:func:`ceasefire.engine._hazard.settlement_hazard`), one (row, month) at a time
   over the candidates and veto players, with no (rows, candidates, veto) temporaries;
   the same operations in the same order as the numpy version, so every gap is the
   same number (the Nash product's logarithm, used only to pick the deal among the
-  accepted candidates, may differ in its last bit). Used for at least
-  ``GAP_MIN_WORK`` row-month-candidates.
+  accepted candidates, may differ in its last bit).
 - :func:`_targets`: each row's realised discounted value of fighting on
   (``_value._targets``: the utility flows of the fronts, the discounting back from
   the last simulated month and the regime's expected punishment), one row at a
@@ -20,10 +19,18 @@
   in order, as numpy's einsum takes it for the arrays ``_value._flows`` passes (its
   order depends on the operands' memory layout), so the values agree with numpy to
   rounding, and here bit for bit (tested to 1e-12).
-  Used for at least ``TARGET_MIN_WORK`` path-months.
 
-``CEASEFIRE_NUMBA=0`` turns both off; ``CEASEFIRE_NUMBA_PARALLEL=1`` spreads rows
-over threads (off by default: on a shared machine the serial kernels were faster).
+Which code runs depends on the installation only, never on the size of a batch:
+the kernels whenever numba is installed (the ``fast`` extra), numpy otherwise. A
+world's numbers therefore do not depend on which worlds share its batch, the chunk
+size or the number of workers (a size threshold once chose between the two, and a
+world's last bits moved with its chunk). Compiled code is cached on disk (numba's
+``cache=True``: beside this file, or numba's user cache where that is read-only), so
+only the first run after an install compiles (a few seconds).
+
+``CEASEFIRE_NUMBA=0`` turns the kernels off (numpy only); ``CEASEFIRE_NUMBA_PARALLEL=1``
+spreads rows over threads (off by default, and not cached: on a shared machine the
+serial kernels were faster, and ``ceasefire explore`` uses processes).
 """
 
 from __future__ import annotations
@@ -67,9 +74,6 @@ PARAM_ORDER = (
     "hardliner_noise",
 )
 
-MIN_WORK = 1_500_000  # path-months below which numpy is used (no compile time to repay)
-GAP_MIN_WORK = 20_000_000  # row-month-candidates below which the hazard stays on numpy
-TARGET_MIN_WORK = 1_000_000  # path-months below which the fight targets stay on numpy
 _JIT: dict[str, Any] = {}  # name -> the compiled function, False where numba is missing
 
 try:  # numba's parallel range where numba is installed, plain range otherwise
@@ -89,7 +93,7 @@ def _jit(name: str, fn: Callable[..., None]) -> bool:
             _JIT[name] = False
             return False
         parallel = os.environ.get("CEASEFIRE_NUMBA_PARALLEL", "0") == "1"
-        _JIT[name] = numba.njit(cache=False, fastmath=False, parallel=parallel)(fn)
+        _JIT[name] = numba.njit(cache=not parallel, fastmath=False, parallel=parallel)(fn)
     return _JIT[name] is not False
 
 

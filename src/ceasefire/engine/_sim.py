@@ -342,7 +342,7 @@ def run_from(
         "m_b": np.empty((r, m)),
     }
 
-    if USE_NUMBA and r * m >= _kernel.MIN_WORK and _kernel.available():
+    if USE_NUMBA and _kernel.available():
         _run_kernel(c, p, s0, t0, nz, levers, sq, kappa, troops, out)
     else:
         _run_numpy(c, p, s0, t0, nz, levers, sq, kappa, troops, out)

@@ -364,9 +364,23 @@ def expected_levers(c: Compiled, t: int) -> dict[str, F]:
     return out
 
 
-def _needs_rerun(c: Compiled, t: int) -> bool:
-    exp = expected_levers(c, t)
-    return any(not np.allclose(exp[k][t:], c.levers[k][t:]) for k in c.levers)
+def _rerun_months(c: Compiled, t_n: int) -> NDArray[np.bool_]:
+    """(t_n,) whether, at month t, the expected levers differ from the realised ones.
+
+    The same test as ``np.allclose(expected_levers(c, t)[k][t:], c.levers[k][t:])`` for
+    every lever and month (the same arithmetic: base[s] + (path[t] - base[t]) against
+    path[s]), for all months at once.
+    """
+    out = np.zeros(t_n, dtype=bool)
+    for name, path in c.levers.items():
+        base = np.asarray(c.baseline.get(name, path), dtype=float)
+        path = np.asarray(path, dtype=float)
+        m = min(t_n, len(path))
+        exp = base[None, :] + (path[:m] - base[:m])[:, None]  # (t, s): expected at t for s
+        close = np.abs(exp - path[None, :]) <= 1e-8 + 1e-5 * np.abs(path[None, :])
+        later = np.arange(len(path))[None, :] >= np.arange(m)[:, None]
+        out[:m] |= (~close & later).any(axis=1)
+    return out
 
 
 @dataclass(frozen=True)
@@ -463,11 +477,9 @@ def _targets(
 ) -> F:
     """Realised discounted values of fighting on from the first ``keep`` months of ``sim``.
 
-    (R, keep, n). Through the compiled kernel for batches of at least
-    ``_kernel.TARGET_MIN_WORK`` path-months where numba is installed.
+    (R, keep, n). Through the compiled kernel where numba is installed.
     """
-    r, m = sim.z_war.shape[:2]
-    if USE_NUMBA and r * m >= _kernel.TARGET_MIN_WORK and _kernel.targets_available():
+    if USE_NUMBA and _kernel.targets_available():
         return _targets_kernel(c, sim, t0, levers, sal, k, keep)
     y = discount_back(_flows(c, sim, t0, levers, sal), c.discount)
     reg = c.spec.roles.regime
@@ -580,8 +592,9 @@ def _fight_values(
     cum = np.concatenate([np.zeros((c.rows, 1)), np.cumsum(sim.hazard, axis=1)], axis=1)
     end = np.minimum(np.arange(t_n) + t_n, c.steps)  # removal within T months (or the tail)
     p_rem = 1.0 - np.exp(-(cum[:, end] - cum[:, :t_n]))
+    rerun = _rerun_months(c, t_n)
     for t in range(t_n):
-        if _needs_rerun(c, t):
+        if rerun[t]:
             lev = expected_levers(c, t)
             cont = run_from(c, p, state_at(sim, t), t, noise, lev)
             y[:, t] = _targets(c, cont, t, lev, sal, k, 1)[:, 0]
@@ -645,8 +658,9 @@ def _support_values(
         sim_b = run_from(c, p, initial_state(c, p), 0, noise, lev0)
         y_b = _targets(c, sim_b, 0, lev0, sal, k, t_n)[..., a_idx].copy()
         x_b = _features(c, sim_b, slice(0, t_n))
+        rerun = _rerun_months(c, t_n)
         for t in range(t_n):
-            if _needs_rerun(c, t):
+            if rerun[t]:
                 lev = _without_support(expected_levers(c, t), names, months, t)
                 cont = run_from(c, p, state_at(sim, t), t, noise, lev)
                 y_b[:, t] = _targets(c, cont, t, lev, sal, k, 1)[:, 0, a_idx]
