@@ -290,8 +290,8 @@ def _rows(
     aid: np.ndarray,
     chi: np.ndarray,
     ref: np.ndarray,  # (4,): sanctions, strikes, aid, foreign_troops at month 0
-    eps: np.ndarray,  # (steps, 5, R) from month t0
-    eps_front: np.ndarray,  # (steps, R, F)
+    eps: np.ndarray,  # (paths, steps, 5) from month t0
+    eps_front: np.ndarray,  # (paths, steps, F)
     pidx: np.ndarray,  # (R,) path of each row (index into eps)
     t0: int,
     z_war: np.ndarray,  # outputs (R, steps, ...)
@@ -318,6 +318,35 @@ def _rows(
         o = np.empty(n_f)
         step = np.empty(n_f)
         m_exp = par[r, 0]
+        # the row's parameters in locals (the outputs may alias par for all LLVM knows)
+        f_adj = par[r, 2]
+        f_noise = par[r, 3]
+        fat_a = par[r, 4]
+        fat_b = par[r, 5]
+        aid_sh = par[r, 6]
+        strike = par[r, 7]
+        troop = par[r, 8]
+        econ = par[r, 9]
+        sanc_sup = par[r, 10]
+        eta_r = par[r, 11]
+        front_sd = par[r, 12]
+        rev_s = par[r, 13]
+        rev_k = par[r, 14]
+        spend = par[r, 15]
+        b_rate = par[r, 16]
+        b_floor = par[r, 17]
+        b_sd = par[r, 18]
+        h_unrest = par[r, 19]
+        u_base = par[r, 20]
+        u_boom = par[r, 21]
+        u_aust = par[r, 22]
+        u_adj = par[r, 23]
+        u_sd = par[r, 24]
+        h_base = par[r, 25]
+        h_set = par[r, 26]
+        h_decay = par[r, 27]
+        h_sd = par[r, 28]
+        hc, gh, dep_r, dx = h_const[r], g_h[r], dep[r], drift_x[r]
         th0 = min(max(par[r, 1], 1e-6), 1 - 1e-6)
         m_b0 = ((1 - th0) / th0) ** (1.0 / m_exp)
         m_a = s0[r, 0]
@@ -348,49 +377,43 @@ def _rows(
             buffer_o[r, i] = buffer
             ma_o[r, i] = m_a
             mb_o[r, i] = m_b
-            hazard_o[r, i] = math.exp(h_const[r] + g_h[r] * hard + par[r, 19] * unrest)
+            hazard_o[r, i] = math.exp(hc + gh * hard + h_unrest * unrest)
             pop_f = 1.0 if popped else 0.0
             supply = (
                 1.0
-                - par[r, 9] * pop_f
-                - par[r, 10] * (s_ - ref[0])
-                - par[r, 7] * (k_ - ref[1])
-                + par[r, 8] * (c_ - ref[3])
+                - econ * pop_f
+                - sanc_sup * (s_ - ref[0])
+                - strike * (k_ - ref[1])
+                + troop * (c_ - ref[3])
             )
-            star_a = max(supply, 0.05) * math.exp(-par[r, 4] * t + par[r, 3] * eps[i, 0, pr])
+            star_a = max(supply, 0.05) * math.exp(-fat_a * t + f_noise * eps[pr, i, 0])
             if ref[2] > 0:
-                aid_term = (1 - par[r, 6]) + par[r, 6] * (a_ / ref[2])
+                aid_term = (1 - aid_sh) + aid_sh * (a_ / ref[2])
             else:
-                aid_term = (1 - par[r, 6]) + par[r, 6] * a_
-            star_b = m_b0 * aid_term * math.exp(-par[r, 5] * t + par[r, 3] * eps[i, 1, pr])
-            m_a = m_a + par[r, 2] * (star_a - m_a)
-            m_b = m_b + par[r, 2] * (star_b - m_b)
+                aid_term = (1 - aid_sh) + aid_sh * a_
+            star_b = m_b0 * aid_term * math.exp(-fat_b * t + f_noise * eps[pr, i, 1])
+            m_a = m_a + f_adj * (star_a - m_a)
+            m_b = m_b + f_adj * (star_b - m_b)
             setback = 0.0
             if n_f > 0:
-                eta = par[r, 11]
                 tot = 0.0
                 for j in range(n_f):
                     d = kappa[j] * (theta - 0.5 + troops[j] * (c_ - ref[3]))
                     if d > 0:
-                        st = d * (1 - o[j]) ** eta
+                        st = d * (1 - o[j]) ** eta_r
                     else:
-                        st = d * o[j] ** eta
-                    st = st + drift_x[r]
+                        st = d * o[j] ** eta_r
+                    st = st + dx
                     step[j] = st
                     tot += st * weight[j]
                 for j in range(n_f):
-                    v = o[j] + step[j] + par[r, 12] * eps_front[i, pr, j]
+                    v = o[j] + step[j] + front_sd * eps_front[pr, i, j]
                     o[j] = min(max(v, 0.0), 1.0)
                 setback = max(0.0, -tot / wsum)
-            revenue = 1.0 - par[r, 13] * s_ - par[r, 14] * k_
-            buffer = buffer - par[r, 16] * (par[r, 15] - revenue) + par[r, 18] * eps[i, 2, pr]
-            popped = popped or (buffer < par[r, 17])
+            revenue = 1.0 - rev_s * s_ - rev_k * k_
+            buffer = buffer - b_rate * (spend - revenue) + b_sd * eps[pr, i, 2]
+            popped = popped or (buffer < b_floor)
             pop_f = 1.0 if popped else 0.0
-            u_target = par[r, 20] - par[r, 21] * dep[r] * (1.0 - pop_f) + par[r, 22] * pop_f
-            unrest = unrest + par[r, 23] * (u_target - unrest) + par[r, 24] * eps[i, 3, pr]
-            hard = (
-                hard
-                + par[r, 27] * (par[r, 25] - hard)
-                + par[r, 26] * setback
-                + par[r, 28] * eps[i, 4, pr]
-            )
+            u_target = u_base - u_boom * dep_r * (1.0 - pop_f) + u_aust * pop_f
+            unrest = unrest + u_adj * (u_target - unrest) + u_sd * eps[pr, i, 3]
+            hard = hard + h_decay * (h_base - hard) + h_set * setback + h_sd * eps[pr, i, 4]

@@ -421,8 +421,8 @@ def _run_kernel(
         levers["aid"],
         levers["foreign_troops"],
         ref,
-        np.ascontiguousarray(nz.eps[t0:]),
-        np.ascontiguousarray(nz.eps_front[t0:]),
+        np.ascontiguousarray(nz.eps[t0:].transpose(2, 0, 1)),  # path-major: read in order
+        np.ascontiguousarray(nz.eps_front[t0:].transpose(1, 0, 2)),
         np.arange(r, dtype=np.int64) % n,
         t0,
         out["z_war"],
