@@ -160,36 +160,9 @@ def test_inputs_outside_the_world_axis_fall_back_per_setting(sc: cf.Scenario) ->
     world, _ = apply_world(sc, uncertain_inputs(sc), {"engine.war_cost.russia": 0.05})
     from ceasefire.engine import evaluate_worlds as engine_worlds
 
-    # judged on the explored scenario's candidate deals, not a search in the world's own
-    ref = engine_worlds(world, {"punishment": [60.0]}, paths=20, seed=2, claims=False, base=sc)
+    ref = engine_worlds(world, {"punishment": [60.0]}, paths=20, seed=2, claims=False)
     assert out["G0"][1] == ref["G0"][0]
     assert np.array_equal(out["p_by_month"][1], ref["p_by_month"][0])
-
-
-def test_every_world_shares_one_candidate_deal_search(
-    sc: cf.Scenario, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # worlds that change the scenario (war cost, status quo) and worlds on the engine's
-    # world axis are judged on one candidate set: one search, on the explored scenario
-    import ceasefire.engine._worlds as worlds_mod
-
-    seen: list[object] = []
-    real = worlds_mod.ripeness_path
-
-    def counting(c: object, *args: object, **kwargs: object) -> object:
-        seen.append(c.scenario)  # type: ignore[attr-defined]
-        return real(c, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(worlds_mod, "ripeness_path", counting)
-    monkeypatch.setattr(worlds_mod, "_BASE_DEALS", [])
-    ins = {
-        "engine.war_cost.russia": [0.01, 0.05, 0.03],
-        "issues.donetsk.status_quo": [0.64, 0.7, 0.76],
-        "engine.parameters.punishment": [60.0, 80.0, 100.0],
-    }
-    out = evaluate_worlds(sc, ins, paths=10, seed=2, claims=False)
-    assert seen == [sc]  # three worlds, three scenarios, one search
-    assert np.isfinite(out["G0"]).all()
 
 
 @pytest.mark.slow

@@ -161,8 +161,6 @@ def evaluate_worlds(
     levers: Mapping[str, Any] | None = None,
     claims: bool = True,
     horizon: int | None = None,
-    base: Scenario | None = None,
-    base_levers: Mapping[str, Any] | None = None,
 ) -> dict[str, NDArray[Any]]:
     """Evaluate W worlds of ``scenario`` at once; ``inputs`` maps names to arrays (W,).
 
@@ -170,22 +168,9 @@ def evaluate_worlds(
     ``optimism.<side>``; see :func:`WORLD_INPUTS`. ``levers`` are lever paths
     shared by every world (realised history). Returns a dict of arrays (module
     docstring).
-
-    ``base`` and ``base_levers`` (default: ``scenario`` and ``levers``) say where the
-    candidate deals' searched max-min points come from: the search at ``base``'s stated
-    values under ``base_levers``. An exploration passes the scenario it explores and
-    its lever file, so every world -- whether its inputs ride the world axis or change
-    the scenario (positions, status quo, war costs, a held lever) -- is judged on one
-    candidate set, searched once.
     """
     if scenario.engine is None:
         raise InputError(f"scenario {scenario.id!r} has no engine section")
-    if base is not None and (
-        base.issue_ids != scenario.issue_ids or base.proposal_ids != scenario.proposal_ids
-    ):
-        raise InputError(
-            f"base scenario {base.id!r} has other issues or proposals than {scenario.id!r}"
-        )
     known = set(WORLD_INPUTS(scenario))
     arrays = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in inputs.items()}
     for k in arrays:
@@ -227,13 +212,7 @@ def evaluate_worlds(
     # points, status quo and Sobol points, the candidates hold the searched max-min deal of
     # every month of the scenario at its stated values (one windowed search, not per world).
 
-    z_base = _base_deals(
-        sc if base is None else base,
-        min(paths, 200),
-        horizon,
-        lv if base_levers is None else dict(base_levers),
-        seed,
-    )
+    z_base = _base_deals(sc, min(paths, 200), horizon, lv, seed)
     cand = deal_candidates(sc.proposal_matrix, sc.ideal, sc.status_quo, z_base, n_sobol=256)
     mean = _Mean(pv)
     gaps, p_rem = mean.gaps(cand, veto)

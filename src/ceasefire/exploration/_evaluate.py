@@ -17,10 +17,6 @@ with a leading world axis.
   worlds go through the engine as one batch. With LHS or Sobol every world differs
   in them, so each such world costs one engine call; restrict the design to the
   vectorised inputs (``inputs="engine"``) to run a batch in one call.
-- **One candidate set.** Every world, of either kind, is judged on the same candidate
-  deals: the searched max-min deals come from the explored scenario at its stated
-  values under the run's lever file (``base`` of the engine's ``evaluate_worlds``),
-  found once and kept, not searched again in every world's own scenario.
 
 Random numbers: the engine draws every path's noise once from
 ``SeedSequence(seed)`` and shares it across worlds (common random numbers), so a
@@ -144,21 +140,15 @@ def evaluate_worlds(
             sc, world_levers = build({k: float(arrays[k][rows[0]]) for k in rest})
             lv.update(world_levers)
         batch = {str(vec[k]): arrays[k][rows] for k in arrays if vec[k] is not None}
-        # every world's candidate deals come from one search: the explored scenario at its
-        # stated values under the run's lever file (not the world's own scenario)
-        res = engine_worlds(
-            sc,
-            batch,
-            paths=paths,
-            seed=seed,
-            levers=lv or None,
-            claims=claims,
-            horizon=horizon,
-            base=scenario,
-            base_levers=dict(levers or {}),
-        )
         if not batch:  # the engine sizes its world axis from the inputs: one world
+            res = engine_worlds(
+                sc, {}, paths=paths, seed=seed, levers=lv or None, claims=claims, horizon=horizon
+            )
             res = {k: np.repeat(np.asarray(v)[:1], len(rows), axis=0) for k, v in res.items()}
+        else:
+            res = engine_worlds(
+                sc, batch, paths=paths, seed=seed, levers=lv or None, claims=claims, horizon=horizon
+            )
         parts.append((rows, {k: np.asarray(v) for k, v in res.items() if k not in _DROP}))
     out: dict[str, NDArray[Any]] = {}
     if parts:
