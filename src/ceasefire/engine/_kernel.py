@@ -290,8 +290,8 @@ def _rows(
     aid: np.ndarray,
     chi: np.ndarray,
     ref: np.ndarray,  # (4,): sanctions, strikes, aid, foreign_troops at month 0
-    eps: np.ndarray,  # (paths, steps, 5) from month t0
-    eps_front: np.ndarray,  # (paths, steps, F)
+    eps: np.ndarray,  # (paths, steps_total, 5) from month 0
+    eps_front: np.ndarray,  # (paths, steps_total, F)
     pidx: np.ndarray,  # (R,) path of each row (index into eps)
     t0: int,
     z_war: np.ndarray,  # outputs (R, steps, ...)
@@ -386,12 +386,12 @@ def _rows(
                 - strike * (k_ - ref[1])
                 + troop * (c_ - ref[3])
             )
-            star_a = max(supply, 0.05) * math.exp(-fat_a * t + f_noise * eps[pr, i, 0])
+            star_a = max(supply, 0.05) * math.exp(-fat_a * t + f_noise * eps[pr, t, 0])
             if ref[2] > 0:
                 aid_term = (1 - aid_sh) + aid_sh * (a_ / ref[2])
             else:
                 aid_term = (1 - aid_sh) + aid_sh * a_
-            star_b = m_b0 * aid_term * math.exp(-fat_b * t + f_noise * eps[pr, i, 1])
+            star_b = m_b0 * aid_term * math.exp(-fat_b * t + f_noise * eps[pr, t, 1])
             m_a = m_a + f_adj * (star_a - m_a)
             m_b = m_b + f_adj * (star_b - m_b)
             setback = 0.0
@@ -407,13 +407,13 @@ def _rows(
                     step[j] = st
                     tot += st * weight[j]
                 for j in range(n_f):
-                    v = o[j] + step[j] + front_sd * eps_front[pr, i, j]
+                    v = o[j] + step[j] + front_sd * eps_front[pr, t, j]
                     o[j] = min(max(v, 0.0), 1.0)
                 setback = max(0.0, -tot / wsum)
             revenue = 1.0 - rev_s * s_ - rev_k * k_
-            buffer = buffer - b_rate * (spend - revenue) + b_sd * eps[pr, i, 2]
+            buffer = buffer - b_rate * (spend - revenue) + b_sd * eps[pr, t, 2]
             popped = popped or (buffer < b_floor)
             pop_f = 1.0 if popped else 0.0
             u_target = u_base - u_boom * dep_r * (1.0 - pop_f) + u_aust * pop_f
-            unrest = unrest + u_adj * (u_target - unrest) + u_sd * eps[pr, i, 3]
-            hard = hard + h_decay * (h_base - hard) + h_set * setback + h_sd * eps[pr, i, 4]
+            unrest = unrest + u_adj * (u_target - unrest) + u_sd * eps[pr, t, 3]
+            hard = hard + h_decay * (h_base - hard) + h_set * setback + h_sd * eps[pr, t, 4]

@@ -28,6 +28,7 @@ month closes every value with a stationary continuation (``_value.py``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -216,6 +217,18 @@ class Noise:
     eps_front: F  # (steps, N, F)
     eps_obs: F  # (N, steps, 2)
 
+    def path_major(self) -> tuple[F, F]:
+        """``eps`` as (N, steps, 5) and ``eps_front`` as (N, steps, F), C-contiguous: the
+        order the compiled kernel reads them in (one copy per draw, kept)."""
+        cached = self.__dict__.get("_path_major")
+        if cached is None:
+            cached = (
+                np.ascontiguousarray(self.eps.transpose(2, 0, 1)),
+                np.ascontiguousarray(self.eps_front.transpose(1, 0, 2)),
+            )
+            object.__setattr__(self, "_path_major", cached)
+        return cached
+
 
 @dataclass(frozen=True)
 class SimPaths:
@@ -264,6 +277,28 @@ def draw_noise(c: Compiled, rng: np.random.Generator) -> Noise:
     """
     n, steps, n_f = c.paths, c.steps, len(c.spec.fronts)
     key = int(rng.integers(2**62))
+    with _NOISE_LOCK:
+        for i, (k_old, nz_old) in enumerate(_NOISE):
+            if k_old == (key, n, steps, n_f):
+                _NOISE.append(_NOISE.pop(i))
+                return nz_old
+    nz = _draw(key, n, steps, n_f)
+    for arr in (nz.eps, nz.eps_front, nz.eps_obs):
+        arr.setflags(write=False)  # shared by every later draw of the same key
+    with _NOISE_LOCK:
+        _NOISE.append(((key, n, steps, n_f), nz))
+        del _NOISE[:-NOISE_KEPT]
+    return nz
+
+
+# The noise is a function of (key, paths, months, fronts) alone: the last few draws are
+# kept, so an exploration's many engine calls with one seed draw it once.
+NOISE_KEPT = 2
+_NOISE: list[tuple[tuple[int, int, int, int], Noise]] = []  # most recent last
+_NOISE_LOCK = threading.Lock()
+
+
+def _draw(key: int, n: int, steps: int, n_f: int) -> Noise:
     eps = np.empty((steps, 5, n))
     eps_front = np.empty((steps, n, n_f))
     eps_obs = np.empty((n, steps, 2))
@@ -421,8 +456,7 @@ def _run_kernel(
         levers["aid"],
         levers["foreign_troops"],
         ref,
-        np.ascontiguousarray(nz.eps[t0:].transpose(2, 0, 1)),  # path-major: read in order
-        np.ascontiguousarray(nz.eps_front[t0:].transpose(1, 0, 2)),
+        *nz.path_major(),  # from month 0, path-major: read in order
         np.arange(r, dtype=np.int64) % n,
         t0,
         out["z_war"],
