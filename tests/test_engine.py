@@ -729,3 +729,31 @@ def test_rerun_months_is_allclose_per_month(levers: dict[str, object] | None) ->
     got = _rerun_months(c, t_n)
     assert got.tolist() == want
     assert any(want) == ((levers is not None and "aid" in levers) or levers == LEVER_STEP)
+
+
+def test_kernels_compile_without_a_writable_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # numba refuses cache=True (RuntimeError: no locator available) where neither the
+    # package's directory nor the user's cache directory is writable: compile in memory
+    import ceasefire.engine._kernel as kern
+
+    numba = pytest.importorskip("numba")
+    real = numba.njit
+    asked: list[bool] = []
+
+    def njit(**kwargs: object) -> object:
+        asked.append(bool(kwargs.get("cache")))
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(**kwargs)
+
+    monkeypatch.setattr(numba, "njit", njit)
+    monkeypatch.setattr(kern, "_JIT", {})
+
+    def add_one(x: np.ndarray) -> None:
+        for i in range(x.shape[0]):
+            x[i] += 1.0
+
+    assert kern._jit("add_one", add_one)
+    x = np.zeros(3)
+    kern._JIT["add_one"](x)
+    assert x.tolist() == [1.0, 1.0, 1.0] and asked == [True, False]

@@ -554,7 +554,7 @@ def _jit_module(n: int, jit: bool | None) -> Any:
         return None
     try:
         from . import _smp_jit
-    except ImportError:
+    except (ImportError, RuntimeError):  # RuntimeError: numba found no writable cache
         if jit:
             raise
         return None

@@ -93,7 +93,10 @@ def _jit(name: str, fn: Callable[..., None]) -> bool:
             _JIT[name] = False
             return False
         parallel = os.environ.get("CEASEFIRE_NUMBA_PARALLEL", "0") == "1"
-        _JIT[name] = numba.njit(cache=not parallel, fastmath=False, parallel=parallel)(fn)
+        try:
+            _JIT[name] = numba.njit(cache=not parallel, fastmath=False, parallel=parallel)(fn)
+        except RuntimeError:  # no writable cache directory anywhere: compile in memory
+            _JIT[name] = numba.njit(cache=False, fastmath=False, parallel=parallel)(fn)
     return _JIT[name] is not False
 
 
