@@ -757,3 +757,23 @@ def test_kernels_compile_without_a_writable_cache(monkeypatch: pytest.MonkeyPatc
     x = np.zeros(3)
     kern._JIT["add_one"](x)
     assert x.tolist() == [1.0, 1.0, 1.0] and asked == [True, False]
+
+
+def test_noise_is_kept_only_when_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the last draws are kept (read-only) for the next engine call with the same seed, but
+    # a large run's noise is not held after the run
+    import ceasefire.engine._sim as sim_mod
+
+    sc = cf.load("russia-ukraine-2024")
+    c = compile_scenario(sc, paths=10)
+    monkeypatch.setattr(sim_mod, "_NOISE", [])
+    a = sim_mod.draw_noise(c, np.random.default_rng(5))
+    b = sim_mod.draw_noise(c, np.random.default_rng(5))
+    assert a is b and not a.eps.flags.writeable
+    assert a.path_major() is a.path_major()
+    monkeypatch.setattr(sim_mod, "NOISE_KEEP_BYTES", a.nbytes - 1)
+    monkeypatch.setattr(sim_mod, "_NOISE", [])
+    d = sim_mod.draw_noise(c, np.random.default_rng(5))
+    e = sim_mod.draw_noise(c, np.random.default_rng(5))
+    assert d is not e and sim_mod._NOISE == []
+    assert np.array_equal(d.eps, a.eps) and d.path_major() is not d.path_major()
