@@ -31,7 +31,7 @@ from ..bargaining._spatial import spatial_utility
 from ..scenario._registry import LEVERS, PARAMETERS
 from ._analysis import ripeness_path
 from ._hazard import deal_candidates, settlement_hazard
-from ._sim import Compiled, Noise, SimPaths, Switches, compile_scenario, lever_paths, simulate
+from ._sim import Switches, compile_scenario, lever_paths, simulate
 from ._value import PathValues, breakdown_hazard, interp_b, path_values, settle_mix
 
 if TYPE_CHECKING:
@@ -181,16 +181,6 @@ def evaluate_worlds(
             )
     sc = scenario
     lv = dict(levers or {})
-    shared: list[Noise] = []  # every run draws the same noise (same seed, paths, months)
-
-    def sim_of(c: Compiled) -> SimPaths:
-        sim = simulate(
-            c, np.random.default_rng(np.random.SeedSequence(seed)), shared[0] if shared else None
-        )
-        assert sim.noise is not None
-        if not shared:
-            shared.append(sim.noise)
-        return sim
 
     def run(switches: Switches | None = None, lev: dict[str, Any] | None = None) -> PathValues:
         c = compile_scenario(
@@ -201,7 +191,7 @@ def evaluate_worlds(
             switches=switches,
             worlds=arrays,
         )
-        sim = sim_of(c)
+        sim = simulate(c, np.random.default_rng(np.random.SeedSequence(seed)))
         assert sim.noise is not None
         return path_values(c, sim, sim.noise)
 
@@ -262,7 +252,7 @@ def evaluate_worlds(
     from dataclasses import replace
 
     talk_c = replace(talk_c, baseline=talk_c.levers)  # a course chosen now: anticipated
-    sim_t = sim_of(talk_c)
+    sim_t = simulate(talk_c, np.random.default_rng(np.random.SeedSequence(seed)))
     assert sim_t.noise is not None
     pv_t = path_values(talk_c, sim_t, sim_t.noise)
     talk_value = _Mean(pv_t).fight[:, 0, ru] - mean.fight[:, 0, ru]
