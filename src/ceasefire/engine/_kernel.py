@@ -25,8 +25,9 @@ the kernels whenever numba is installed (the ``fast`` extra), numpy otherwise. A
 world's numbers therefore do not depend on which worlds share its batch, the chunk
 size or the number of workers (a size threshold once chose between the two, and a
 world's last bits moved with its chunk). Compiled code is cached on disk (numba's
-``cache=True``: beside this file, or numba's user cache where that is read-only), so
-only the first run after an install compiles (a few seconds).
+``cache=True``: beside this file, or numba's user cache where that is read-only; in
+memory, for each process, where neither is writable), so only the first run after an
+install compiles (a few seconds).
 
 ``CEASEFIRE_NUMBA=0`` turns the kernels off (numpy only); ``CEASEFIRE_NUMBA_PARALLEL=1``
 spreads rows over threads (off by default, and not cached: on a shared machine the
