@@ -81,6 +81,8 @@ import numpy as np
 
 from .._errors import InputError
 from .._results import short_repr
+from ..scenario._registry import available_memory as _available_memory
+from ..scenario._registry import memory_text as _gib
 from ._ktab import PARAM_NAMES, KTABScenario, canonical_param, param_spellings, read_ktab
 
 __all__ = [
@@ -840,34 +842,6 @@ def memory_needed(n: int, dims: int, max_iter: int = 100) -> int:
     return 8 * (20 + 2 * dims) * n * n + 16 * 2**20 + 8 * (max_iter + 1) * n * (dims + 1)
 
 
-def _available_memory() -> int | None:
-    """Bytes this process can still allocate (MemAvailable, within a cgroup
-    limit if one is set), or None where it cannot be told."""
-    avail: int | None = None
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    avail = int(line.split()[1]) * 1024
-                    break
-    except (OSError, ValueError):
-        try:
-            avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
-        except (AttributeError, OSError, ValueError):
-            avail = None
-    try:
-        with open("/sys/fs/cgroup/memory.max", encoding="ascii") as fh:
-            limit = fh.read().strip()
-        with open("/sys/fs/cgroup/memory.current", encoding="ascii") as fh:
-            used = int(fh.read().strip())
-        if limit != "max":
-            room = int(limit) - used
-            avail = room if avail is None else min(avail, room)
-    except (OSError, ValueError):
-        pass
-    return avail
-
-
 def check_memory(n: int, dims: int, max_iter: int = 100, *, file: str | None = None) -> None:
     """Raise :class:`InputError` naming the memory needed when a run of ``n``
     actors would not fit in the memory available now (see
@@ -880,10 +854,6 @@ def check_memory(n: int, dims: int, max_iter: int = 100, *, file: str | None = N
             f"{_gib(max(avail, 0))} is available",
             file=file,
         )
-
-
-def _gib(b: int) -> str:
-    return f"{b / 2**30:.1f} GiB" if b >= 2**30 else f"{b / 2**20:.0f} MiB"
 
 
 # ----------------------------------------------------------------------------

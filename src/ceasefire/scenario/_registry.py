@@ -9,6 +9,7 @@ explains each equation they enter.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from .._errors import InputError
@@ -22,8 +23,10 @@ __all__ = [
     "PARAMETERS",
     "TALKS_RELIEF_LEVERS",
     "Param",
+    "available_memory",
     "check_run_size",
     "check_seed",
+    "memory_text",
 ]
 
 #: The most Monte Carlo paths one run may ask for (memory grows about linearly in paths).
@@ -60,6 +63,39 @@ def check_run_size(paths: object, horizon: object) -> None:
             f"paths x horizon = {paths * horizon:,} exceeds the limit of {MAX_PATH_MONTHS:,} "
             "path-months (memory grows with both; see docs/limits.md)"
         )
+
+
+def available_memory() -> int | None:
+    """Bytes this process can still allocate (MemAvailable, within a cgroup
+    limit if one is set), or None where it cannot be told."""
+    avail: int | None = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    avail = int(line.split()[1]) * 1024
+                    break
+    except (OSError, ValueError):
+        try:
+            avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+        except (AttributeError, OSError, ValueError):
+            avail = None
+    try:
+        with open("/sys/fs/cgroup/memory.max", encoding="ascii") as fh:
+            limit = fh.read().strip()
+        with open("/sys/fs/cgroup/memory.current", encoding="ascii") as fh:
+            used = int(fh.read().strip())
+        if limit != "max":
+            room = int(limit) - used
+            avail = room if avail is None else min(avail, room)
+    except (OSError, ValueError):
+        pass
+    return avail
+
+
+def memory_text(b: int) -> str:
+    """``b`` bytes as MiB or GiB, for messages."""
+    return f"{b / 2**30:.1f} GiB" if b >= 2**30 else f"{b / 2**20:.0f} MiB"
 
 
 LEVERS = ("sanctions", "strikes", "aid", "foreign_troops")
