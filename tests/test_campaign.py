@@ -190,6 +190,48 @@ def _option_cases() -> Iterator[Case]:
             f"paths-huge-{cmd}", [*base, "--paths", "1000000000"], mention="paths", files=toy
         )
         yield Case(f"paths-text-{cmd}", [*base, "--paths", "many"], mention="paths", files=toy)
+    for cmd in ("explore", "report"):  # the exploration's own checks come first
+        base = [cmd, "toy.yaml"]
+        out = "report.html" if cmd == "report" else None
+        yield Case(
+            f"seed-negative-{cmd}", [*base, "--seed", "-1"], mention="seed", files=toy, out=out
+        )
+        yield Case(
+            f"seed-beyond-128-bits-{cmd}",
+            [*base, "--seed", str(2**130)],
+            mention="seed",
+            files=toy,
+            out=out,
+        )
+        yield Case(
+            f"paths-huge-{cmd}",
+            [*base, "--paths", "1000000000"],
+            mention="paths",
+            files=toy,
+            out=out,
+        )
+    # within the static limits, but over the memory this process may use (the driver's
+    # address-space limit): refused before allocating, naming the memory it would need
+    yield Case(
+        "run-paths-over-memory",
+        ["run", "toy.yaml", "--paths", "100000", "--horizon", "6", "--worlds", "0"],
+        mention="memory",
+        files=toy,
+    )
+    # (the toy scenario states no ranges: these use the built-in one)
+    yield Case("explore-paths-over-memory", ["explore", "--paths", "100000"], mention="memory")
+    yield Case("explore-worlds-huge", ["explore", "--worlds", "100000000000"], mention="worlds")
+    yield Case(
+        "explore-sobol-huge",
+        ["explore", "--method", "sobol", "--worlds", str(2**40)],
+        mention="worlds",
+    )
+    yield Case(
+        "explore-workers-many",
+        ["explore", "toy.yaml", "--scheduler", "local:999"],
+        mention="local:999",
+        files=toy,
+    )
     for cmd in ("run", "levers"):
         yield Case(
             f"horizon-zero-{cmd}", [cmd, "toy.yaml", "--horizon", "0"], mention="horizon", files=toy
@@ -538,7 +580,7 @@ def _output_cases() -> Iterator[Case]:
     yield Case("broken-pipe-scenarios", ["scenarios"], expect="quiet", extra={"broken_pipe": True})
     yield Case(
         "sigint-during-run",
-        ["run", "toy.yaml", "--paths", "20000", "--horizon", "12"],
+        ["run", "toy.yaml", "--paths", "2000", "--horizon", "12"],
         expect="interrupted",
         files={"toy.yaml": TOY},
         extra={"sigint_after": 0.5},

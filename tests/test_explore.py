@@ -394,12 +394,17 @@ def test_cli_explore_real_engine_json(tmp_path: Path) -> None:
         (["--resume"], "--resume needs --out"),
         (["--scheduler", "cluster"], "expected local, local:K or tcp://HOST:PORT"),
         (["--scheduler", "local:0"], "K must lie in"),
+        (["--scheduler", "local:100000"], "K must lie in [1, "),
+        (["--seed", "-1"], "seed must be >= 0"),
+        (["--paths", "100001"], "paths must lie in [1, 100,000]"),
+        (["--worlds", str(10**7)], "over the limit of 2,000,000"),
+        (["--method", "morris", "--worlds", str(10**6)], "over the limit of 2,000,000"),
         ([str(DATA / "toy-two-issues.yaml")], "nothing uncertain to explore"),
         (["no-such-scenario"], "no built-in scenario"),
     ],
 )
 def test_cli_errors(args: list[str], message: str) -> None:
-    r = runner.invoke(app, ["explore", *args, "--paths", "5"])
+    r = runner.invoke(app, ["explore", "--paths", "5", *args])
     assert r.exit_code == 2, r.output
     lines = r.output.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], r.output
@@ -572,3 +577,67 @@ def test_dask_tasks_tune_the_workers_malloc_unless_switched_off(value: str, expe
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == [expected, expected]
+
+
+# ---------------------------------------------------------------------------------------
+# sizes: checked before the design is drawn or the engine allocates
+# ---------------------------------------------------------------------------------------
+
+
+def test_largest_engine_call() -> None:
+    from ceasefire.exploration._api import largest_call
+
+    rest = np.array([[0.1], [0.1], [0.2], [0.1], [0.1], [0.1]])
+    assert largest_call(rest, 3) == 3  # chunk 0: 0.1 twice; chunk 1: 0.1 three times
+    assert largest_call(rest, 2) == 2
+    assert largest_call(rest, 6) == 5
+    assert largest_call(np.zeros((6, 0)), 4) == 4
+    assert largest_call(np.zeros((3, 0)), 4) == 3
+
+
+def test_default_chunk_keeps_one_engine_call_bounded() -> None:
+    from ceasefire.exploration._api import CHUNK_ROW_STEPS, default_chunk_size
+
+    assert default_chunk_size(2368, 200 * 360) == 32  # the default sizes: unchanged
+    assert default_chunk_size(144, 200 * 360) == 9
+    assert default_chunk_size(2368, 5_000 * 360) == CHUNK_ROW_STEPS // (5_000 * 360) == 1
+    assert default_chunk_size(2368, 100_000 * 360) == 1
+    assert default_chunk_size(2368, 1_000 * 360) == 6
+
+
+def test_sizes_refused_before_anything_runs(sc: cf.Scenario, monkeypatch: Any) -> None:
+    import ceasefire.engine._sim as sim_mod
+    import ceasefire.exploration._design as design_mod
+
+    def never(*a: Any, **k: Any) -> None:
+        raise AssertionError("the design was drawn")
+
+    with monkeypatch.context() as m:
+        m.setattr(design_mod, "design", never)
+        for kw in ({"seed": -1}, {"worlds": 3 * 10**6}, {"scheduler": "local:100000"}):
+            with pytest.raises(cf.InputError):
+                cf.explore(sc, **kw)  # type: ignore[arg-type]
+    # the largest engine call must fit in the memory there is: with --inputs engine, one
+    # chunk, here 9 worlds x 200 paths x 360 months at 1 kB a row-month (648 MB)
+    monkeypatch.setattr(sim_mod, "available_memory", lambda: 600 * 2**20)
+    with pytest.raises(cf.InputError, match=r"^1,800 paths x 360 simulated months need about"):
+        cf.explore(sc, worlds=64, paths=200, chunk_size=9, inputs="engine")
+    # varying every input, the worlds that share the non-engine inputs: far fewer
+    from ceasefire.exploration._api import largest_call
+    from ceasefire.exploration._design import design
+
+    ins = uncertain_inputs(sc)
+    rest = [j for j, u in enumerate(ins) if engine_name(sc, u.name) is None]
+    x = design("morris", ins, 4, 0)
+    assert largest_call(x[:, rest], 9) < 9
+    monkeypatch.setattr(sim_mod, "available_memory", lambda: 50 * 2**20)
+    with pytest.raises(cf.InputError, match=r"^[\d,]+ paths x 360 simulated months") as err:
+        cf.explore(sc, method="morris", worlds=4)
+    rows = int(str(err.value).split(" paths")[0].replace(",", ""))
+    assert rows == 200 * largest_call(x[:, rest], 9) < 1_800
+    with pytest.raises(cf.InputError, match="memory"):  # the engine itself, for any caller
+        cf.engine.compile_scenario(sc, paths=2_000)
+    with pytest.raises(cf.InputError, match="memory"):
+        cf.analyze(sc, paths=2_000)
+    monkeypatch.setattr(sim_mod, "available_memory", lambda: None)  # cannot tell: run on
+    assert cf.engine.compile_scenario(sc, paths=2_000).paths == 2_000

@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 from .._errors import InputError
 from ..scenario._levers import check_levers, knot_path
 from ..scenario._outcome import month_index
-from ..scenario._registry import LEVERS, PARAMETERS
+from ..scenario._registry import LEVERS, PARAMETERS, available_memory, memory_text
 from . import _kernel
 
 if TYPE_CHECKING:
@@ -49,8 +49,36 @@ if TYPE_CHECKING:
 SIM_BLOCK = 4096  # rows simulated together
 TAIL_MONTHS = 120  # months simulated at least after the reported ones
 SIM_MONTHS = 360  # months simulated at least: the same for every report length up to 240
+#: Peak memory of one evaluation in bytes per simulated row-month (a row: one path of one
+#: world), measured from the peak resident size on the default scenario (docs/limits.md):
+#: about 480 B for the values and the settlement hazard, 760 B for ``ceasefire run``'s
+#: analysis, 950 B with the claims' five runs. The check takes the largest, rounded up.
+ROW_STEP_BYTES = 1000
+
+
+def steps_for(months: int, tail: int = TAIL_MONTHS) -> int:
+    """Months simulated for ``months`` reported ones (``tail`` after them, at least
+    ``SIM_MONTHS`` with the default tail)."""
+    return max(months + int(tail), SIM_MONTHS) if tail == TAIL_MONTHS else months + int(tail)
+
+
+def check_memory(rows: int, months: int, tail: int = TAIL_MONTHS) -> None:
+    """Refuse, before anything is allocated, an evaluation of ``rows`` rows (worlds x
+    paths) that would not fit in the memory available now (``ROW_STEP_BYTES`` a
+    simulated row-month)."""
+    steps = steps_for(months, tail)
+    need = int(rows) * steps * ROW_STEP_BYTES
+    avail = available_memory()
+    if avail is not None and need > avail:
+        raise InputError(
+            f"{rows:,} paths x {steps} simulated months need about {memory_text(need)} of "
+            f"memory; {memory_text(max(avail, 0))} is available (ask for fewer paths, or "
+            "fewer worlds at once; docs/limits.md)"
+        )
+
 
 __all__ = [
+    "ROW_STEP_BYTES",
     "TAIL_MONTHS",
     "Compiled",
     "SimPaths",
@@ -148,13 +176,14 @@ def compile_scenario(
     """
     spec = sc.engine_spec
     months = int(horizon) if horizon is not None else spec.horizon_months
-    steps = max(months + int(tail), SIM_MONTHS) if tail == TAIL_MONTHS else months + int(tail)
-    base = lever_paths(spec, steps)
+    steps = steps_for(months, tail)
     w_in = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in (worlds or {}).items()}
     n_w = max([1, *(len(v) for v in w_in.values())])
     for k, v in w_in.items():
         if len(v) != n_w:
             raise InputError(f"world input {k!r} has {len(v)} values, expected {n_w}")
+    check_memory(n_w * (int(paths) if paths is not None else spec.paths), months, tail)
+    base = lever_paths(spec, steps)
     return Compiled(
         scenario=sc,
         spec=spec,

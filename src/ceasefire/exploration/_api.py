@@ -317,8 +317,51 @@ def analyze_worlds(
     )
 
 
-def default_chunk_size(total: int) -> int:
-    return max(1, min(32, math.ceil(total / 16)))
+#: The most worlds one exploration may hold: the design alone is worlds x inputs floats,
+#: drawn whole before any world runs (10^6 worlds x 35 inputs: 280 MB).
+MAX_WORLDS = 2_000_000
+#: ... and the most values in that design (worlds x inputs: 800 MB of floats).
+MAX_DESIGN_VALUES = 100_000_000
+#: The default chunk's size in simulated row-months (worlds x paths x months): 32 worlds
+#: of 200 paths over 360 months, about 2 GB at the engine's measured peak with claims.
+CHUNK_ROW_STEPS = 2_400_000
+
+
+def default_chunk_size(total: int, row_steps: int = 0) -> int:
+    """Worlds per chunk: about 16 chunks, at most 32 worlds, and at most as many as keep
+    one vectorised engine call within ``CHUNK_ROW_STEPS`` simulated row-months
+    (``row_steps``: paths x simulated months of one world). Any chunk size gives the
+    same numbers."""
+    cap = max(1, CHUNK_ROW_STEPS // row_steps) if row_steps > 0 else 32
+    return max(1, min(32, cap, math.ceil(total / 16)))
+
+
+def largest_call(rest: F, chunk: int) -> int:
+    """The most worlds one engine call holds: a chunk's worlds that share their values of
+    ``rest`` (W, R), the inputs the world axis cannot carry, run as one vectorised call
+    (all of the chunk's worlds when there are none)."""
+    total = rest.shape[0]
+    if total == 0:
+        return 0
+    if rest.shape[1] == 0:
+        return min(chunk, total)
+    key = np.column_stack([np.arange(total) // chunk, rest])
+    return int(np.unique(key, axis=0, return_counts=True)[1].max())
+
+
+def check_size(total: int, d: int) -> None:
+    """Refuse, before the design is drawn, an exploration over the stated limits on the
+    number of worlds and the design's size (docs/limits.md)."""
+    if total > MAX_WORLDS:
+        raise InputError(
+            f"the design has {total:,} worlds, over the limit of {MAX_WORLDS:,} for one "
+            "exploration (split the sweep over seeds; docs/limits.md)"
+        )
+    if total * d > MAX_DESIGN_VALUES:
+        raise InputError(
+            f"the design has {total:,} worlds x {d} inputs = {total * d:,} values, over the "
+            f"limit of {MAX_DESIGN_VALUES:,} (docs/limits.md)"
+        )
 
 
 def explore(
@@ -364,6 +407,8 @@ def explore(
 
     import pandas as pd
 
+    from ..engine._sim import check_memory, steps_for
+    from ..scenario._registry import check_run_size, check_seed
     from ..scenario._scenario import Scenario as _Sc
     from ..scenario._scenario import load
     from ._design import check_design, design, n_worlds
@@ -372,8 +417,11 @@ def explore(
     sc = scenario if isinstance(scenario, _Sc) else load(str(scenario))
     if sc.engine is None and evaluator is None:
         raise InputError(f"scenario {sc.id!r} has no engine section: nothing to explore")
-    if paths < 1:
-        raise InputError(f"--paths {paths}: need at least 1 path")
+    if isinstance(paths, bool) or not isinstance(paths, int) or paths < 1:
+        raise InputError(f"--paths {paths!r}: need a whole number of at least 1 path")
+    months = int(horizon) if horizon is not None else sc.engine_spec.horizon_months
+    check_run_size(paths, months)
+    check_seed(seed)
     parse_scheduler(scheduler)
     if inputs not in ("all", "engine"):
         raise InputError(f"--inputs {inputs!r}: expected 'all' or 'engine'")
@@ -382,7 +430,9 @@ def explore(
         ins = [u for u in ins if engine_name(sc, u.name) is not None]
     check_design(method, worlds, len(ins))
     total = n_worlds(method, worlds, len(ins))
-    months = int(horizon) if horizon is not None else sc.engine_spec.horizon_months
+    if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):
+        raise InputError(f"chunk size {chunk_size!r}: need at least 1")
+    check_size(total, len(ins))
     names = [u.name for u in ins]
     manifest: dict[str, Any] = {
         "scenario": sc.id,
@@ -402,17 +452,21 @@ def explore(
     store = Store(out) if out is not None else None
     if resume and store is None:
         raise InputError("--resume needs --out DIR (the directory of the run to complete)")
+    if not resume:
+        row_steps = paths * steps_for(months)
+        chunk = int(chunk_size) if chunk_size else default_chunk_size(total, row_steps)
     x = design(method, ins, worlds, seed)
     done: set[int] = set()
     if store is not None and resume:
         stored = store.open(manifest)
         x = stored[names].to_numpy(dtype=float)
         chunk = store.stored_chunk_size()
+    if evaluator is None:  # the largest engine call must fit, before any world runs
+        rest = [j for j, u in enumerate(ins) if engine_name(sc, u.name) is None]
+        check_memory(largest_call(x[:, rest], chunk) * paths, months)
+    if store is not None and resume:
         done = store.done()
     else:
-        chunk = int(chunk_size) if chunk_size else default_chunk_size(total)
-        if chunk < 1:
-            raise InputError(f"chunk size {chunk}: need at least 1")
         if store is not None:
             frame0 = pd.DataFrame({"world": np.arange(total, dtype=np.int64)})
             for j, n in enumerate(names):

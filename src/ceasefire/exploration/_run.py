@@ -43,15 +43,29 @@ PART = re.compile(r"^part-(\d{6})\.parquet$")
 FORMAT = 1
 
 
+def max_local_workers() -> int:
+    """The most ``local:K`` workers: 4 a CPU (at least 8, at most 1024). Each is a process
+    that imports numpy and the engine (about 150 MB), so K = 999 on a laptop would exhaust
+    its memory before any world ran."""
+    import os
+
+    return min(1024, max(8, 4 * (os.cpu_count() or 1)))
+
+
 def parse_scheduler(spec: str) -> tuple[str, int | str | None]:
     """``local`` -> (serial, None); ``local:K`` -> (local, K); ``tcp://H:P`` -> (tcp, address)."""
     if spec == "local":
         return "serial", None
-    m = re.fullmatch(r"local:(\d+)", spec)
+    m = re.fullmatch(r"local:(\d{1,9})", spec)
     if m:
         k = int(m.group(1))
-        if not 1 <= k <= 1024:
-            raise InputError(f"--scheduler {spec!r}: K must lie in [1, 1024]")
+        hi = max_local_workers()
+        if not 1 <= k <= hi:
+            raise InputError(
+                f"--scheduler {spec!r}: K must lie in [1, {hi}] on this machine (4 workers a "
+                "CPU at most, each a process of its own; for more, start a Dask cluster and "
+                "pass tcp://HOST:PORT)"
+            )
         return "local", k
     if re.fullmatch(r"tcp://[^\s/:]+:\d{1,5}", spec):
         return "tcp", spec

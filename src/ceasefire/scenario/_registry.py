@@ -66,8 +66,8 @@ def check_run_size(paths: object, horizon: object) -> None:
 
 
 def available_memory() -> int | None:
-    """Bytes this process can still allocate (MemAvailable, within a cgroup
-    limit if one is set), or None where it cannot be told."""
+    """Bytes this process can still allocate (MemAvailable, within a cgroup limit and
+    an address-space limit where set), or None where it cannot be told."""
     avail: int | None = None
     try:
         with open("/proc/meminfo", encoding="ascii") as fh:
@@ -90,7 +90,27 @@ def available_memory() -> int | None:
             avail = room if avail is None else min(avail, room)
     except (OSError, ValueError):
         pass
+    room_as = _address_space_room()
+    if room_as is not None:
+        avail = room_as if avail is None else min(avail, room_as)
     return avail
+
+
+def _address_space_room() -> int | None:
+    """Bytes left under this process's address-space limit (``ulimit -v``), or None."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft == resource.RLIM_INFINITY or soft < 0:
+            return None
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(soft) - int(line.split()[1]) * 1024
+    except (ImportError, OSError, ValueError):
+        return None
+    return None
 
 
 def memory_text(b: int) -> str:
