@@ -702,6 +702,50 @@ def test_kernel_choice_does_not_depend_on_batch_size(monkeypatch: pytest.MonkeyP
     assert used == {"run", "gaps", "targets"}
 
 
+def test_sigint_held_then_delivered() -> None:
+    # while numba builds or loads code, llvmlite calls back into Python, and an exception
+    # raised in such a callback is printed and dropped: a Ctrl-C must wait for the end
+    import os
+    import signal
+
+    from ceasefire._interrupt import sigint_held
+
+    reached = []
+    with pytest.raises(KeyboardInterrupt):
+        with sigint_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # the handler has run by now (every bytecode checks)
+                pass
+            reached.append(True)  # not interrupted inside the block
+    assert reached == [True]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with sigint_held():  # nothing came: nothing is raised
+        pass
+
+
+def test_kernels_compile_with_sigint_held_once_per_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ceasefire.engine._kernel as kern
+    from ceasefire.engine import evaluate_worlds
+
+    if not (kern.available() and kern.gaps_available() and kern.targets_available()):
+        pytest.skip("numba is not installed (the kernels are optional)")
+    compiled: list[str] = []
+    real = kern.compile_for
+
+    def spy(dispatcher: object, args: tuple[object, ...]) -> None:
+        compiled.append(dispatcher.py_func.__name__)  # type: ignore[attr-defined]
+        real(dispatcher, args)
+
+    monkeypatch.setattr(kern, "compile_for", spy)
+    monkeypatch.setattr(kern, "_READY", set())
+    sc = cf.load("russia-ukraine-2024")
+    evaluate_worlds(sc, {}, paths=5, claims=False)
+    evaluate_worlds(sc, {}, paths=5, claims=False)
+    assert sorted(compiled) == ["_gaps", "_rows", "_targets"]
+
+
 LEVER_STEP = {"sanctions": [0.6] * 5 + [1.0]}
 
 

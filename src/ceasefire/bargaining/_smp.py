@@ -80,6 +80,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import InputError
+from .._interrupt import sigint_held
 from .._results import short_repr
 from ..scenario._registry import available_memory as _available_memory
 from ..scenario._registry import memory_text as _gib
@@ -555,7 +556,8 @@ def _jit_module(n: int, jit: bool | None) -> Any:
     if jit is False or (jit is None and n < JIT_MIN_ACTORS):
         return None
     try:
-        from . import _smp_jit
+        with sigint_held():  # numba's import loads llvmlite (see ceasefire._interrupt)
+            from . import _smp_jit
     except (ImportError, RuntimeError):  # RuntimeError: numba found no writable cache
         if jit:
             raise

@@ -20,6 +20,8 @@ from typing import Any
 import numba
 import numpy as np
 
+from .._interrupt import compile_for
+
 __all__ = ["RULES", "TPC", "challenge_probabilities", "coalitions"]
 
 #: voting rules and third-party-commitment rules by code
@@ -118,6 +120,19 @@ def _kernel(
             out[i, j] = chij / (chij + chji)
 
 
+_READY: set[str] = set()  # the kernels compiled (or loaded) in this process
+
+
+def _first_compiled(kernel: Any, *args: Any) -> None:
+    """Call ``kernel``; on its first call, compile or load it first with Ctrl-C held
+    (see :mod:`ceasefire._interrupt`)."""
+    name = kernel.py_func.__name__
+    if name not in _READY:
+        compile_for(kernel, args)
+        _READY.add(name)
+    kernel(*args)
+
+
 def challenge_probabilities(
     voting_rule: str,
     third_party_commit: str,
@@ -132,7 +147,8 @@ def challenge_probabilities(
     """``P[i beats j]`` in i's view, (n, n); see ``_smp._all_challenges``."""
     n = dist.shape[0]
     out = np.empty((n, n))
-    _kernel(
+    _first_compiled(
+        _kernel,
         RULES[voting_rule],
         TPC[third_party_commit],
         np.ascontiguousarray(dist.T),  # the loop runs along third parties k: d[k, j]
@@ -168,5 +184,11 @@ def coalitions(voting_rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     ``_smp._coalitions``."""
     m = u.shape[-1]
     out = np.empty((m, m))
-    _coalition_kernel(RULES[voting_rule], np.ascontiguousarray(w), np.ascontiguousarray(u.T), out)
+    _first_compiled(
+        _coalition_kernel,
+        RULES[voting_rule],
+        np.ascontiguousarray(w),
+        np.ascontiguousarray(u.T),
+        out,
+    )
     return out

@@ -43,6 +43,8 @@ from typing import Any
 
 import numpy as np
 
+from .._interrupt import compile_for, sigint_held
+
 PARAM_ORDER = (
     "contest_exponent",
     "theta0",
@@ -76,6 +78,7 @@ PARAM_ORDER = (
 )
 
 _JIT: dict[str, Any] = {}  # name -> the compiled function, False where numba is missing
+_READY: set[str] = set()  # the names compiled (or loaded) in this process
 
 try:  # numba's parallel range where numba is installed, plain range otherwise
     from numba import prange as _prange
@@ -89,7 +92,8 @@ def _jit(name: str, fn: Callable[..., None]) -> bool:
         return False
     if name not in _JIT:
         try:
-            import numba
+            with sigint_held():  # see ceasefire._interrupt
+                import numba
         except ImportError:  # pragma: no cover - numba is optional
             _JIT[name] = False
             return False
@@ -101,6 +105,16 @@ def _jit(name: str, fn: Callable[..., None]) -> bool:
     return _JIT[name] is not False
 
 
+def _call(name: str, args: tuple[Any, ...]) -> None:
+    """Call the compiled ``name``, compiled or loaded first with Ctrl-C held on its first
+    call in this process (see :mod:`ceasefire._interrupt`)."""
+    fn = _JIT[name]
+    if name not in _READY:
+        compile_for(fn, args)
+        _READY.add(name)
+    fn(*args)
+
+
 def available() -> bool:
     """Whether the numba simulation kernel can be used (installed, not switched off)."""
     return _jit("rows", _rows)
@@ -108,7 +122,7 @@ def available() -> bool:
 
 def run(*args: Any) -> None:
     """Call the compiled kernel (see :func:`_rows` for the arguments)."""
-    _JIT["rows"](*args)
+    _call("rows", args)
 
 
 def gaps_available() -> bool:
@@ -118,7 +132,7 @@ def gaps_available() -> bool:
 
 def gaps(*args: Any) -> None:
     """Call the compiled settlement-gap kernel (see :func:`_gaps` for the arguments)."""
-    _JIT["gaps"](*args)
+    _call("gaps", args)
 
 
 def targets_available() -> bool:
@@ -128,7 +142,7 @@ def targets_available() -> bool:
 
 def targets(*args: Any) -> None:
     """Call the compiled fight-target kernel (see :func:`_targets` for the arguments)."""
-    _JIT["targets"](*args)
+    _call("targets", args)
 
 
 def _targets(
