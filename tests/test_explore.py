@@ -641,3 +641,29 @@ def test_sizes_refused_before_anything_runs(sc: cf.Scenario, monkeypatch: Any) -
         cf.analyze(sc, paths=2_000)
     monkeypatch.setattr(sim_mod, "available_memory", lambda: None)  # cannot tell: run on
     assert cf.engine.compile_scenario(sc, paths=2_000).paths == 2_000
+
+
+def test_resume_names_a_damaged_store(sc: cf.Scenario, tmp_path: Path) -> None:
+    d = tmp_path / "run"
+    kw: dict[str, Any] = dict(worlds=2, paths=5, claims=False, inputs="engine", chunk_size=1)
+    cf.explore(sc, out=d, **kw)
+    part = d / "worlds" / "part-000000.parquet"
+    good = part.read_bytes()
+    part.write_bytes(b"not parquet")
+    with pytest.raises(cf.InputError, match=r"part-000000\.parquet: not a readable Parquet"):
+        cf.explore(sc, out=d, resume=True, **kw)
+    part.write_bytes(good)
+    manifest = d / "manifest.json"
+    text = manifest.read_text()
+    for bad, message in (
+        ('{"x": ', "invalid JSON"),
+        ("[1, 2]", "not an exploration's manifest"),
+        (" " * (17 * 2**20), "limit"),
+        (text.replace('"chunk_size": 1', '"chunk_size": 0'), "chunk_size 0"),
+    ):
+        manifest.write_text(bad)
+        with pytest.raises(cf.InputError, match=message) as err:
+            cf.explore(sc, out=d, resume=True, **kw)
+        assert str(err.value).startswith(str(manifest)), err.value
+    manifest.write_text(text)
+    assert len(cf.explore(sc, out=d, resume=True, **kw).worlds) == 2

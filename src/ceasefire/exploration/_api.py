@@ -13,6 +13,8 @@ from numpy.typing import NDArray
 
 from .._claims import CLAIM_IDS, CLAIMS
 from .._errors import InputError
+from ..engine._sim import check_memory, steps_for
+from ..scenario._registry import check_run_size, check_seed
 from ._evaluate import P_BY_MONTH_SOURCE, PLAN_PREFIX, engine_name, evaluate_worlds
 from ._inputs import UncertainInput, uncertain_inputs
 
@@ -407,8 +409,6 @@ def explore(
 
     import pandas as pd
 
-    from ..engine._sim import check_memory, steps_for
-    from ..scenario._registry import check_run_size, check_seed
     from ..scenario._scenario import Scenario as _Sc
     from ..scenario._scenario import load
     from ._design import check_design, design, n_worlds

@@ -33,6 +33,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from .._errors import InputError
+from .._io import read_text
 
 __all__ = ["Store", "parse_scheduler", "run_chunks", "tune_worker_malloc"]
 
@@ -41,6 +42,12 @@ Evaluator = Callable[..., dict[str, NDArray[Any]]]
 MANIFEST = "manifest.json"
 PART = re.compile(r"^part-(\d{6})\.parquet$")
 FORMAT = 1
+MAX_MANIFEST_BYTES = 16 * 2**20  # a manifest is a few kB: the inputs' names and ranges
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def max_local_workers() -> int:
@@ -104,7 +111,7 @@ class Store:
         """Check that the stored run is this one; return its design."""
         if not self.exists():
             raise InputError(f"--resume: {str(self.root)!r} holds no exploration to resume")
-        stored = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        stored = self._manifest()
         for key, val in manifest.items():
             if key == "chunk_size":
                 continue
@@ -115,10 +122,29 @@ class Store:
                 )
         for tmp in self.parts.glob(".part-*.tmp*"):
             tmp.unlink()  # a chunk being written when the run was killed
-        return pd.read_parquet(self.root / "design.parquet")
+        return self._read_parquet(self.root / "design.parquet")
+
+    def _manifest(self) -> dict[str, Any]:
+        """The stored manifest, checked: one clear line for a damaged or foreign file."""
+        path = str(self.manifest_path)
+        text = read_text(self.manifest_path, limit=MAX_MANIFEST_BYTES, what="manifest")
+        try:
+            stored = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            msg = f"not an exploration's manifest (invalid JSON: {_one_line(exc)})"
+            raise InputError(msg, file=path) from None
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+            raise InputError(f"not an exploration's manifest (format {FORMAT})", file=path)
+        return stored
 
     def stored_chunk_size(self) -> int:
-        return int(json.loads(self.manifest_path.read_text(encoding="utf-8"))["chunk_size"])
+        chunk = self._manifest().get("chunk_size")
+        if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+            raise InputError(
+                f"the manifest's chunk_size {chunk!r} is not a whole number >= 1",
+                file=str(self.manifest_path),
+            )
+        return chunk
 
     def done(self) -> set[int]:
         if not self.parts.exists():
@@ -132,8 +158,23 @@ class Store:
         files = sorted(p for p in self.parts.iterdir() if PART.match(p.name))
         if not files:
             return pd.DataFrame()
-        frame = pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
+        frame = pd.concat([self._read_parquet(p) for p in files], ignore_index=True)
         return frame.sort_values("world", kind="stable").reset_index(drop=True)
+
+    @staticmethod
+    def _read_parquet(path: Path) -> pd.DataFrame:
+        """One stored Parquet file; a damaged one is named (the store writes each file
+        whole, by a rename, so damage comes from outside the run)."""
+        import pyarrow as pa
+
+        try:
+            return pd.read_parquet(path)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise InputError(
+                f"not a readable Parquet file of this exploration ({_one_line(exc)}); "
+                "delete it and add --resume to compute its worlds again",
+                file=str(path),
+            ) from None
 
     @staticmethod
     def _write_parquet(frame: pd.DataFrame, target: Path) -> None:
