@@ -376,7 +376,7 @@ def test_cli_explore_real_engine_json(tmp_path: Path) -> None:
     assert set(data["plans"]) == plans
     assert all(0 <= p["lo"] <= p["share"] <= p["hi"] <= 1 for p in data["plans"].values())
     assert "Exploration" in r.output and "claims" in r.output and "PRIM" in r.output
-    frame = pd.read_parquet(tmp_path / "d" / "worlds")
+    frame = pd.read_parquet(tmp_path / "d" / "worlds", use_threads=False)
     assert sorted(frame["world"]) == [0, 1, 2]
 
 
@@ -469,12 +469,13 @@ def test_resume_after_kill_completes_without_loss_or_duplicates(
     assert len(after) == 12
     assert all(after[n] == t for n, t in before.items())  # finished chunks were not redone
     assert not list(parts.glob(".*tmp*"))
-    resumed = pd.read_parquet(parts).sort_values("world").reset_index(drop=True)
+    resumed = pd.read_parquet(parts, use_threads=False).sort_values("world").reset_index(drop=True)
     assert resumed["world"].tolist() == list(range(24))
     whole = tmp_path / "whole"
     r = subprocess.run(_cli(*args, "--out", str(whole)), env=_env(), capture_output=True)
     assert r.returncode == 0, r.stderr
-    ref = pd.read_parquet(whole / "worlds").sort_values("world").reset_index(drop=True)
+    ref = pd.read_parquet(whole / "worlds", use_threads=False)
+    ref = ref.sort_values("world").reset_index(drop=True)
     pd.testing.assert_frame_equal(resumed, ref)
 
 

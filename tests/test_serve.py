@@ -3,6 +3,7 @@ and schemathesis against its OpenAPI schema."""
 
 from __future__ import annotations
 
+import threading
 import warnings
 from typing import Any
 
@@ -157,6 +158,11 @@ def test_run_time_limit_and_busy() -> None:
     assert "longer than" in msg
     busy = TestClient(create_app(Limits(max_concurrent=0)), base_url="http://127.0.0.1")
     _one_line_error(busy.post("/run", json={"scenario": SCEN, "paths": 20}), 429)
+    # the timed-out run goes on in its thread: let it end here, not during the
+    # interpreter's exit (native code running while the process tears down)
+    for t in threading.enumerate():
+        if t.name == "ceasefire-run":
+            t.join(timeout=120)
 
 
 @pytest.mark.slow

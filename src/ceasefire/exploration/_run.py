@@ -166,9 +166,11 @@ class Store:
         """One stored Parquet file; a damaged one is named (the store writes each file
         whole, by a rename, so damage comes from outside the run)."""
         import pyarrow as pa
+        import pyarrow.parquet as pq
 
-        try:
-            return pd.read_parquet(path)
+        try:  # on this thread: Arrow's pools of C++ threads can abort the process at exit
+            # ("terminate called without an active exception", apache/arrow#34314, #39862)
+            return pq.read_table(path, use_threads=False).to_pandas(use_threads=False)
         except (pa.ArrowException, OSError, ValueError) as exc:
             raise InputError(
                 f"not a readable Parquet file of this exploration ({_one_line(exc)}); "
@@ -182,7 +184,7 @@ class Store:
         import pyarrow.parquet as pq
 
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)  # see above
         with open(tmp, "wb") as fh:
             pq.write_table(table, fh)
             fh.flush()
