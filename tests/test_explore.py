@@ -668,3 +668,34 @@ def test_resume_names_a_damaged_store(sc: cf.Scenario, tmp_path: Path) -> None:
         assert str(err.value).startswith(str(manifest)), err.value
     manifest.write_text(text)
     assert len(cf.explore(sc, out=d, resume=True, **kw).worlds) == 2
+
+
+@pytest.mark.parametrize(
+    ("cmd", "target"),
+    [
+        (["explore", "--worlds", "4", "--paths", "5"], "--json"),
+        (["run", "--paths", "20"], "--json"),
+        (["levers", "--paths", "20"], "--json"),
+        (["report", "--paths", "20"], "--out"),
+    ],
+)
+def test_an_unwritable_output_is_refused_before_the_work(
+    cmd: list[str], target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ceasefire.exploration as exploration
+
+    def no_work(*a: Any, **k: Any) -> None:
+        raise AssertionError("the work started")
+
+    monkeypatch.setattr(exploration, "explore", no_work)
+    monkeypatch.setattr(cf, "analyze", no_work)
+    monkeypatch.setattr(cf.engine, "compile_scenario", no_work)
+    for bad, messages in (
+        (tmp_path, ("it is a directory",)),
+        (tmp_path / "missing" / "x.json", ("does not exist",)),
+        (str(tmp_path) + "/", ("ends in '/'", "it is a directory")),  # a Path drops the '/'
+    ):
+        r = runner.invoke(app, [*cmd, target, str(bad)])
+        assert r.exit_code == 2, r.output
+        assert any(m in r.output for m in messages), r.output
+        assert "the work started" not in r.output, r.output

@@ -25,7 +25,14 @@ from pathlib import Path
 
 from ._errors import InputError
 
-__all__ = ["MAX_INPUT_BYTES", "decode_text", "read_bytes", "read_text", "write_text"]
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "check_writable",
+    "decode_text",
+    "read_bytes",
+    "read_text",
+    "write_text",
+]
 
 #: The largest input file read (scenario, lever file, KTAB CSV/XML, one-issue CSV, DEU TSV).
 MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -94,8 +101,9 @@ def _umask() -> int:
     return mask
 
 
-def write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path``: atomically where that is safe, in place where it is not."""
+def _target(path: str | os.PathLike[str]) -> tuple[str, Path, os.stat_result | None]:
+    """(name, the resolved path, its stat or None): what :func:`write_text` would write,
+    with the errors it can tell before writing."""
     name = str(path)
     if name.endswith(os.sep) or name.endswith("/"):
         raise InputError("cannot write: the name ends in '/', which names a directory", file=name)
@@ -110,17 +118,36 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
         st = None
     except OSError as exc:
         raise InputError(f"cannot write: {_os_message(exc)}", file=name) from None
-    data = text.encode("utf-8")
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise InputError("cannot write: it is a directory", file=name)
+    if st is None or (stat.S_ISREG(st.st_mode) and st.st_nlink == 1):
+        if not resolved.parent.is_dir():
+            raise InputError(
+                f"cannot write: directory {str(target.parent)!r} does not exist", file=name
+            )
+    return name, resolved, st
+
+
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Raise the error :func:`write_text` would raise for ``path`` that can be told before
+    any work (a directory, a missing or read-only directory, a read-only file), so that
+    a long command fails at once, not after its work."""
+    name, resolved, st = _target(path)
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return  # a device or FIFO: written in place
+    where = resolved if st is not None and st.st_nlink > 1 else resolved.parent
+    if not os.access(where, os.W_OK):
+        raise InputError(f"cannot write: permission denied ({str(where)!r})", file=name)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path``: atomically where that is safe, in place where it is not."""
+    name, resolved, st = _target(path)
+    data = text.encode("utf-8")
     if st is not None and (not stat.S_ISREG(st.st_mode) or st.st_nlink > 1):
         _write_in_place(resolved, data, name)
         return
     directory = resolved.parent
-    if not directory.is_dir():
-        raise InputError(
-            f"cannot write: directory {str(target.parent)!r} does not exist", file=name
-        )
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{resolved.name}.", suffix=".tmp", dir=directory)

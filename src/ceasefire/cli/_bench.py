@@ -15,6 +15,7 @@ from rich.table import Table
 from .. import validation  # lazy names: nothing loads before a command runs
 from .._errors import InputError
 from .._io import write_text
+from ._jsonout import check_json_target
 
 
 def _fmt(x: float | None, nd: int = 2) -> str:
@@ -39,6 +40,7 @@ def deu(
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 10,
 ) -> None:
     """Score every model on the DEU issues (MAE, median AE, RMSE, within 5/10/20, by procedure)."""
+    check_json_target(json_out)  # before the work, not after it
     if capability not in validation.CAPABILITIES:
         raise InputError(
             f"--capability must be one of {', '.join(validation.CAPABILITIES)}, got {capability!r}"

@@ -16,6 +16,7 @@ import ceasefire as cf
 from .. import scenario as scenario_layer  # lazy names: nothing loads before a command runs
 from .._errors import CeasefireError, InputError
 from ._core import DEFAULT_SCENARIO, RUN_EXPLORE_WORLDS, parse_levers
+from ._jsonout import check_json_target
 from ._output import console
 
 
@@ -86,6 +87,7 @@ def report(
     _require_report_extra()
     from ..report import make_report, read_article, read_explore
 
+    check_json_target(str(out))  # the HTML file: refused before the work, not after it
     t0 = time.perf_counter()
     sc = cf.load(scenario)
     levers: dict[str, Any] = {}

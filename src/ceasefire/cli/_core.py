@@ -17,6 +17,7 @@ from .._errors import InputError
 from .._io import write_text
 from ..bargaining._models import MODELS
 from ._fast import run_forecast
+from ._jsonout import check_json_target
 from ._output import console, dumps, err_console, print_items, progress_bar, write_json
 from ._summary import print_summary
 
@@ -178,6 +179,7 @@ def run(
     ] = RUN_EXPLORE_WORLDS,
 ) -> None:
     """Run the default analysis: plan acceptance, model forecasts, the settlement window."""
+    check_json_target(json_out)  # before the work, not after it
     sc = cf.load(scenario)
     levers: dict[str, Any] = {}
     if levers_file is not None:
@@ -241,6 +243,7 @@ def track(
     ] = None,
 ) -> None:
     """The forecast the model makes at every month of a lever file (a forecaster's record)."""
+    check_json_target(json_out)  # before the work, not after it
     from ..engine._analysis import forecast_as_of
 
     sc = cf.load(scenario)
@@ -356,4 +359,5 @@ def forecast(
     ] = None,
 ) -> None:
     """Forecast the outcome of each issue with one bargaining model."""
+    check_json_target(json_out)  # before the work, not after it
     run_forecast(file, model, json_out)

@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ._jsonout import check_json_target
 from ._output import console, write_json
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ def explore(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on screen.")] = False,
 ) -> None:
     """Many plausible worlds of the scenario's judgements: shares, sensitivities, PRIM boxes."""
+    check_json_target(json_out)  # before the work, not after it
     from .._errors import InputError
     from ..exploration import explore as run_explore
     from ..scenario import _scenario

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from .._io import write_text
+from .._io import check_writable, write_text
 from .._results import dumps
 
 
@@ -17,3 +17,9 @@ def write_json(data: Any, target: str) -> None:
         sys.stdout.flush()
     else:
         write_text(target, text)
+
+
+def check_json_target(target: str | None) -> None:
+    """Refuse at once, before a command's work, a ``--json`` target it could not write."""
+    if target is not None and target != "-":
+        check_writable(target)

@@ -14,6 +14,7 @@ from .. import engine
 from .. import scenario as scenario_layer  # lazy names: nothing loads before a command runs
 from .._errors import InputError
 from ._core import DEFAULT_SCENARIO, parse_levers
+from ._jsonout import check_json_target
 from ._output import console, progress_bar, write_json
 
 
@@ -61,6 +62,7 @@ def levers(
 
     Searches a grid over sanctions x strikes x aid within the horizon.
     """
+    check_json_target(json_out)  # before the work, not after it
     scenario_layer.check_seed(seed)
     scenario_layer.check_run_size(paths, horizon)
     sc = cf.load(scenario)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from .. import validation  # lazy names: nothing loads before a command runs
 from .._errors import InputError
+from ._jsonout import check_json_target
 from ._output import console, err_console, write_json
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ def wars(
     ] = None,
 ) -> None:
     """Score the engine on historical war endings against a duration base rate (issue 10)."""
+    check_json_target(json_out)  # before the work, not after it
     if split not in ("train", "test", "all"):
         raise InputError(f"--split must be train, test or all, got {split!r}")
     show_progress = console.is_terminal and json_out != "-"
@@ -201,6 +203,7 @@ def backtest(
     paths: Annotated[int, typer.Option("--paths", help="Monte Carlo paths per engine run.")] = 200,
 ) -> None:
     """One historical war case in detail: month by month, the engine vs the base rate."""
+    check_json_target(json_out)  # before the work, not after it
     c, weibull, train_ids = validation.case_report(case, root=cases_dir, paths=paths, seed=seed)
     rec = c.to_dict()
     if json_out is not None:
