@@ -170,7 +170,8 @@ class Store:
 
         try:  # on this thread: Arrow's pools of C++ threads can abort the process at exit
             # ("terminate called without an active exception", apache/arrow#34314, #39862)
-            return pq.read_table(path, use_threads=False).to_pandas(use_threads=False)
+            table = pq.read_table(path, use_threads=False, pre_buffer=False)  # no I/O pool
+            return table.to_pandas(use_threads=False)
         except (pa.ArrowException, OSError, ValueError) as exc:
             raise InputError(
                 f"not a readable Parquet file of this exploration ({_one_line(exc)}); "
