@@ -731,15 +731,17 @@ def test_kernels_compile_with_sigint_held_once_per_process(
 
     if not (kern.available() and kern.gaps_available() and kern.targets_available()):
         pytest.skip("numba is not installed (the kernels are optional)")
+    import ceasefire._interrupt as intr
+
     compiled: list[str] = []
-    real = kern.compile_for
+    real = intr.compile_for
 
     def spy(dispatcher: object, args: tuple[object, ...]) -> None:
         compiled.append(dispatcher.py_func.__name__)  # type: ignore[attr-defined]
         real(dispatcher, args)
 
-    monkeypatch.setattr(kern, "compile_for", spy)
-    monkeypatch.setattr(kern, "_READY", set())
+    monkeypatch.setattr(intr, "compile_for", spy)
+    monkeypatch.setattr(intr, "_READY", set())
     sc = cf.load("russia-ukraine-2024")
     evaluate_worlds(sc, {}, paths=5, claims=False)
     evaluate_worlds(sc, {}, paths=5, claims=False)

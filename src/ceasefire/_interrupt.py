@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["compile_for", "sigint_held"]
+__all__ = ["call_compiled", "compile_for", "sigint_held"]
 
 
 @contextmanager
@@ -41,3 +41,15 @@ def compile_for(dispatcher: Any, args: tuple[Any, ...]) -> None:
     cache) with SIGINT held; the call itself then runs as usual, interruptible."""
     with sigint_held():
         dispatcher.compile(tuple(dispatcher.typeof_pyval(a) for a in args))
+
+
+_READY: set[Any] = set()  # the compiled functions loaded (or compiled) in this process
+
+
+def call_compiled(dispatcher: Any, *args: Any) -> None:
+    """Call numba's ``dispatcher``; on its first call in this process, compile or load it
+    first with SIGINT held (:func:`compile_for`)."""
+    if dispatcher not in _READY:
+        compile_for(dispatcher, args)
+        _READY.add(dispatcher)
+    dispatcher(*args)

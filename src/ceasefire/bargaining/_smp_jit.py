@@ -20,7 +20,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from .._interrupt import compile_for
+from .._interrupt import call_compiled
 
 __all__ = ["RULES", "TPC", "challenge_probabilities", "coalitions"]
 
@@ -120,19 +120,6 @@ def _kernel(
             out[i, j] = chij / (chij + chji)
 
 
-_READY: set[str] = set()  # the kernels compiled (or loaded) in this process
-
-
-def _first_compiled(kernel: Any, *args: Any) -> None:
-    """Call ``kernel``; on its first call, compile or load it first with Ctrl-C held
-    (see :mod:`ceasefire._interrupt`)."""
-    name = kernel.py_func.__name__
-    if name not in _READY:
-        compile_for(kernel, args)
-        _READY.add(name)
-    kernel(*args)
-
-
 def challenge_probabilities(
     voting_rule: str,
     third_party_commit: str,
@@ -147,7 +134,7 @@ def challenge_probabilities(
     """``P[i beats j]`` in i's view, (n, n); see ``_smp._all_challenges``."""
     n = dist.shape[0]
     out = np.empty((n, n))
-    _first_compiled(
+    call_compiled(  # Ctrl-C held while it loads (ceasefire._interrupt)
         _kernel,
         RULES[voting_rule],
         TPC[third_party_commit],
@@ -184,7 +171,7 @@ def coalitions(voting_rule: str, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     ``_smp._coalitions``."""
     m = u.shape[-1]
     out = np.empty((m, m))
-    _first_compiled(
+    call_compiled(  # Ctrl-C held while it loads (ceasefire._interrupt)
         _coalition_kernel,
         RULES[voting_rule],
         np.ascontiguousarray(w),

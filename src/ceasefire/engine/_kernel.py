@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from .._interrupt import compile_for, sigint_held
+from .._interrupt import call_compiled, sigint_held
 
 PARAM_ORDER = (
     "contest_exponent",
@@ -78,7 +78,6 @@ PARAM_ORDER = (
 )
 
 _JIT: dict[str, Any] = {}  # name -> the compiled function, False where numba is missing
-_READY: set[str] = set()  # the names compiled (or loaded) in this process
 
 try:  # numba's parallel range where numba is installed, plain range otherwise
     from numba import prange as _prange
@@ -105,16 +104,6 @@ def _jit(name: str, fn: Callable[..., None]) -> bool:
     return _JIT[name] is not False
 
 
-def _call(name: str, args: tuple[Any, ...]) -> None:
-    """Call the compiled ``name``, compiled or loaded first with Ctrl-C held on its first
-    call in this process (see :mod:`ceasefire._interrupt`)."""
-    fn = _JIT[name]
-    if name not in _READY:
-        compile_for(fn, args)
-        _READY.add(name)
-    fn(*args)
-
-
 def available() -> bool:
     """Whether the numba simulation kernel can be used (installed, not switched off)."""
     return _jit("rows", _rows)
@@ -122,7 +111,7 @@ def available() -> bool:
 
 def run(*args: Any) -> None:
     """Call the compiled kernel (see :func:`_rows` for the arguments)."""
-    _call("rows", args)
+    call_compiled(_JIT["rows"], *args)  # Ctrl-C held while it loads
 
 
 def gaps_available() -> bool:
@@ -132,7 +121,7 @@ def gaps_available() -> bool:
 
 def gaps(*args: Any) -> None:
     """Call the compiled settlement-gap kernel (see :func:`_gaps` for the arguments)."""
-    _call("gaps", args)
+    call_compiled(_JIT["gaps"], *args)  # Ctrl-C held while it loads
 
 
 def targets_available() -> bool:
@@ -142,7 +131,7 @@ def targets_available() -> bool:
 
 def targets(*args: Any) -> None:
     """Call the compiled fight-target kernel (see :func:`_targets` for the arguments)."""
-    _call("targets", args)
+    call_compiled(_JIT["targets"], *args)  # Ctrl-C held while it loads
 
 
 def _targets(

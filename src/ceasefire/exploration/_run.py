@@ -54,8 +54,6 @@ def max_local_workers() -> int:
     """The most ``local:K`` workers: 4 a CPU (at least 8, at most 1024). Each is a process
     that imports numpy and the engine (about 150 MB), so K = 999 on a laptop would exhaust
     its memory before any world ran."""
-    import os
-
     return min(1024, max(8, 4 * (os.cpu_count() or 1)))
 
 
